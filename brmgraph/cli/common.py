@@ -1,0 +1,76 @@
+"""Helpers every CLI module shares: the store option, output, and error handling.
+
+The CLI is a thin layer (house style): each command opens the store, calls one library
+function, and prints. Every :class:`~brmgraph.errors.BrmError` becomes one line on
+stderr and a non-zero exit (see :func:`brmgraph.cli.main`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Annotated, Any, Iterator
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+
+from ..store import Store, open_store
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="BRM_STORE",
+        help="sqlite:///relative.db, sqlite:////absolute.db, neo4j://host:7687 or bolt://host:7687 (default sqlite:///brm.db)",
+        show_envvar=True,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+PerspectiveOpt = Annotated[
+    str,
+    typer.Option(
+        "--perspective",
+        "-p",
+        help="individual:<employee>, team:<team>, company, competitor:<id> or competitor:*",
+    ),
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Label language for readable output: en or zh.")]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@contextmanager
+def store_from(url: str | None) -> Iterator[Store]:
+    """Open the store for one command and close it afterwards."""
+    store = open_store(url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def to_jsonable(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, list):
+        return [to_jsonable(o) for o in obj]
+    if isinstance(obj, dict):
+        return {k: to_jsonable(v) for k, v in obj.items()}
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    """One JSON document on stdout (UTF-8, not ASCII-escaped)."""
+    sys.stdout.write(json.dumps(to_jsonable(obj), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def check_lang(lang: str) -> str:
+    from ..errors import BadArgument
+
+    if lang not in ("en", "zh"):
+        raise BadArgument(f"--lang must be 'en' or 'zh', not {lang!r}")
+    return lang

@@ -1,0 +1,244 @@
+"""``CustomerGraph``: one customer's sub-graph as a networkx ``DiGraph``.
+
+This module is the only place where arcs and their costs are decided (SPEC §4.2):
+
+* an influence edge u → v (internal or external) is an arc u → v costing
+  1 (strong), 2 (medium) or 3 (weak);
+* ``a REPORTS_TO b`` gives the arc b → a costing 1 (superior to subordinate) and the
+  arc a → b costing 2 (a referral upward).
+
+When several edges join the same ordered pair, the arc keeps the cheapest cost (a path
+can only ever use the cheapest), and ``kinds`` lists every edge behind it.
+
+>>> from brmgraph.model import Dataset
+>>> ds = Dataset.model_validate({
+...     "customers": [{"id": "C1"}],
+...     "key_persons": [{"id": "P1", "customer": "C1", "reports_to": "P2"},
+...                     {"id": "P2", "customer": "C1"}],
+...     "employees": [{"id": "E1", "team": "East"}],
+...     "influences": [{"source": "E1", "target": "P2", "strength": "weak"}]})
+>>> cg = CustomerGraph.from_dataset(ds, "C1")
+>>> sorted((u, v, d["cost"]) for u, v, d in cg.g.edges(data=True))
+[('E1', 'P2', 3), ('P1', 'P2', 2), ('P2', 'P1', 1)]
+>>> sorted(cg.sources(Perspective.parse("team:East")))
+['E1']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import networkx as nx
+
+from .errors import BadArgument, NotFound
+from .model import (
+    Competitor,
+    CompetitorStaff,
+    Customer,
+    Dataset,
+    Employee,
+    Influence,
+    Interaction,
+    KeyPerson,
+    Project,
+    Strength,
+)
+
+#: cost of an influence arc by strength (SPEC §4.2)
+STRENGTH_COST: dict[Strength, int] = {Strength.strong: 1, Strength.medium: 2, Strength.weak: 3}
+#: cost of the arc superior → subordinate
+REPORTS_DOWN_COST = 1
+#: cost of the arc subordinate → superior (a referral upward)
+REPORTS_UP_COST = 2
+
+KIND_KEY_PERSON = "key_person"
+KIND_EMPLOYEE = "employee"
+KIND_COMPETITOR_STAFF = "competitor_staff"
+
+ARC_INTERNAL = "influences_internal"
+ARC_EXTERNAL = "influences_external"
+ARC_REPORTS_DOWN = "reports_down"
+ARC_REPORTS_UP = "reports_up"
+
+
+@dataclass(frozen=True)
+class Perspective:
+    """Who paths start from (SPEC §4.1).
+
+    ``kind`` is one of ``individual``, ``team``, ``company``, ``competitor``;
+    ``value`` is the employee id, team name, competitor id or ``*``.
+
+    >>> Perspective.parse("company")
+    Perspective(kind='company', value=None)
+    >>> str(Perspective.parse("competitor:*"))
+    'competitor:*'
+    """
+
+    kind: str
+    value: str | None = None
+
+    KINDS = ("individual", "team", "company", "competitor")
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Perspective":
+        if text is None or text.strip() == "":
+            return cls("company")
+        text = text.strip()
+        kind, sep, value = text.partition(":")
+        kind = kind.strip().lower()
+        value = value.strip()
+        if kind == "company":
+            if sep and value:
+                raise BadArgument(f"perspective {text!r}: 'company' takes no value")
+            return cls("company")
+        if kind in ("individual", "team", "competitor"):
+            if not value:
+                raise BadArgument(
+                    f"perspective {text!r}: expected {kind}:<{'employee id' if kind == 'individual' else 'team' if kind == 'team' else 'competitor id or *'}>"
+                )
+            if value == "*" and kind != "competitor":
+                raise BadArgument(f"perspective {text!r}: '*' is only allowed as competitor:*")
+            return cls(kind, value)
+        raise BadArgument(
+            f"unknown perspective {text!r}; use individual:<employee>, team:<team>, company, competitor:<id> or competitor:*"
+        )
+
+    @property
+    def ours(self) -> bool:
+        """True for the individual, team and company perspectives (the relay rule applies)."""
+        return self.kind != "competitor"
+
+    def __str__(self) -> str:
+        return self.kind if self.value is None else f"{self.kind}:{self.value}"
+
+
+COMPANY = Perspective("company")
+ALL_COMPETITORS = Perspective("competitor", "*")
+
+
+@dataclass
+class CustomerGraph:
+    """A customer's key persons, projects and the staff with edges into them."""
+
+    customer: Customer
+    persons: dict[str, KeyPerson]
+    employees: dict[str, Employee]
+    staff: dict[str, CompetitorStaff]
+    competitors: dict[str, Competitor]
+    projects: dict[str, Project]
+    influences: list[Influence]
+    interactions: list[Interaction]
+    g: nx.DiGraph = field(repr=False)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_dataset(cls, ds: Dataset, customer_id: str) -> "CustomerGraph":
+        """Build from a data set (the whole one, or a store's ``customer_graph``)."""
+        customer = next((c for c in ds.customers if c.id == customer_id), None)
+        if customer is None:
+            raise NotFound(f"unknown customer {customer_id!r}")
+        persons = {p.id: p for p in ds.key_persons if p.customer == customer_id}
+        influences = [i for i in ds.influences if i.target in persons]
+        sources = {i.source for i in influences}
+        employees = {e.id: e for e in ds.employees if e.id in sources}
+        staff = {s.id: s for s in ds.competitor_staff if s.id in sources}
+        projects = {j.id: j for j in ds.projects if j.customer == customer_id}
+        bidding = {k for j in projects.values() for k in j.competitors}
+        competitors = {
+            k.id: k for k in ds.competitors if k.id in bidding or any(s.competitor == k.id for s in staff.values())
+        }
+        interactions = [x for x in ds.interactions if x.person in persons]
+        g = nx.DiGraph()
+        for pid, p in persons.items():
+            g.add_node(pid, kind=KIND_KEY_PERSON)
+        for eid in employees:
+            g.add_node(eid, kind=KIND_EMPLOYEE)
+        for sid in staff:
+            g.add_node(sid, kind=KIND_COMPETITOR_STAFF)
+
+        def add(u: str, v: str, cost: int, kind: str) -> None:
+            if g.has_edge(u, v):
+                d = g.edges[u, v]
+                d["kinds"].append(kind)
+                if cost < d["cost"]:
+                    d["cost"] = cost
+            else:
+                g.add_edge(u, v, cost=cost, kinds=[kind])
+
+        for p in persons.values():
+            if p.reports_to and p.reports_to in persons:
+                add(p.reports_to, p.id, REPORTS_DOWN_COST, ARC_REPORTS_DOWN)
+                add(p.id, p.reports_to, REPORTS_UP_COST, ARC_REPORTS_UP)
+        for i in influences:
+            if i.source in persons:
+                add(i.source, i.target, STRENGTH_COST[i.strength], ARC_INTERNAL)
+            elif i.source in employees or i.source in staff:
+                add(i.source, i.target, STRENGTH_COST[i.strength], ARC_EXTERNAL)
+        return cls(
+            customer=customer,
+            persons=persons,
+            employees=employees,
+            staff=staff,
+            competitors=competitors,
+            projects=projects,
+            influences=influences,
+            interactions=interactions,
+            g=g,
+        )
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def id(self) -> str:
+        return self.customer.id
+
+    def kind(self, node: str) -> str:
+        return self.g.nodes[node]["kind"]
+
+    def cost(self, u: str, v: str) -> int:
+        return self.g.edges[u, v]["cost"]
+
+    def sources(self, perspective: Perspective) -> set[str]:
+        """Staff ids of ``perspective`` that have at least one edge into this customer."""
+        if perspective.kind == "company":
+            return set(self.employees)
+        if perspective.kind == "individual":
+            return {perspective.value} & set(self.employees)  # type: ignore[arg-type]
+        if perspective.kind == "team":
+            return {e.id for e in self.employees.values() if e.team == perspective.value}
+        if perspective.kind == "competitor":
+            if perspective.value == "*":
+                return set(self.staff)
+            return {s.id for s in self.staff.values() if s.competitor == perspective.value}
+        raise BadArgument(f"unknown perspective kind {perspective.kind!r}")
+
+    def competitor_sources(self, competitor_ids: Iterable[str] | None) -> set[str]:
+        """Staff of the given competitors (all competitors when ``None`` or empty)."""
+        ids = set(competitor_ids or ())
+        if not ids:
+            return set(self.staff)
+        return {s.id for s in self.staff.values() if s.competitor in ids}
+
+    def blocked_relays(self, perspective: Perspective) -> set[str]:
+        """Key persons that may end a path but not relay one (SPEC §4.2 relay rule)."""
+        if not perspective.ours:
+            return set()
+        return {pid for pid, p in self.persons.items() if p.closeness.opposing}
+
+    def direct_sources(self, person: str) -> set[str]:
+        """Staff (employees or competitor staff) with an influence edge straight to ``person``."""
+        return {i.source for i in self.influences if i.target == person and i.source not in self.persons}
+
+    def open_projects(self) -> list[Project]:
+        return [j for j in sorted(self.projects.values(), key=lambda j: j.id) if j.status.value == "open"]
+
+    def decision_makers(self) -> list[str]:
+        """SPEC §4.3: members of open projects' chains, plus veto or approver = yes; sorted."""
+        out = {m.person for j in self.open_projects() for m in j.decision_chain if m.person in self.persons}
+        out |= {pid for pid, p in self.persons.items() if p.veto.value == "yes" or p.approver.value == "yes"}
+        return sorted(out)
+
+    def project_decision_makers(self, project_id: str) -> list[str]:
+        if project_id not in self.projects:
+            raise NotFound(f"unknown project {project_id!r}")
+        return sorted({m.person for m in self.projects[project_id].decision_chain if m.person in self.persons})

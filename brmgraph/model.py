@@ -1,0 +1,312 @@
+"""The domain model of SPEC §2 as pydantic v2 models.
+
+Enumerations accept their English key or their Chinese label (``"强支持"`` and
+``"strong_support"`` are the same stance) and always store the English key.
+
+>>> Stance.parse("反对")
+<Stance.oppose: 'oppose'>
+>>> KeyPerson(id="P1", customer="C1", name="Wang", closeness="支持").closeness
+<Stance.support: 'support'>
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from enum import Enum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+
+class _Labelled(str, Enum):
+    """A str enum whose members carry a Chinese label; parse() accepts either."""
+
+
+    @property
+    def zh(self) -> str:
+        return type(self)._labels()[self.value]
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:  # pragma: no cover - overridden
+        return {}
+
+    def label(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.value
+
+    @classmethod
+    def parse(cls, value: Any) -> "_Labelled":
+        if isinstance(value, cls):
+            return value
+        if value is None:
+            return cls(cls.default())
+        if not isinstance(value, str):
+            raise ValueError(f"expected a string, got {type(value).__name__}")
+        text = value.strip()
+        if text == "":
+            return cls(cls.default())
+        if text in cls._value2member_map_:
+            return cls(text)
+        lowered = text.lower()
+        if lowered in cls._value2member_map_:
+            return cls(lowered)
+        for key, zh in cls._labels().items():
+            if text == zh:
+                return cls(key)
+        allowed = ", ".join(f"{k} ({z})" for k, z in cls._labels().items())
+        raise ValueError(f"unknown {cls.__name__.lower()} value {value!r}; allowed: {allowed}")
+
+    @classmethod
+    def default(cls) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class Stance(_Labelled):
+    """Attitude of a key person (closeness, solution and price acceptance)."""
+
+    strong_support = "strong_support"
+    support = "support"
+    neutral = "neutral"
+    oppose = "oppose"
+    strong_oppose = "strong_oppose"
+    unknown = "unknown"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "strong_support": "强支持",
+            "support": "支持",
+            "neutral": "中立",
+            "oppose": "反对",
+            "strong_oppose": "强反对",
+            "unknown": "未知",
+        }
+
+    @classmethod
+    def default(cls) -> str:
+        return "unknown"
+
+    @property
+    def opposing(self) -> bool:
+        return self in (Stance.oppose, Stance.strong_oppose)
+
+
+class Tri(_Labelled):
+    """Yes / no / unknown (veto holder, sole approver)."""
+
+    yes = "yes"
+    no = "no"
+    unknown = "unknown"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"yes": "是", "no": "否", "unknown": "未知"}
+
+    @classmethod
+    def default(cls) -> str:
+        return "unknown"
+
+
+class Strength(_Labelled):
+    """Strength of an influence edge."""
+
+    strong = "strong"
+    medium = "medium"
+    weak = "weak"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"strong": "强", "medium": "中", "weak": "弱"}
+
+    @classmethod
+    def default(cls) -> str:
+        return "medium"
+
+
+class ProjectStatus(_Labelled):
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"open": "进行中", "won": "赢单", "lost": "丢单"}
+
+    @classmethod
+    def default(cls) -> str:
+        return "open"
+
+
+StanceField = Annotated[Stance, BeforeValidator(Stance.parse)]
+TriField = Annotated[Tri, BeforeValidator(Tri.parse)]
+StrengthField = Annotated[Strength, BeforeValidator(Strength.parse)]
+StatusField = Annotated[ProjectStatus, BeforeValidator(ProjectStatus.parse)]
+
+
+def _strip_id(value: Any) -> Any:
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        value = value.strip()
+    return value
+
+
+def _optional_ref(value: Any) -> Any:
+    value = _strip_id(value)
+    if value == "" or value is None:
+        return None
+    return value
+
+
+def _optional_text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Id = Annotated[str, BeforeValidator(_strip_id), Field(min_length=1)]
+OptRef = Annotated[str | None, BeforeValidator(_optional_ref)]
+Text = Annotated[str, BeforeValidator(_optional_text)]
+
+
+class Record(BaseModel):
+    """Base of all input records: unknown fields are errors, ids are trimmed strings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False)
+
+
+class Customer(Record):
+    id: Id
+    name: Text = ""
+    industry: Text = ""
+    tier: Annotated[Literal["A", "B", "C", "D", ""], BeforeValidator(_optional_text)] = ""
+    attrs: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("tier", mode="before")
+    @classmethod
+    def _tier_upper(cls, v: Any) -> Any:
+        return v.strip().upper() if isinstance(v, str) else v
+
+
+class KeyPerson(Record):
+    id: Id
+    customer: Id
+    name: Text = ""
+    title: Text = ""
+    department: Text = ""
+    closeness: StanceField = Stance.unknown
+    solution_acceptance: StanceField = Stance.unknown
+    price_acceptance: StanceField = Stance.unknown
+    veto: TriField = Tri.unknown
+    approver: TriField = Tri.unknown
+    reports_to: OptRef = None
+
+
+class Employee(Record):
+    id: Id
+    name: Text = ""
+    team: Text = ""
+    title: Text = ""
+
+
+class Competitor(Record):
+    id: Id
+    name: Text = ""
+
+
+class CompetitorStaff(Record):
+    id: Id
+    name: Text = ""
+    competitor: Id
+
+
+class Influence(Record):
+    """An influence edge. Internal when the source is a key person, external otherwise."""
+
+    source: Id
+    target: Id
+    strength: StrengthField = Strength.medium
+
+
+class ChainMember(Record):
+    person: Id
+    role: Text = ""
+
+
+def _competitor_list(value: Any) -> Any:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):  # CSV cell: "K1;K2" or "K1,K2" or "K1 K2"
+        parts = value.replace(";", ",").replace("|", ",").split(",")
+        return [p.strip() for p in parts if p.strip()]
+    return value
+
+
+class Project(Record):
+    id: Id
+    customer: Id
+    name: Text = ""
+    status: StatusField = ProjectStatus.open
+    stage: Text = ""
+    amount: float | None = None
+    close_date: Date | None = None
+    decision_chain: list[ChainMember] = Field(default_factory=list)
+    competitors: Annotated[list[Id], BeforeValidator(_competitor_list)] = Field(default_factory=list)
+
+    @field_validator("amount", "close_date", mode="before")
+    @classmethod
+    def _empty_is_none(cls, v: Any) -> Any:
+        return None if v == "" else v
+
+
+class Interaction(Record):
+    employee: Id
+    person: Id
+    date: Date
+    kind: Text = ""
+
+
+class Dataset(BaseModel):
+    """One data set (SPEC §3). Every list defaults to empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customers: list[Customer] = Field(default_factory=list)
+    key_persons: list[KeyPerson] = Field(default_factory=list)
+    employees: list[Employee] = Field(default_factory=list)
+    competitors: list[Competitor] = Field(default_factory=list)
+    competitor_staff: list[CompetitorStaff] = Field(default_factory=list)
+    influences: list[Influence] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    interactions: list[Interaction] = Field(default_factory=list)
+
+    SECTIONS: ClassVar[tuple[str, ...]] = (
+        "customers",
+        "key_persons",
+        "employees",
+        "competitors",
+        "competitor_staff",
+        "influences",
+        "projects",
+        "interactions",
+    )
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(getattr(self, name)) for name in self.SECTIONS}
+
+    def record_count(self) -> int:
+        return sum(self.counts().values())
+
+    def sorted(self) -> "Dataset":
+        """A copy with every list in a canonical order (for comparing two stores)."""
+
+        def key(r: BaseModel) -> tuple:
+            if isinstance(r, Influence):
+                return (r.source, r.target)
+            if isinstance(r, Interaction):
+                return (r.employee, r.person, r.date.isoformat(), r.kind)
+            return (getattr(r, "id"),)
+
+        data = {name: sorted(getattr(self, name), key=key) for name in self.SECTIONS}
+        return Dataset(**data)
