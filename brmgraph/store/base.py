@@ -8,7 +8,8 @@ exactly that sub-graph; :class:`~brmgraph.graph.CustomerGraph` is built from it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from pydantic import BaseModel
 
@@ -26,6 +27,39 @@ class ImportSummary(BaseModel):
         return sum(self.counts.values())
 
 
+@dataclass
+class IdIndex:
+    """What import validation needs to know of the store's content: the kind of every
+    id ("customer", "key person", "employee", "competitor", "competitor staff member",
+    "project"), each key person's customer and superior."""
+
+    kind: dict[str, str] = field(default_factory=dict)
+    person_customer: dict[str, str] = field(default_factory=dict)
+    reports_to: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ds: Dataset) -> "IdIndex":
+        idx = cls()
+        for section, kind in (
+            ("customers", "customer"),
+            ("key_persons", "key person"),
+            ("employees", "employee"),
+            ("competitors", "competitor"),
+            ("competitor_staff", "competitor staff member"),
+            ("projects", "project"),
+        ):
+            for rec in getattr(ds, section):
+                idx.kind[rec.id] = kind
+        for p in ds.key_persons:
+            idx.person_customer[p.id] = p.customer
+            idx.reports_to[p.id] = p.reports_to
+        return idx
+
+
+#: called by import_dataset with the store's IdIndex; raises InvalidData to reject
+ImportCheck = Callable[[IdIndex], None]
+
+
 class Store(ABC):
     """A place data sets are stored in. Implementations must be safe to use from
     several processes at once (each opens its own ``Store``)."""
@@ -34,16 +68,20 @@ class Store(ABC):
 
     # ----------------------------------------------------------------- writing
     @abstractmethod
-    def import_dataset(self, ds: Dataset, *, replace: bool = False) -> ImportSummary:
+    def import_dataset(self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None) -> ImportSummary:
         """Upsert ``ds`` atomically (all or nothing).
+
+        ``check`` (when given, and not replacing) is called with :meth:`id_index` of the
+        current content, inside the write transaction where the store can hold one
+        (so two concurrent imports cannot each validate against a state the other then
+        changes); if it raises, nothing is written and the error propagates.
 
         Upsert by id; an influence is identified by (source, target) and a later import
         updates its strength; a project's decision chain and competitors are replaced by
         the file's; interactions are identified by (employee, person, date, kind).
         With ``replace`` the store afterwards holds exactly ``ds``.
 
-        ``ds`` must already be valid *together with what the store holds*; callers use
-        :func:`brmgraph.dataset.validate_against_store`.
+        ``ds`` must already be valid on its own (:func:`brmgraph.dataset.import_path`).
         """
 
     # ----------------------------------------------------------------- reading
@@ -87,6 +125,10 @@ class Store(ABC):
     @abstractmethod
     def export(self) -> Dataset:
         """The whole stored data set, sorted as in :meth:`customer_graph`."""
+
+    def id_index(self) -> IdIndex:
+        """Ids and key-person links of the stored content (override for speed)."""
+        return IdIndex.of(self.export())
 
     def counts(self) -> dict[str, int]:
         """Records per section."""

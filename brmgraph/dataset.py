@@ -1,0 +1,502 @@
+"""Reading and validating data sets (SPEC §3).
+
+A data set is a JSON file, a YAML file, or a folder of CSV files (one per top-level key,
+``decision_chain.csv`` with ``project,person,role``). Validation reports *every* problem at
+once, each with where it is (file and JSON path, or file and line) and why; nothing is
+written unless the whole data set is valid together with what the store already holds.
+
+>>> ds, problems = parse_dataset({"customers": [{"id": "C1"}],
+...     "key_persons": [{"id": "P1", "customer": "C1", "reports_to": "P1"}]}, "x.json")
+>>> [str(p) for p in problems]
+['x.json: $.key_persons[0].reports_to: P1 reports to itself (self-loop)']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InvalidData, Problem
+from .model import (
+    ChainMember,
+    Competitor,
+    CompetitorStaff,
+    Customer,
+    Dataset,
+    Employee,
+    Influence,
+    Interaction,
+    KeyPerson,
+    Project,
+)
+from .store.base import IdIndex, ImportSummary, Store
+
+MODELS: dict[str, type[BaseModel]] = {
+    "customers": Customer,
+    "key_persons": KeyPerson,
+    "employees": Employee,
+    "competitors": Competitor,
+    "competitor_staff": CompetitorStaff,
+    "influences": Influence,
+    "projects": Project,
+    "interactions": Interaction,
+}
+
+#: the kind of record an id section holds (for messages)
+KIND_OF = {
+    "customers": "customer",
+    "key_persons": "key person",
+    "employees": "employee",
+    "competitors": "competitor",
+    "competitor_staff": "competitor staff member",
+    "projects": "project",
+}
+
+Locator = Callable[[tuple], str]
+
+
+def input_schema() -> dict[str, Any]:
+    """JSON Schema of the input format (``brmgraph schema``)."""
+    schema = Dataset.model_json_schema()
+    schema["title"] = "brmgraph data set"
+    schema["description"] = (
+        "One data set (SPEC §3). Stance, tri and strength values accept the English key or "
+        "the Chinese label (强支持 支持 中立 反对 强反对 未知; 是 否 未知; 强 中 弱)."
+    )
+    return schema
+
+
+# --------------------------------------------------------------------------- reading
+def _json_loc(file: str, section: str, index: int) -> Locator:
+    def where(loc: tuple = ()) -> str:
+        path = f"$.{section}[{index}]"
+        for part in loc:
+            path += f"[{part}]" if isinstance(part, int) else f".{part}"
+        return f"{file}: {path}"
+
+    return where
+
+
+@dataclass
+class RawRecord:
+    section: str
+    data: Any
+    where: Locator
+
+
+@dataclass
+class RawDataset:
+    source: str
+    records: list[RawRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_path(path: Path | str) -> RawDataset:
+    """Read a JSON/YAML file or a CSV folder into raw records (no validation yet)."""
+    p = Path(path)
+    src = str(p)
+    if not p.exists():
+        raise InvalidData([Problem(src, "no such file or folder")], src)
+    if p.is_dir():
+        return _read_csv_dir(p)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except PermissionError:
+        raise InvalidData([Problem(src, "cannot read the file (permission denied)")], src) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidData([Problem(src, f"not UTF-8 text (byte {exc.start})")], src) from None
+    except OSError as exc:
+        raise InvalidData([Problem(src, f"cannot read the file ({exc.strerror or exc})")], src) from None
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+            why = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise InvalidData([Problem(src, f"{at}invalid YAML ({why})")], src) from None
+    else:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidData(
+                [Problem(src, f"line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})")], src
+            ) from None
+    return parse_document(doc, src)
+
+
+def parse_document(doc: Any, src: str) -> RawDataset:
+    raw = RawDataset(src)
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raw.problems.append(Problem(f"{src}: $", f"the top level must be an object with keys {', '.join(MODELS)}"))
+        return raw
+    for key, value in doc.items():
+        if key not in MODELS:
+            raw.problems.append(Problem(f"{src}: $.{key}", f"unknown section {key!r}; expected one of {', '.join(MODELS)}"))
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raw.problems.append(Problem(f"{src}: $.{key}", "must be a list of records"))
+            continue
+        for i, item in enumerate(value):
+            raw.records.append(RawRecord(key, item, _json_loc(src, key, i)))
+    return raw
+
+
+CSV_FILES = {f"{k}.csv": k for k in MODELS} | {"decision_chain.csv": "decision_chain"}
+
+
+def _read_csv_dir(d: Path) -> RawDataset:
+    src = str(d)
+    raw = RawDataset(src)
+    files = sorted(f for f in d.iterdir() if f.is_file() and f.suffix.lower() == ".csv")
+    if not files:
+        raw.problems.append(Problem(src, "folder holds no .csv files"))
+        return raw
+    chains: list[tuple[dict[str, str], Locator]] = []
+    projects: dict[str, RawRecord] = {}
+    for f in files:
+        section = CSV_FILES.get(f.name)
+        fsrc = str(f)
+        if section is None:
+            raw.problems.append(Problem(fsrc, f"unknown CSV file; expected one of {', '.join(sorted(CSV_FILES))}"))
+            continue
+        try:
+            text = f.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raw.problems.append(Problem(fsrc, f"not UTF-8 text (byte {exc.start})"))
+            continue
+        except OSError as exc:
+            raw.problems.append(Problem(fsrc, f"cannot read the file ({exc.strerror or exc})"))
+            continue
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            raw.problems.append(Problem(f"{fsrc}: line 1", f"invalid CSV ({exc})"))
+            continue
+        if not header:
+            continue
+        header = [h.strip() for h in header]
+        try:
+            for row in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+
+                def where(loc: tuple = (), _f=fsrc, _line=line) -> str:
+                    col = f", column {loc[0]}" if loc else ""
+                    return f"{_f}: line {_line}{col}"
+
+                if len(row) != len(header):
+                    raw.problems.append(Problem(where(), f"has {len(row)} cells but the header has {len(header)}"))
+                    continue
+                rec: dict[str, Any] = {h: cell for h, cell in zip(header, row) if cell.strip() != ""}
+                if section == "decision_chain":
+                    chains.append((rec, where))
+                    continue
+                if section == "customers" and "attrs" in rec:
+                    try:
+                        rec["attrs"] = json.loads(rec["attrs"])
+                    except json.JSONDecodeError:
+                        raw.problems.append(Problem(where(("attrs",)), "attrs must be a JSON object"))
+                        continue
+                rr = RawRecord(section, rec, where)
+                raw.records.append(rr)
+                if section == "projects" and isinstance(rec.get("id"), str):
+                    projects.setdefault(rec["id"].strip(), rr)
+        except csv.Error as exc:
+            raw.problems.append(Problem(f"{fsrc}: line {reader.line_num}", f"invalid CSV ({exc})"))
+    for rec, where in chains:
+        pid = str(rec.get("project", "")).strip()
+        if not pid:
+            raw.problems.append(Problem(where(("project",)), "decision-chain row without a project"))
+            continue
+        target = projects.get(pid)
+        if target is None:
+            raw.problems.append(Problem(where(("project",)), f"project {pid!r} is not in projects.csv"))
+            continue
+        member = {k: v for k, v in rec.items() if k != "project"}
+        chain = target.data.setdefault("decision_chain", [])
+        chain.append(member)
+        # keep where each member came from, for messages
+        target.data.setdefault("__chain_where__", []).append(where)
+    return raw
+
+
+# --------------------------------------------------------------------------- validation
+def _pydantic_problems(exc: ValidationError, where: Locator, rec: RawRecord) -> list[Problem]:
+    out = []
+    chain_where = rec.data.get("__chain_where__") if isinstance(rec.data, dict) else None
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            msg = f"unknown field {loc[-1]!r}"
+        if chain_where and len(loc) >= 2 and loc[0] == "decision_chain" and isinstance(loc[1], int) and loc[1] < len(chain_where):
+            out.append(Problem(chain_where[loc[1]](loc[2:]), msg))
+        else:
+            out.append(Problem(where(loc), msg))
+    return out
+
+
+@dataclass
+class Parsed:
+    """A parsed data set with the location of each record, for cross-record checks."""
+
+    ds: Dataset
+    where: dict[tuple[str, int], Locator]
+    chain_where: dict[tuple[int, int], Locator]
+
+
+def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
+    problems = list(raw.problems)
+    lists: dict[str, list[Any]] = {k: [] for k in MODELS}
+    where: dict[tuple[str, int], Locator] = {}
+    chain_where: dict[tuple[int, int], Locator] = {}
+    for rec in raw.records:
+        model = MODELS[rec.section]
+        data = rec.data
+        if not isinstance(data, dict):
+            problems.append(Problem(rec.where(), "must be an object (a record with fields)"))
+            continue
+        cw = data.pop("__chain_where__", None) if isinstance(data, dict) else None
+        try:
+            obj = model.model_validate(data)
+        except ValidationError as exc:
+            if cw is not None:
+                data["__chain_where__"] = cw
+            problems.extend(_pydantic_problems(exc, rec.where, rec))
+            continue
+        idx = len(lists[rec.section])
+        lists[rec.section].append(obj)
+        where[(rec.section, idx)] = rec.where
+        if rec.section == "projects":
+            for m in range(len(obj.decision_chain)):  # type: ignore[attr-defined]
+                if cw is not None and m < len(cw):
+                    chain_where[(idx, m)] = cw[m]
+                else:
+                    chain_where[(idx, m)] = (lambda loc=(), _w=rec.where, _m=m: _w(("decision_chain", _m) + tuple(loc)))
+    ds = Dataset.model_construct(**lists)
+    return Parsed(ds, where, chain_where), problems
+
+
+def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Problem]:
+    """Cross-record rules of SPEC §3, on the file together with ``existing`` (the store's ids;
+    records of the file replace stored records of the same id)."""
+    ds = parsed.ds
+    W = parsed.where
+    problems: list[Problem] = []
+    existing = existing or IdIndex()
+
+    # ids: unique across the whole data set, never shared between kinds
+    kind_of: dict[str, str] = {}
+    first_at: dict[str, str] = {}
+    for section in KIND_OF:
+        for i, rec in enumerate(getattr(ds, section)):
+            w = W[(section, i)]
+            if rec.id in kind_of:
+                problems.append(
+                    Problem(w(("id",)), f"duplicate id {rec.id!r} (already used by a {kind_of[rec.id]} at {first_at[rec.id]})")
+                )
+                continue
+            kind_of[rec.id] = KIND_OF[section]
+            first_at[rec.id] = w(("id",)).split(": ", 1)[-1]
+            stored = existing.kind.get(rec.id)
+            if stored is not None and stored != KIND_OF[section]:
+                problems.append(Problem(w(("id",)), f"id {rec.id!r} is already a {stored} in the store"))
+
+    def kind(i: str) -> str | None:
+        return kind_of.get(i) or existing.kind.get(i)
+
+    # key persons: customer, reports_to (same customer, no self-loop, no cycle)
+    kp_customer = dict(existing.person_customer)
+    reports = dict(existing.reports_to)
+    for p in ds.key_persons:
+        kp_customer[p.id] = p.customer
+        reports[p.id] = p.reports_to
+    for i, p in enumerate(ds.key_persons):
+        w = W[("key_persons", i)]
+        if kind(p.customer) != "customer":
+            problems.append(Problem(w(("customer",)), _missing(p.customer, "customer", kind(p.customer))))
+        if p.reports_to is not None:
+            if p.reports_to == p.id:
+                problems.append(Problem(w(("reports_to",)), f"{p.id} reports to itself (self-loop)"))
+            elif kind(p.reports_to) != "key person":
+                problems.append(Problem(w(("reports_to",)), _missing(p.reports_to, "key person", kind(p.reports_to))))
+            elif kp_customer.get(p.reports_to) != p.customer:
+                problems.append(
+                    Problem(
+                        w(("reports_to",)),
+                        f"{p.id} (customer {p.customer}) reports to {p.reports_to} of another customer ({kp_customer.get(p.reports_to)})",
+                    )
+                )
+    problems.extend(_cycles(ds, W, reports))
+
+    for i, s in enumerate(ds.competitor_staff):
+        if kind(s.competitor) != "competitor":
+            problems.append(Problem(W[("competitor_staff", i)](("competitor",)), _missing(s.competitor, "competitor", kind(s.competitor))))
+
+    seen_pairs: dict[tuple[str, str], str] = {}
+    for i, inf in enumerate(ds.influences):
+        w = W[("influences", i)]
+        sk, tk = kind(inf.source), kind(inf.target)
+        bad = False
+        if inf.source == inf.target:
+            problems.append(Problem(w(), f"{inf.source} influences itself (self-loop)"))
+            bad = True
+        if sk not in ("key person", "employee", "competitor staff member"):
+            problems.append(Problem(w(("source",)), _missing(inf.source, "key person, employee or competitor staff member", sk)))
+            bad = True
+        if tk != "key person":
+            problems.append(Problem(w(("target",)), _missing(inf.target, "key person", tk)))
+            bad = True
+        if not bad and sk == "key person" and kp_customer.get(inf.source) != kp_customer.get(inf.target):
+            problems.append(
+                Problem(
+                    w(),
+                    f"internal influence crosses customers: {inf.source} ({kp_customer.get(inf.source)}) → {inf.target} ({kp_customer.get(inf.target)})",
+                )
+            )
+        pair = (inf.source, inf.target)
+        if pair in seen_pairs:
+            problems.append(Problem(w(), f"duplicate influence {inf.source} → {inf.target} (first at {seen_pairs[pair]})"))
+        else:
+            seen_pairs[pair] = w().split(": ", 1)[-1]
+
+    for i, j in enumerate(ds.projects):
+        w = W[("projects", i)]
+        if kind(j.customer) != "customer":
+            problems.append(Problem(w(("customer",)), _missing(j.customer, "customer", kind(j.customer))))
+        members: set[str] = set()
+        for m, member in enumerate(j.decision_chain):
+            mw = parsed.chain_where[(i, m)]
+            if member.person in members:
+                problems.append(Problem(mw(("person",)), f"{member.person} is twice in the decision chain of {j.id}"))
+            members.add(member.person)
+            if kind(member.person) != "key person":
+                problems.append(Problem(mw(("person",)), _missing(member.person, "key person", kind(member.person))))
+            elif kp_customer.get(member.person) != j.customer:
+                problems.append(
+                    Problem(
+                        mw(("person",)),
+                        f"decision-chain member {member.person} belongs to customer {kp_customer.get(member.person)}, not {j.customer}",
+                    )
+                )
+        for c, k in enumerate(j.competitors):
+            if kind(k) != "competitor":
+                problems.append(Problem(w(("competitors", c)), _missing(k, "competitor", kind(k))))
+
+    for i, x in enumerate(ds.interactions):
+        w = W[("interactions", i)]
+        if kind(x.employee) != "employee":
+            problems.append(Problem(w(("employee",)), _missing(x.employee, "employee", kind(x.employee))))
+        if kind(x.person) != "key person":
+            problems.append(Problem(w(("person",)), _missing(x.person, "key person", kind(x.person))))
+    return problems
+
+
+def _missing(ref: str, wanted: str, actual: str | None) -> str:
+    if actual is None:
+        return f"reference to a missing id {ref!r} (expected a {wanted})"
+    return f"{ref!r} is a {actual}, expected a {wanted}"
+
+
+def _cycles(ds: Dataset, W: dict[tuple[str, int], Locator], reports: dict[str, str | None]) -> list[Problem]:
+    """Every reports_to cycle touching a key person of the file, reported once."""
+    problems = []
+    index = {p.id: i for i, p in enumerate(ds.key_persons)}
+    state: dict[str, int] = {}  # 1 = on current walk, 2 = done
+    for start in ds.key_persons:
+        if state.get(start.id):
+            continue
+        walk: list[str] = []
+        node: str | None = start.id
+        while node is not None and node in reports and not state.get(node):
+            state[node] = 1
+            walk.append(node)
+            nxt = reports.get(node)
+            node = nxt if nxt != node else None  # self-loops are reported separately
+        if node is not None and state.get(node) == 1:
+            cycle = walk[walk.index(node) :]
+            anchor = min((n for n in cycle if n in index), key=lambda n: index[n], default=None)
+            if anchor is not None:
+                w = W[("key_persons", index[anchor])]
+                rot = cycle.index(anchor)
+                ring = cycle[rot:] + cycle[:rot] + [anchor]
+                problems.append(Problem(w(("reports_to",)), f"reports_to cycle: {' → '.join(ring)}"))
+        for n in walk:
+            state[n] = 2
+    return problems
+
+
+def parse_dataset(doc: Any, source: str = "<data>") -> tuple[Dataset, list[Problem]]:
+    """Parse a document already loaded from JSON/YAML; return it and every problem
+    that does not depend on the store."""
+    parsed, problems = parse_records(parse_document(doc, source))
+    problems += check_references(parsed)
+    return _normalised(parsed.ds), problems
+
+
+def _normalised(ds: Dataset) -> Dataset:
+    # de-duplicate identical interactions (they are identified by all their fields)
+    seen: set[tuple] = set()
+    inter = []
+    for x in ds.interactions:
+        key = (x.employee, x.person, x.date, x.kind)
+        if key not in seen:
+            seen.add(key)
+            inter.append(x)
+    data = {k: getattr(ds, k) for k in Dataset.SECTIONS}
+    data["interactions"] = inter
+    return Dataset.model_construct(**data)
+
+
+def load_dataset(path: Path | str, existing: IdIndex | None = None) -> Dataset:
+    """Read and validate a data set; raise :class:`InvalidData` with every problem."""
+    raw = read_path(path)
+    parsed, problems = parse_records(raw)
+    problems += check_references(parsed, existing)
+    if problems:
+        raise InvalidData(problems, raw.source)
+    return _normalised(parsed.ds)
+
+
+def import_path(store: Store, path: Path | str, *, replace: bool = False) -> ImportSummary:
+    """Validate ``path`` against the store's content and import it, all or nothing."""
+    raw = read_path(path)
+    parsed, problems = parse_records(raw)
+    # file-only checks first: they need no store access
+    problems += check_references(parsed)
+    if problems:
+        raise InvalidData(problems, raw.source)
+    ds = _normalised(parsed.ds)
+    if replace:
+        return store.import_dataset(ds, replace=True)
+
+    def check(existing: IdIndex) -> None:
+        more = check_references(parsed, existing)
+        if more:
+            raise InvalidData(more, raw.source)
+
+    return store.import_dataset(ds, replace=False, check=check)
+
+
+def problems_of(problems: Iterable[Problem]) -> list[str]:
+    return [str(p) for p in problems]
