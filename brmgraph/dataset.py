@@ -263,6 +263,11 @@ class Parsed:
     ds: Dataset
     where: dict[tuple[str, int], Locator]
     chain_where: dict[tuple[int, int], Locator]
+    #: records that failed field validation: (section, id, where, raw data) — their ids
+    #: still count, so one bad field does not cascade into "missing id" reports
+    failed: list[tuple[str, str, Locator, dict]] = field(default_factory=list)
+    #: (section, id, where) of every record with an id, valid or not, in file order
+    ids_in_order: list[tuple[str, str, Locator]] = field(default_factory=list)
 
 
 def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
@@ -270,6 +275,8 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
     lists: dict[str, list[Any]] = {k: [] for k in MODELS}
     where: dict[tuple[str, int], Locator] = {}
     chain_where: dict[tuple[int, int], Locator] = {}
+    failed: list[tuple[str, str, Locator, dict]] = []
+    ids_in_order: list[tuple[str, str, Locator]] = []
     for rec in raw.records:
         model = MODELS[rec.section]
         data = rec.data
@@ -277,12 +284,18 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
             problems.append(Problem(rec.where(), "must be an object (a record with fields)"))
             continue
         cw = data.pop("__chain_where__", None) if isinstance(data, dict) else None
+        rid = data.get("id")
+        if rec.section in KIND_OF and isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
+            ids_in_order.append((rec.section, str(rid).strip(), rec.where))
         try:
             obj = model.model_validate(data)
         except ValidationError as exc:
             if cw is not None:
                 data["__chain_where__"] = cw
             problems.extend(_pydantic_problems(exc, rec.where, rec))
+            rid = data.get("id")
+            if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
+                failed.append((rec.section, str(rid).strip(), rec.where, data))
             continue
         idx = len(lists[rec.section])
         lists[rec.section].append(obj)
@@ -294,7 +307,7 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
                 else:
                     chain_where[(idx, m)] = (lambda loc=(), _w=rec.where, _m=m: _w(("decision_chain", _m) + tuple(loc)))
     ds = Dataset.model_construct(**lists)
-    return Parsed(ds, where, chain_where), problems
+    return Parsed(ds, where, chain_where, failed, ids_in_order), problems
 
 
 def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Problem]:
@@ -305,22 +318,18 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     problems: list[Problem] = []
     existing = existing or IdIndex()
 
-    # ids: unique across the whole data set, never shared between kinds
+    # ids: unique across the whole data set, never shared between kinds (file order)
     kind_of: dict[str, str] = {}
     first_at: dict[str, str] = {}
-    for section in KIND_OF:
-        for i, rec in enumerate(getattr(ds, section)):
-            w = W[(section, i)]
-            if rec.id in kind_of:
-                problems.append(
-                    Problem(w(("id",)), f"duplicate id {rec.id!r} (already used by a {kind_of[rec.id]} at {first_at[rec.id]})")
-                )
-                continue
-            kind_of[rec.id] = KIND_OF[section]
-            first_at[rec.id] = w(("id",)).split(": ", 1)[-1]
-            stored = existing.kind.get(rec.id)
-            if stored is not None and stored != KIND_OF[section]:
-                problems.append(Problem(w(("id",)), f"id {rec.id!r} is already a {stored} in the store"))
+    for section, rid, w in parsed.ids_in_order:
+        if rid in kind_of:
+            problems.append(Problem(w(("id",)), f"duplicate id {rid!r} (already used by {_a(kind_of[rid])} at {first_at[rid]})"))
+            continue
+        kind_of[rid] = KIND_OF[section]
+        first_at[rid] = w(("id",)).split(": ", 1)[-1]
+        stored = existing.kind.get(rid)
+        if stored is not None and stored != KIND_OF[section]:
+            problems.append(Problem(w(("id",)), f"id {rid!r} is already {_a(stored)} in the store"))
 
     def kind(i: str) -> str | None:
         return kind_of.get(i) or existing.kind.get(i)
@@ -328,6 +337,10 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     # key persons: customer, reports_to (same customer, no self-loop, no cycle)
     kp_customer = dict(existing.person_customer)
     reports = dict(existing.reports_to)
+    for section, rid, _w, data in parsed.failed:
+        if section == "key_persons":
+            kp_customer.pop(rid, None)  # unknown now: skip customer comparisons for it
+            reports.pop(rid, None)
     for p in ds.key_persons:
         kp_customer[p.id] = p.customer
         reports[p.id] = p.reports_to
@@ -340,7 +353,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
                 problems.append(Problem(w(("reports_to",)), f"{p.id} reports to itself (self-loop)"))
             elif kind(p.reports_to) != "key person":
                 problems.append(Problem(w(("reports_to",)), _missing(p.reports_to, "key person", kind(p.reports_to))))
-            elif kp_customer.get(p.reports_to) != p.customer:
+            elif p.reports_to in kp_customer and kp_customer[p.reports_to] != p.customer:
                 problems.append(
                     Problem(
                         w(("reports_to",)),
@@ -367,7 +380,13 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
         if tk != "key person":
             problems.append(Problem(w(("target",)), _missing(inf.target, "key person", tk)))
             bad = True
-        if not bad and sk == "key person" and kp_customer.get(inf.source) != kp_customer.get(inf.target):
+        if (
+            not bad
+            and sk == "key person"
+            and inf.source in kp_customer
+            and inf.target in kp_customer
+            and kp_customer[inf.source] != kp_customer[inf.target]
+        ):
             problems.append(
                 Problem(
                     w(),
@@ -392,7 +411,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
             members.add(member.person)
             if kind(member.person) != "key person":
                 problems.append(Problem(mw(("person",)), _missing(member.person, "key person", kind(member.person))))
-            elif kp_customer.get(member.person) != j.customer:
+            elif member.person in kp_customer and kp_customer[member.person] != j.customer:
                 problems.append(
                     Problem(
                         mw(("person",)),
@@ -412,10 +431,14 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     return problems
 
 
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
 def _missing(ref: str, wanted: str, actual: str | None) -> str:
     if actual is None:
-        return f"reference to a missing id {ref!r} (expected a {wanted})"
-    return f"{ref!r} is a {actual}, expected a {wanted}"
+        return f"reference to a missing id {ref!r} (expected {_a(wanted)})"
+    return f"{ref!r} is {_a(actual)}, expected {_a(wanted)}"
 
 
 def _cycles(ds: Dataset, W: dict[tuple[str, int], Locator], reports: dict[str, str | None]) -> list[Problem]:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from ..errors import BrmError
+from ..errors import BrmError, InvalidData
 
 app = typer.Typer(
     name="brmgraph",
@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on import. Each owns its own file.
-from . import core  # noqa: E402,F401
+from . import core, demo  # noqa: E402,F401
 
 for _optional in ("analysis", "neo4j", "maps", "generate"):
     try:
@@ -34,6 +34,15 @@ def main(argv: list[str] | None = None) -> None:
         rv = app(args=argv, standalone_mode=False)
         if isinstance(rv, int) and rv:
             sys.exit(rv)
+    except InvalidData as exc:
+        # every problem on a line of its own, the file named on each
+        if len(exc.problems) == 1:
+            typer.echo(f"error: {exc.problems[0]}", err=True)
+        else:
+            typer.echo(f"error: {len(exc.problems)} problems in {exc.source}; nothing was imported:", err=True)
+            for p in exc.problems:
+                typer.echo(f"  {p}", err=True)
+        sys.exit(exc.exit_code)
     except BrmError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -38,8 +38,8 @@ PerspectiveOpt = Annotated[
 ]
 LangOpt = Annotated[str, typer.Option("--lang", help="Label language for readable output: en or zh.")]
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
