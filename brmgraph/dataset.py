@@ -320,8 +320,10 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
 
     # ids: unique across the whole data set, never shared between kinds (file order)
     kind_of: dict[str, str] = {}
+    kinds_of: dict[str, set[str]] = {}
     first_at: dict[str, str] = {}
     for section, rid, w in parsed.ids_in_order:
+        kinds_of.setdefault(rid, set()).add(KIND_OF[section])
         if rid in kind_of:
             problems.append(Problem(w(("id",)), f"duplicate id {rid!r} (already used by {_a(kind_of[rid])} at {first_at[rid]})"))
             continue
@@ -334,6 +336,9 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     def kind(i: str) -> str | None:
         return kind_of.get(i) or existing.kind.get(i)
 
+    def has(i: str, wanted: str) -> bool:
+        return wanted in kinds_of.get(i, ()) or (i not in kinds_of and existing.kind.get(i) == wanted)
+
     # key persons: customer, reports_to (same customer, no self-loop, no cycle)
     kp_customer = dict(existing.person_customer)
     reports = dict(existing.reports_to)
@@ -344,16 +349,19 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     for p in ds.key_persons:
         kp_customer[p.id] = p.customer
         reports[p.id] = p.reports_to
+    for p in ds.key_persons:
+        if not has(p.customer, "customer"):
+            kp_customer.pop(p.id, None)  # its customer is unknown: no cross-customer checks on it
     for i, p in enumerate(ds.key_persons):
         w = W[("key_persons", i)]
-        if kind(p.customer) != "customer":
+        if not has(p.customer, "customer"):
             problems.append(Problem(w(("customer",)), _missing(p.customer, "customer", kind(p.customer))))
         if p.reports_to is not None:
             if p.reports_to == p.id:
                 problems.append(Problem(w(("reports_to",)), f"{p.id} reports to itself (self-loop)"))
-            elif kind(p.reports_to) != "key person":
+            elif not has(p.reports_to, "key person"):
                 problems.append(Problem(w(("reports_to",)), _missing(p.reports_to, "key person", kind(p.reports_to))))
-            elif p.reports_to in kp_customer and kp_customer[p.reports_to] != p.customer:
+            elif p.id in kp_customer and p.reports_to in kp_customer and kp_customer[p.reports_to] != p.customer:
                 problems.append(
                     Problem(
                         w(("reports_to",)),
@@ -363,7 +371,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     problems.extend(_cycles(ds, W, reports))
 
     for i, s in enumerate(ds.competitor_staff):
-        if kind(s.competitor) != "competitor":
+        if not has(s.competitor, "competitor"):
             problems.append(Problem(W[("competitor_staff", i)](("competitor",)), _missing(s.competitor, "competitor", kind(s.competitor))))
 
     seen_pairs: dict[tuple[str, str], str] = {}
@@ -373,11 +381,11 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
         bad = False
         if inf.source == inf.target:
             problems.append(Problem(w(), f"{inf.source} influences itself (self-loop)"))
-            bad = True
-        if sk not in ("key person", "employee", "competitor staff member"):
+            continue
+        if not any(has(inf.source, k) for k in ("key person", "employee", "competitor staff member")):
             problems.append(Problem(w(("source",)), _missing(inf.source, "key person, employee or competitor staff member", sk)))
             bad = True
-        if tk != "key person":
+        if not has(inf.target, "key person"):
             problems.append(Problem(w(("target",)), _missing(inf.target, "key person", tk)))
             bad = True
         if (
@@ -401,7 +409,8 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
 
     for i, j in enumerate(ds.projects):
         w = W[("projects", i)]
-        if kind(j.customer) != "customer":
+        customer_ok = has(j.customer, "customer")
+        if not customer_ok:
             problems.append(Problem(w(("customer",)), _missing(j.customer, "customer", kind(j.customer))))
         members: set[str] = set()
         for m, member in enumerate(j.decision_chain):
@@ -409,9 +418,9 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
             if member.person in members:
                 problems.append(Problem(mw(("person",)), f"{member.person} is twice in the decision chain of {j.id}"))
             members.add(member.person)
-            if kind(member.person) != "key person":
+            if not has(member.person, "key person"):
                 problems.append(Problem(mw(("person",)), _missing(member.person, "key person", kind(member.person))))
-            elif member.person in kp_customer and kp_customer[member.person] != j.customer:
+            elif customer_ok and member.person in kp_customer and kp_customer[member.person] != j.customer:
                 problems.append(
                     Problem(
                         mw(("person",)),
@@ -419,14 +428,14 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
                     )
                 )
         for c, k in enumerate(j.competitors):
-            if kind(k) != "competitor":
+            if not has(k, "competitor"):
                 problems.append(Problem(w(("competitors", c)), _missing(k, "competitor", kind(k))))
 
     for i, x in enumerate(ds.interactions):
         w = W[("interactions", i)]
-        if kind(x.employee) != "employee":
+        if not has(x.employee, "employee"):
             problems.append(Problem(w(("employee",)), _missing(x.employee, "employee", kind(x.employee))))
-        if kind(x.person) != "key person":
+        if not has(x.person, "key person"):
             problems.append(Problem(w(("person",)), _missing(x.person, "key person", kind(x.person))))
     return problems
 
@@ -505,20 +514,23 @@ def import_path(store: Store, path: Path | str, *, replace: bool = False) -> Imp
     """Validate ``path`` against the store's content and import it, all or nothing."""
     raw = read_path(path)
     parsed, problems = parse_records(raw)
-    # file-only checks first: they need no store access
-    problems += check_references(parsed)
-    if problems:
-        raise InvalidData(problems, raw.source)
-    ds = _normalised(parsed.ds)
     if replace:
-        return store.import_dataset(ds, replace=True)
+        problems += check_references(parsed)
+        if problems:
+            raise InvalidData(problems, raw.source)
+        return store.import_dataset(_normalised(parsed.ds), replace=True)
+    if problems:
+        # report everything at once: field problems and references against the store
+        problems += check_references(parsed, store.id_index())
+        raise InvalidData(problems, raw.source)
 
     def check(existing: IdIndex) -> None:
+        # runs inside the store's write transaction
         more = check_references(parsed, existing)
         if more:
             raise InvalidData(more, raw.source)
 
-    return store.import_dataset(ds, replace=False, check=check)
+    return store.import_dataset(_normalised(parsed.ds), replace=False, check=check)
 
 
 def problems_of(problems: Iterable[Problem]) -> list[str]:
