@@ -1,0 +1,89 @@
+"""``brmgraph neo4j start|stop|status``: a local Neo4j server for people without Docker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import JsonOpt, err_console, print_json
+
+neo4j_app = typer.Typer(
+    name="neo4j",
+    help="A local Neo4j 5.26 Community server on 127.0.0.1 (no Docker needed; Java 17+ JDK and Maven).",
+    no_args_is_help=True,
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+PortOpt = Annotated[int, typer.Option("--port", help="Bolt port on 127.0.0.1.", min=1, max=65535)]
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option("--home", help="Server folder (data, logs). Default ~/.cache/brmgraph/neo4j or $BRM_NEO4J_HOME."),
+]
+
+
+def _status_dict(st) -> dict:
+    return {
+        "state": st.state,
+        "running": st.running,
+        "answering": st.answering,
+        "pid": st.pid,
+        "port": st.port,
+        "url": st.url if st.running else None,
+        "home": str(st.home),
+    }
+
+
+@neo4j_app.command("start")
+def start_cmd(port: PortOpt = 7687, home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+    """Start the server (idempotent); returns once Bolt answers. Jars are fetched once."""
+    import time
+
+    from .. import neo4j_local
+
+    t0 = time.monotonic()
+    before = neo4j_local.status(home.expanduser().resolve() if home else None)
+    st = neo4j_local.start(home, port, log=lambda m: err_console.print(m))
+    if as_json:
+        print_json(_status_dict(st))
+        return
+    if before.running:
+        typer.echo(f"Neo4j already running at {st.url} (pid {st.pid}, home {st.home})")
+    else:
+        typer.echo(
+            f"Neo4j {neo4j_local.neo4j_version()} running at {st.url} (pid {st.pid}, home {st.home}, "
+            f"started in {time.monotonic() - t0:.1f}s)"
+        )
+        typer.echo(f"use it: export BRM_STORE={st.url}")
+
+
+@neo4j_app.command("stop")
+def stop_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+    """Stop the server cleanly (data are kept)."""
+    from .. import neo4j_local
+
+    was = neo4j_local.stop(home)
+    st = neo4j_local.status(home.expanduser().resolve() if home else None)
+    if as_json:
+        print_json({**_status_dict(st), "stopped": was})
+        return
+    typer.echo(f"Neo4j stopped (home {st.home})" if was else f"Neo4j was not running (home {st.home})")
+
+
+@neo4j_app.command("status")
+def status_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+    """Print the state; exit code 0 = running and answering, 3 = stopped, 1 = not answering."""
+    from .. import neo4j_local
+
+    st = neo4j_local.status(home.expanduser().resolve() if home else None)
+    if as_json:
+        print_json(_status_dict(st))
+    elif st.running:
+        typer.echo(f"{st.state}: {st.url} (pid {st.pid}, home {st.home})")
+    else:
+        typer.echo(f"stopped (home {st.home})")
+    code = 0 if st.running and st.answering else (1 if st.running else 3)
+    if code:
+        raise typer.Exit(code)

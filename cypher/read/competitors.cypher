@@ -1,0 +1,3 @@
+MATCH (n:Competitor)
+RETURN n {.*} AS n
+ORDER BY n.id

@@ -1,0 +1,4 @@
+// All customers (attrs is a JSON text property).
+MATCH (n:Customer)
+RETURN n {.*} AS n
+ORDER BY n.id

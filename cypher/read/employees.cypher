@@ -1,0 +1,3 @@
+MATCH (n:Employee)
+RETURN n {.*} AS n
+ORDER BY n.id
