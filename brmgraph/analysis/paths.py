@@ -1,0 +1,172 @@
+"""Influence paths (SPEC §4.2): the best path from a perspective to each key person.
+
+The best path to a target is the one with the least total cost; among those, the fewest
+arcs; among those, the lexicographically smallest list of node ids (plain string
+comparison, element by element). Arc costs come from
+:class:`~brmgraph.graph.CustomerGraph` and nowhere else.
+
+How it is computed: ONE multi-source Dijkstra per (customer, perspective). Every source
+starts with the label ``(0, 0, (source,))``; a label is ``(cost, hops, path)`` and labels
+are compared as tuples. This is exact, not a heuristic: extending two paths that end at
+the same node by the same arc keeps their order (costs and hops add the same amounts; two
+paths with equal hops have equal length, so appending one id keeps their lexicographic
+order), so the first label settled at a node is its best path.
+
+Decisions on points SPEC §4.2 leaves open:
+
+* **Relay rule.** In the individual, team and company perspectives a key person whose
+  ``closeness`` is ``oppose`` or ``strong_oppose`` is settled (may be a target) but never
+  expanded (never an intermediate). Competitor perspectives block nobody.
+* **Sources.** Sources are staff (employees or competitor staff). A source is never its
+  own target. If a caller passes key persons as ``sources`` they are origins at cost 0
+  (expanded even if opposing, because an origin is not an intermediate) and their own
+  result is "no path".
+* **Perspective values that match nobody** (an employee, team or competitor with no edge
+  into this customer) give an empty source set and therefore no paths; checking that an
+  id exists at all is the caller's job (the CLI checks against the store, see
+  :func:`check_perspective`).
+* ``hops`` is the number of arcs (``len(path) - 1``); "no path" is
+  ``cost=None, hops=None, path=[]``.
+
+>>> from brmgraph.model import Dataset
+>>> from brmgraph.graph import CustomerGraph, COMPANY
+>>> ds = Dataset.model_validate({
+...     "customers": [{"id": "C1"}],
+...     "key_persons": [{"id": "P1", "customer": "C1"}, {"id": "P2", "customer": "C1"}],
+...     "employees": [{"id": "E1"}],
+...     "influences": [{"source": "E1", "target": "P2", "strength": "strong"},
+...                    {"source": "P2", "target": "P1", "strength": "medium"}]})
+>>> cg = CustomerGraph.from_dataset(ds, "C1")
+>>> best_path(cg, "P1", COMPANY).model_dump()
+{'target': 'P1', 'perspective': 'company', 'cost': 3, 'hops': 2, 'path': ['E1', 'P2', 'P1']}
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Iterable
+
+from pydantic import BaseModel
+
+from ..errors import BadArgument, NotFound
+from ..graph import CustomerGraph, Perspective
+
+__all__ = ["PathResult", "best_paths", "best_path", "shortest_labels", "check_perspective"]
+
+
+class PathResult(BaseModel):
+    """The best path to ``target`` under ``perspective`` (the SPEC §5 ``path --json`` shape)."""
+
+    target: str
+    perspective: str
+    cost: int | None = None
+    hops: int | None = None
+    path: list[str] = []
+
+    @property
+    def found(self) -> bool:
+        return self.cost is not None
+
+
+Label = tuple[int, int, tuple[str, ...]]
+
+
+def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str] | frozenset[str] = frozenset()) -> dict[str, Label]:
+    """Best label ``(cost, hops, path)`` of every node reachable from ``sources``.
+
+    One multi-source Dijkstra. ``blocked`` nodes are settled but never expanded (unless
+    they are sources). Sources themselves are not in the result.
+    """
+    g = cg.g
+    srcs = sorted(set(sources))
+    for s in srcs:
+        if s not in g:
+            raise NotFound(f"unknown source {s!r} in customer {cg.id!r}")
+    best: dict[str, Label] = {}
+    settled: set[str] = set()
+    heap: list[Label] = []
+    for s in srcs:
+        lab: Label = (0, 0, (s,))
+        best[s] = lab
+        heap.append(lab)
+    heapq.heapify(heap)
+    src_set = set(srcs)
+    while heap:
+        lab = heapq.heappop(heap)
+        cost, hops, path = lab
+        u = path[-1]
+        if u in settled:
+            continue
+        settled.add(u)
+        if u in blocked and u not in src_set:
+            continue  # relay rule: may be a target, never an intermediate
+        for v, data in g.succ[u].items():
+            if v in settled:
+                continue
+            new: Label = (cost + data["cost"], hops + 1, path + (v,))
+            old = best.get(v)
+            if old is None or new < old:
+                best[v] = new
+                heapq.heappush(heap, new)
+    for s in srcs:
+        best.pop(s, None)
+    return best
+
+
+def _result(target: str, perspective: Perspective | str, lab: Label | None) -> PathResult:
+    if lab is None:
+        return PathResult(target=target, perspective=str(perspective), cost=None, hops=None, path=[])
+    return PathResult(target=target, perspective=str(perspective), cost=lab[0], hops=lab[1], path=list(lab[2]))
+
+
+def best_paths(
+    cg: CustomerGraph,
+    perspective: Perspective,
+    sources: set[str] | None = None,
+    blocked: set[str] | None = None,
+) -> dict[str, PathResult]:
+    """Best path (SPEC §4.2) to every key person of ``cg``, keyed (and ordered) by id.
+
+    ``sources`` defaults to ``cg.sources(perspective)``, ``blocked`` (nodes that may end a
+    path but not relay one) to ``cg.blocked_relays(perspective)``. One multi-source
+    Dijkstra for all targets.
+    """
+    if sources is None:
+        sources = cg.sources(perspective)
+    if blocked is None:
+        blocked = cg.blocked_relays(perspective)
+    labels = shortest_labels(cg, sources, blocked)
+    return {pid: _result(pid, perspective, labels.get(pid)) for pid in sorted(cg.persons)}
+
+
+def best_path(cg: CustomerGraph, target: str, perspective: Perspective) -> PathResult:
+    """Best path to one key person; raises :class:`~brmgraph.errors.NotFound` for an unknown target."""
+    if target not in cg.persons:
+        raise NotFound(f"unknown key person {target!r} at customer {cg.id!r}")
+    return best_paths(cg, perspective)[target]
+
+
+def check_perspective(
+    perspective: Perspective | str,
+    employees: Iterable[object],
+    competitors: Iterable[object],
+) -> Perspective:
+    """Parse ``perspective`` and check its value exists among all ``employees`` /
+    ``competitors`` (model objects or ids). Raises NotFound for an unknown employee, team
+    or competitor, BadArgument for a malformed spelling."""
+    p = perspective if isinstance(perspective, Perspective) else Perspective.parse(perspective)
+    if p.kind == "individual":
+        ids = {getattr(e, "id", e) for e in employees}
+        if p.value not in ids:
+            raise NotFound(f"unknown employee {p.value!r} in perspective {str(p)!r}")
+    elif p.kind == "team":
+        teams = {getattr(e, "team", None) for e in employees}
+        if p.value not in teams:
+            raise NotFound(f"unknown team {p.value!r} in perspective {str(p)!r} (no employee has that team)")
+    elif p.kind == "competitor" and p.value != "*":
+        ids = {getattr(k, "id", k) for k in competitors}
+        if p.value not in ids:
+            raise NotFound(f"unknown competitor {p.value!r} in perspective {str(p)!r}")
+    elif p.kind not in Perspective.KINDS:  # pragma: no cover - parse() prevents it
+        raise BadArgument(f"unknown perspective {str(p)!r}")
+    return p
