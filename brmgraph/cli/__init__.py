@@ -31,7 +31,7 @@ for _optional in ("analysis", "neo4j", "maps", "generate"):
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning library errors into one clean line."""
     try:
-        rv = app(args=argv, standalone_mode=False)
+        rv = app(args=argv, prog_name="brmgraph", standalone_mode=False)
         if isinstance(rv, int) and rv:
             sys.exit(rv)
     except InvalidData as exc:
@@ -57,10 +57,11 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            typer.echo(f"error: {exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
+        # click's usage errors (typer may vendor click, so test by shape, not class)
+        if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+            ctx = getattr(exc, "ctx", None)
+            cmd = ctx.command_path if ctx is not None else "brmgraph"
+            typer.echo(f"error: {exc.format_message()} (see '{cmd} --help')", err=True)
+            sys.exit(exc.exit_code or 2)
         typer.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
         sys.exit(70)

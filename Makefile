@@ -1,0 +1,45 @@
+# One command each, on a fresh machine:
+#   make demo   – create .venv, install brmgraph, run the demo tour on the embedded store
+#   make test   – create .venv, install brmgraph with test extras, install Chromium
+#                 (Debian package, needs root/sudo), fetch Neo4j jars on first use, run all tests
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv demo test test-fast chromium neo4j-start neo4j-stop bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: venv
+	cd $${DEMO_DIR:-.} && $(CURDIR)/$(VENV)/bin/brmgraph demo
+
+chromium:
+	sh scripts/install-chromium.sh
+
+# Every test: embedded store, a real Neo4j (NEO4J_URI, else Docker, else the local
+# launcher built from Maven Central jars), headless Chromium, notebooks, docs, tiny bench.
+test: venv chromium
+	$(PY) -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
+
+# Without the outside parts (no Neo4j, no Chromium): they skip with a reason.
+test-fast: venv
+	$(PY) -m pytest -p no:cacheprovider -m "not neo4j and not browser" $(PYTEST_ARGS)
+
+neo4j-start: venv
+	$(VENV)/bin/brmgraph neo4j start
+
+neo4j-stop: venv
+	$(VENV)/bin/brmgraph neo4j stop
+
+bench: venv
+	$(PY) bench/run.py --scale $${SCALE:-M}
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
