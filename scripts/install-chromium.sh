@@ -20,5 +20,5 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends chromium fonts-liberation
+$SUDO apt-get install -y --no-install-recommends chromium fonts-liberation fonts-wqy-zenhei
 /usr/bin/chromium --version
