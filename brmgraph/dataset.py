@@ -73,17 +73,43 @@ def input_schema() -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- reading
-def _json_loc(file: str, section: str, index: int) -> Locator:
-    def where(loc: tuple = ()) -> str:
-        path = f"$.{section}[{index}]"
-        for part in loc:
+class JsonLoc:
+    """Where a record is in a JSON/YAML file; called with a field path, gives the text."""
+
+    __slots__ = ("file", "section", "index", "prefix")
+
+    def __init__(self, file: str, section: str, index: int, prefix: tuple = ()) -> None:
+        self.file, self.section, self.index, self.prefix = file, section, index, prefix
+
+    def __call__(self, loc: tuple = ()) -> str:
+        path = f"$.{self.section}[{self.index}]"
+        for part in self.prefix + tuple(loc):
             path += f"[{part}]" if isinstance(part, int) else f".{part}"
-        return f"{file}: {path}"
+        return f"{self.file}: {path}"
 
-    return where
+    def sub(self, *prefix: Any) -> "JsonLoc":
+        return JsonLoc(self.file, self.section, self.index, self.prefix + prefix)
 
 
-@dataclass
+class CsvLoc:
+    """Where a record is in a CSV file: the file and its line; a field path names the column."""
+
+    __slots__ = ("file", "line")
+
+    def __init__(self, file: str, line: int) -> None:
+        self.file, self.line = file, line
+
+    def __call__(self, loc: tuple = ()) -> str:
+        col = f", column {loc[0]}" if loc else ""
+        return f"{self.file}: line {self.line}{col}"
+
+
+def _short(where: str) -> str:
+    """A location without its file name (for "first at ..." in messages)."""
+    return where.split(": ", 1)[-1]
+
+
+@dataclass(slots=True)
 class RawRecord:
     section: str
     data: Any
@@ -151,7 +177,7 @@ def parse_document(doc: Any, src: str) -> RawDataset:
             raw.problems.append(Problem(f"{src}: $.{key}", "must be a list of records"))
             continue
         for i, item in enumerate(value):
-            raw.records.append(RawRecord(key, item, _json_loc(src, key, i)))
+            raw.records.append(RawRecord(key, item, JsonLoc(src, key, i)))
     return raw
 
 
@@ -196,10 +222,7 @@ def _read_csv_dir(d: Path) -> RawDataset:
                 if not any(cell.strip() for cell in row):
                     continue
 
-                def where(loc: tuple = (), _f=fsrc, _line=line) -> str:
-                    col = f", column {loc[0]}" if loc else ""
-                    return f"{_f}: line {_line}{col}"
-
+                where = CsvLoc(fsrc, line)
                 if len(row) != len(header):
                     raw.problems.append(Problem(where(), f"has {len(row)} cells but the header has {len(header)}"))
                     continue
@@ -232,14 +255,13 @@ def _read_csv_dir(d: Path) -> RawDataset:
         chain = target.data.setdefault("decision_chain", [])
         chain.append(member)
         # keep where each member came from, for messages
-        target.data.setdefault("__chain_where__", []).append(where)
+        target.data.setdefault("__chain_where__", []).append(where)  # popped by parse_records
     return raw
 
 
 # --------------------------------------------------------------------------- validation
-def _pydantic_problems(exc: ValidationError, where: Locator, rec: RawRecord) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, where: Locator, chain_where: list[Locator] | None) -> list[Problem]:
     out = []
-    chain_where = rec.data.get("__chain_where__") if isinstance(rec.data, dict) else None
     for err in exc.errors():
         loc = tuple(err["loc"])
         msg = err["msg"]
@@ -270,42 +292,72 @@ class Parsed:
     ids_in_order: list[tuple[str, str, Locator]] = field(default_factory=list)
 
 
+_ADAPTERS: dict[str, Any] = {}
+
+
+def _adapter(section: str) -> Any:
+    from pydantic import TypeAdapter
+
+    if section not in _ADAPTERS:
+        _ADAPTERS[section] = TypeAdapter(list[MODELS[section]])  # type: ignore[valid-type]
+    return _ADAPTERS[section]
+
+
+def _record_id(data: dict) -> str | None:
+    rid = data.get("id")
+    if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
+        return str(rid).strip()
+    return None
+
+
 def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
+    """Field validation of every record (pydantic), keeping where each valid one came from."""
     problems = list(raw.problems)
     lists: dict[str, list[Any]] = {k: [] for k in MODELS}
     where: dict[tuple[str, int], Locator] = {}
     chain_where: dict[tuple[int, int], Locator] = {}
     failed: list[tuple[str, str, Locator, dict]] = []
     ids_in_order: list[tuple[str, str, Locator]] = []
+    by_section: dict[str, list[RawRecord]] = {}
     for rec in raw.records:
-        model = MODELS[rec.section]
+        by_section.setdefault(rec.section, []).append(rec)
         data = rec.data
         if not isinstance(data, dict):
             problems.append(Problem(rec.where(), "must be an object (a record with fields)"))
             continue
-        cw = data.pop("__chain_where__", None) if isinstance(data, dict) else None
-        rid = data.get("id")
-        if rec.section in KIND_OF and isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
-            ids_in_order.append((rec.section, str(rid).strip(), rec.where))
+        if rec.section in KIND_OF:
+            rid = _record_id(data)
+            if rid is not None:
+                ids_in_order.append((rec.section, rid, rec.where))
+    for section, recs in by_section.items():
+        good = [r for r in recs if isinstance(r.data, dict)]
+        chains = [r.data.pop("__chain_where__", None) for r in good] if section == "projects" else None
         try:
-            obj = model.model_validate(data)
-        except ValidationError as exc:
-            if cw is not None:
-                data["__chain_where__"] = cw
-            problems.extend(_pydantic_problems(exc, rec.where, rec))
-            rid = data.get("id")
-            if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
-                failed.append((rec.section, str(rid).strip(), rec.where, data))
-            continue
-        idx = len(lists[rec.section])
-        lists[rec.section].append(obj)
-        where[(rec.section, idx)] = rec.where
-        if rec.section == "projects":
-            for m in range(len(obj.decision_chain)):  # type: ignore[attr-defined]
-                if cw is not None and m < len(cw):
-                    chain_where[(idx, m)] = cw[m]
-                else:
-                    chain_where[(idx, m)] = (lambda loc=(), _w=rec.where, _m=m: _w(("decision_chain", _m) + tuple(loc)))
+            objs = _adapter(section).validate_python([r.data for r in good])
+            pairs = list(zip(good, objs, chains or [None] * len(good)))
+        except ValidationError:
+            pairs = []
+            for k, rec in enumerate(good):
+                try:
+                    obj = MODELS[section].model_validate(rec.data)
+                except ValidationError as exc:
+                    problems.extend(_pydantic_problems(exc, rec.where, chains[k] if chains else None))
+                    rid = _record_id(rec.data)
+                    if rid is not None:
+                        failed.append((section, rid, rec.where, rec.data))
+                    continue
+                pairs.append((rec, obj, chains[k] if chains else None))
+        out = lists[section]
+        for rec, obj, cw in pairs:
+            idx = len(out)
+            out.append(obj)
+            where[(section, idx)] = rec.where
+            if section == "projects":
+                for m in range(len(obj.decision_chain)):
+                    if cw is not None and m < len(cw):
+                        chain_where[(idx, m)] = cw[m]
+                    else:
+                        chain_where[(idx, m)] = rec.where.sub("decision_chain", m)  # type: ignore[union-attr]
     ds = Dataset.model_construct(**lists)
     return Parsed(ds, where, chain_where, failed, ids_in_order), problems
 
@@ -321,14 +373,16 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     # ids: unique across the whole data set, never shared between kinds (file order)
     kind_of: dict[str, str] = {}
     kinds_of: dict[str, set[str]] = {}
-    first_at: dict[str, str] = {}
+    first_at: dict[str, Locator] = {}
     for section, rid, w in parsed.ids_in_order:
         kinds_of.setdefault(rid, set()).add(KIND_OF[section])
         if rid in kind_of:
-            problems.append(Problem(w(("id",)), f"duplicate id {rid!r} (already used by {_a(kind_of[rid])} at {first_at[rid]})"))
+            problems.append(
+                Problem(w(("id",)), f"duplicate id {rid!r} (already used by {_a(kind_of[rid])} at {_short(first_at[rid](('id',)))})")
+            )
             continue
         kind_of[rid] = KIND_OF[section]
-        first_at[rid] = w(("id",)).split(": ", 1)[-1]
+        first_at[rid] = w
         stored = existing.kind.get(rid)
         if stored is not None and stored != KIND_OF[section]:
             problems.append(Problem(w(("id",)), f"id {rid!r} is already {_a(stored)} in the store"))
@@ -374,7 +428,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
         if not has(s.competitor, "competitor"):
             problems.append(Problem(W[("competitor_staff", i)](("competitor",)), _missing(s.competitor, "competitor", kind(s.competitor))))
 
-    seen_pairs: dict[tuple[str, str], str] = {}
+    seen_pairs: dict[tuple[str, str], Locator] = {}
     for i, inf in enumerate(ds.influences):
         w = W[("influences", i)]
         sk, tk = kind(inf.source), kind(inf.target)
@@ -403,9 +457,11 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
             )
         pair = (inf.source, inf.target)
         if pair in seen_pairs:
-            problems.append(Problem(w(), f"duplicate influence {inf.source} → {inf.target} (first at {seen_pairs[pair]})"))
+            problems.append(
+                Problem(w(), f"duplicate influence {inf.source} → {inf.target} (first at {_short(seen_pairs[pair]())})")
+            )
         else:
-            seen_pairs[pair] = w().split(": ", 1)[-1]
+            seen_pairs[pair] = w
 
     for i, j in enumerate(ds.projects):
         w = W[("projects", i)]
