@@ -1,0 +1,259 @@
+"""The analysis commands (SPEC 5) end to end on the embedded store.
+
+Data set (two customers)::
+
+    C1:  E1 (East) -strong-> P1 -medium-> P2 ;  P3 reports to P2 ;  E2 (West) -weak-> P4
+         S1 (K1) -strong-> P2 ; P5 opposes, E1 -strong-> P5 -strong-> P6
+         P2 veto yes (unknown stance), P6 veto yes, P4 approver yes
+         J1 open, chain P2, P6, competitors K1 ; J2 won, chain P4
+    C2:  Q1 veto yes, nobody reaches him ; J3 open, chain Q1
+
+    company best paths: P1 [E1,P1] 1 ; P2 [E1,P1,P2] 3 ; P3 [E1,P1,P2,P3] 4 ; P4 [E2,P4] 3 ;
+                        P5 [E1,P5] 1 ; P6 none (P5 opposes) ; Q1 none
+    flags: J1/P6 (UNCOVERED; K1 has no path to P6), J3/Q1 (UNCOVERED, STANCE_UNKNOWN)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from brmgraph.cli import main
+
+DATA = {
+    "customers": [{"id": "C1", "name": "Huaxin"}, {"id": "C2", "name": "Kangren"}],
+    "key_persons": [
+        {"id": "P1", "customer": "C1", "name": "Wang", "closeness": "support"},
+        {"id": "P2", "customer": "C1", "name": "Li", "veto": "yes"},
+        {"id": "P3", "customer": "C1", "name": "Zhao", "reports_to": "P2", "closeness": "neutral"},
+        {"id": "P4", "customer": "C1", "name": "Sun", "approver": "yes", "veto": "no", "closeness": "strong_support"},
+        {"id": "P5", "customer": "C1", "name": "Qian", "closeness": "oppose"},
+        {"id": "P6", "customer": "C1", "name": "Zhou", "veto": "yes", "closeness": "neutral"},
+        {"id": "Q1", "customer": "C2", "name": "Wu", "veto": "yes"},
+    ],
+    "employees": [{"id": "E1", "name": "Chen", "team": "East"}, {"id": "E2", "name": "Liu", "team": "West"},
+                  {"id": "E3", "name": "Ma", "team": "North"}],
+    "competitors": [{"id": "K1", "name": "RivalSoft"}, {"id": "K2", "name": "Other"}],
+    "competitor_staff": [{"id": "S1", "name": "Zhang", "competitor": "K1"}],
+    "influences": [
+        {"source": "E1", "target": "P1", "strength": "strong"},
+        {"source": "P1", "target": "P2", "strength": "medium"},
+        {"source": "E2", "target": "P4", "strength": "weak"},
+        {"source": "S1", "target": "P2", "strength": "strong"},
+        {"source": "E1", "target": "P5", "strength": "strong"},
+        {"source": "P5", "target": "P6", "strength": "strong"},
+    ],
+    "projects": [
+        {"id": "J1", "customer": "C1", "status": "open", "competitors": ["K1"],
+         "decision_chain": [{"person": "P2", "role": "decision_maker"}, {"person": "P6", "role": "user"}]},
+        {"id": "J2", "customer": "C1", "status": "won", "decision_chain": [{"person": "P4", "role": "approver"}]},
+        {"id": "J3", "customer": "C2", "status": "open", "decision_chain": [{"person": "Q1", "role": "decision_maker"}]},
+    ],
+    "interactions": [{"employee": "E1", "person": "P1", "date": "2026-09-01", "kind": "meeting"}],
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path, sqlite_url: str, capsys) -> str:
+    pytest.importorskip("brmgraph.store.sqlite")
+    f = tmp_path / "data.json"
+    f.write_text(json.dumps(DATA), encoding="utf-8")
+    code, _, err = run(capsys, "import", str(f), "--store", sqlite_url)
+    assert code == 0, err
+    return sqlite_url
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def js(capsys, store: str, *args: str):
+    code, out, err = run(capsys, *args, "--store", store)
+    assert code == 0, err
+    return json.loads(out)
+
+
+# ---------------------------------------------------------------- path
+def test_path_json(store, capsys):
+    assert js(capsys, store, "path", "--to", "P3", "--json") == {
+        "target": "P3", "perspective": "company", "cost": 4, "hops": 3, "path": ["E1", "P1", "P2", "P3"]}
+    assert js(capsys, store, "path", "--to", "P6", "--json") == {
+        "target": "P6", "perspective": "company", "cost": None, "hops": None, "path": []}
+    # the opposer itself is reachable
+    assert js(capsys, store, "path", "--to", "P5", "--json")["path"] == ["E1", "P5"]
+
+
+@pytest.mark.parametrize(
+    "perspective, path",
+    [("individual:E1", ["E1", "P1", "P2"]), ("team:East", ["E1", "P1", "P2"]), ("team:West", []),
+     ("individual:E3", []), ("company", ["E1", "P1", "P2"]), ("competitor:K1", ["S1", "P2"]),
+     ("competitor:K2", []), ("competitor:*", ["S1", "P2"])],
+)
+def test_path_perspectives(store, capsys, perspective, path):
+    res = js(capsys, store, "path", "--to", "P2", "--perspective", perspective, "--json")
+    assert res["path"] == path and res["perspective"] == perspective
+
+
+def test_path_readable(store, capsys):
+    code, out, _ = run(capsys, "path", "--to", "P3", "--store", store)
+    assert code == 0
+    assert "Wang" in out and "Zhao" in out and "cost 4" in out
+    code, out, _ = run(capsys, "path", "--to", "P6", "--lang", "zh", "--store", store)
+    assert code == 0 and "无路径" in out
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["path", "--to", "P99"], 4, "unknown key person 'P99'"),
+        (["path", "--to", "P1", "--perspective", "individual:E99"], 4, "unknown employee 'E99'"),
+        (["path", "--to", "P1", "--perspective", "team:South"], 4, "unknown team 'South'"),
+        (["path", "--to", "P1", "--perspective", "competitor:K9"], 4, "unknown competitor 'K9'"),
+        (["path", "--to", "P1", "--perspective", "boss"], 2, "unknown perspective"),
+        (["path", "--to", "P1", "--lang", "fr"], 2, "--lang"),
+        (["coverage", "--project", "J9"], 4, "unknown project 'J9'"),
+        (["coverage", "--customer", "C9"], 4, "unknown customer 'C9'"),
+        (["coverage"], 2, "exactly one of --project"),
+        (["coverage", "--project", "J1", "--customer", "C1"], 2, "exactly one of --project"),
+        (["coverage", "--customer", "C1", "--max-cost", "-1"], 2, "--max-cost"),
+        (["exposure", "--customer", "C9"], 4, "unknown customer 'C9'"),
+        (["exposure", "--project", "J9"], 4, "unknown project 'J9'"),
+        (["report", "--customer", "C9"], 4, "unknown customer 'C9'"),
+        (["report", "--customer", "C1", "--perspective", "individual:E99"], 4, "unknown employee"),
+        (["report", "--customer", "C1", "--today", "yesterday"], 2, "--today"),
+        (["tactics", "--person", "P99"], 4, "unknown key person 'P99'"),
+        (["flags", "--format", "xml"], 2, "--format"),
+        (["flags", "--shard", "3/2"], 2, "--shard"),
+    ],
+)
+def test_errors_are_one_line(store, capsys, args, code, message):
+    got, out, err = run(capsys, *args, "--store", store)
+    assert got == code
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert out == ""
+
+
+# ---------------------------------------------------------------- coverage, exposure
+def test_coverage_json(store, capsys):
+    res = js(capsys, store, "coverage", "--project", "J1", "--json")
+    # P2 indirect at 3, P6 none (the opposer P5 blocks); weights 3 and 3 -> 0.5, 0.5
+    assert res == {"scope": {"project": "J1"}, "perspective": "company", "max_cost": 4,
+                   "coverage": 0.5, "weighted_coverage": 0.5,
+                   "members": [{"person": "P2", "status": "indirect", "cost": 3, "path": ["E1", "P1", "P2"]},
+                               {"person": "P6", "status": "none", "cost": None, "path": []}]}
+    res = js(capsys, store, "coverage", "--customer", "C1", "--max-cost", "2", "--json")
+    # customer: J1 chain (P2, P6) + veto/approver yes (P2, P4, P6); J2 is won.
+    # P2 cost 3 > 2 -> none ; P4 direct (weak edge from E2) ; P6 none -> 1/3, weighted 3/9
+    assert [(m["person"], m["status"]) for m in res["members"]] == [("P2", "none"), ("P4", "direct"), ("P6", "none")]
+    assert res["coverage"] == pytest.approx(1 / 3) and res["scope"] == {"customer": "C1"}
+    res = js(capsys, store, "coverage", "--project", "J1", "--perspective", "competitor:K1", "--json")
+    assert [(m["person"], m["status"]) for m in res["members"]] == [("P2", "direct"), ("P6", "none")]
+
+
+def test_coverage_readable(store, capsys):
+    code, out, _ = run(capsys, "coverage", "--project", "J1", "--store", store)
+    assert code == 0 and "indirect" in out and "50%" in out
+
+
+def test_exposure_json(store, capsys):
+    assert js(capsys, store, "exposure", "--project", "J1", "--json") == {
+        "scope": {"project": "J1"},
+        "exposed": [{"person": "P2", "veto": "yes", "approver": "unknown", "reasons": ["STANCE_UNKNOWN", "COMPETITOR_CLOSER"]},
+                    {"person": "P6", "veto": "yes", "approver": "unknown", "reasons": ["UNCOVERED"]}],
+        "unassessed": [],
+    }
+    res = js(capsys, store, "exposure", "--customer", "C2", "--json")
+    assert res["exposed"] == [{"person": "Q1", "veto": "yes", "approver": "unknown", "reasons": ["UNCOVERED", "STANCE_UNKNOWN"]}]
+    code, out, _ = run(capsys, "exposure", "--customer", "C1", "--lang", "zh", "--store", store)
+    assert code == 0 and "友商更近" in out
+
+
+# ---------------------------------------------------------------- flags
+FLAGS = [
+    {"project": "J1", "customer": "C1", "person": "P6", "reasons": ["UNCOVERED"]},
+    {"project": "J3", "customer": "C2", "person": "Q1", "reasons": ["UNCOVERED", "STANCE_UNKNOWN"]},
+]
+
+
+def test_flags_jsonl_and_exit_codes(store, capsys):
+    code, out, err = run(capsys, "flags", "--store", store)
+    assert code == 0
+    assert [json.loads(line) for line in out.splitlines()] == FLAGS
+    assert err == ""  # no progress bar when stderr is not a terminal
+    code, out, _ = run(capsys, "flags", "--fail-on-flags", "--store", store)
+    assert code == 3 and len(out.splitlines()) == 2
+
+
+def test_flags_csv(store, capsys):
+    code, out, _ = run(capsys, "flags", "--format", "csv", "--store", store)
+    assert code == 0
+    assert out.splitlines() == ["project,customer,person,reasons", "J1,C1,P6,UNCOVERED", "J3,C2,Q1,UNCOVERED;STANCE_UNKNOWN"]
+
+
+def test_flags_shards_split_customers(store, capsys):
+    code, out1, _ = run(capsys, "flags", "--shard", "1/2", "--store", store)
+    code2, out2, _ = run(capsys, "flags", "--shard", "2/2", "--fail-on-flags", "--store", store)
+    assert [json.loads(x) for x in out1.splitlines()] == FLAGS[:1]
+    assert [json.loads(x) for x in out2.splitlines()] == FLAGS[1:]
+    assert (code, code2) == (0, 3)
+
+
+def test_flags_none_and_fail_on_flags_exits_zero(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    f = tmp_path / "d.json"
+    f.write_text(json.dumps({"customers": [{"id": "C1"}]}), encoding="utf-8")
+    assert run(capsys, "import", str(f), "--store", url)[0] == 0
+    code, out, _ = run(capsys, "flags", "--fail-on-flags", "--store", url)
+    assert (code, out) == (0, "")
+
+
+# ---------------------------------------------------------------- report, tactics
+def test_report_json_and_readable(store, capsys):
+    rep = js(capsys, store, "report", "--customer", "C1", "--json", "--today", "2026-10-01")
+    assert rep["customer"] == "C1" and rep["perspective"] == "company"
+    assert set(rep["lines"]) == {"customer", "decision_chain", "key_person", "influence"}
+    persons = {p["person"]: p for p in rep["lines"]["influence"]["persons"]}
+    assert set(persons["P1"]) >= {"person", "out_degree", "betweenness", "reach"}
+    assert persons["P5"]["out_degree"] == 1
+    assert rep["lines"]["customer"]["cooling"] == ["P2", "P3", "P4", "P5", "P6"]
+    for lang, word in (("en", "Influence line"), ("zh", "影响力")):
+        code, out, _ = run(capsys, "report", "--customer", "C1", "--lang", lang, "--store", store)
+        assert code == 0 and word in out
+    rep = js(capsys, store, "report", "--customer", "C1", "--perspective", "team:West", "--json")
+    assert rep["perspective"] == "team:West"
+    assert [e["employee"] for e in rep["lines"]["influence"]["employees"]] == ["E2"]
+
+
+def test_tactics(store, capsys, tmp_path):
+    res = js(capsys, store, "tactics", "--person", "P5", "--json")
+    assert (res["strategy"], res["label_zh"], res["closeness"]) == ("defuse", "化解", "oppose")
+    code, out, _ = run(capsys, "tactics", "--person", "P5", "--lang", "zh", "--store", store)
+    assert code == 0 and "化解" in out and "对症下药" in out
+    tpl = tmp_path / "co.yaml"
+    tpl.write_text("strategies: {defuse: {mode: replace, tactics: [{id: x, name: Coffee}]}}", encoding="utf-8")
+    res = js(capsys, store, "tactics", "--person", "P5", "--template", str(tpl), "--json")
+    assert [t["name"] for t in res["tactics"]] == ["Coffee"]
+    code, _, err = run(capsys, "tactics", "--person", "P5", "--template", str(tmp_path / "none.yaml"), "--store", store)
+    assert code == 4 and "not found" in err
+
+
+def test_tour_shows_every_analysis(store):
+    from brmgraph.cli.analysis import tour
+
+    con = Console(record=True, width=120)
+    tour(store, con)
+    text = con.export_text()
+    for part in ("1. Report", "2. A path", "3. Exposure", "4. Nightly flags", "5. Strategies",
+                 "Customer line", "Influence line", "brmgraph path --to", "UNCOVERED", "defuse"):
+        assert part in text, part
