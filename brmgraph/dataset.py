@@ -408,6 +408,15 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
             kp_customer.pop(p.id, None)  # its customer is unknown: no cross-customer checks on it
     for i, p in enumerate(ds.key_persons):
         w = W[("key_persons", i)]
+        moved_from = existing.person_customer.get(p.id)
+        if moved_from is not None and moved_from != p.customer:
+            problems.append(
+                Problem(
+                    w(("customer",)),
+                    f"{p.id} belongs to customer {moved_from} in the store; moving a key person to another "
+                    "customer is only possible with --replace",
+                )
+            )
         if not has(p.customer, "customer"):
             problems.append(Problem(w(("customer",)), _missing(p.customer, "customer", kind(p.customer))))
         if p.reports_to is not None:

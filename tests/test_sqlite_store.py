@@ -214,3 +214,12 @@ def test_killed_import_leaves_previous_state(tmp_path, sqlite_url):
         assert after == before or (len(after.key_persons) == 40000 and len(after.customers) == 400)
         if after != before:
             break
+
+
+def test_moving_a_key_person_to_another_customer_needs_replace(tmp_path, sqlite_url):
+    with open_store(sqlite_url) as st:
+        import_path(st, write(tmp_path, "a.json", BASE))
+        before = st.export()
+        with pytest.raises(InvalidData, match="belongs to customer C1 in the store"):
+            import_path(st, write(tmp_path, "b.json", {"key_persons": [{"id": "P3", "customer": "C2"}]}))
+        assert st.export() == before

@@ -184,28 +184,6 @@ class SqliteStore(Store):
             "INSERT OR REPLACE INTO interactions VALUES (?,?,?,?,?)",
             ((r.employee, r.person, r.date.isoformat(), r.kind, cust(r.person)) for r in ds.interactions),
         )
-        # a key person moved to another customer drags its edges' customer column along
-        moved = [p.id for p in ds.key_persons]
-        if moved and self._has_rows():
-            self._refresh_customer_columns(moved)
-
-    def _has_rows(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM influences LIMIT 1").fetchone() is not None
-
-    def _refresh_customer_columns(self, person_ids: list[str]) -> None:
-        c = self.conn
-        for chunk in _chunks(person_ids, 500):
-            marks = ",".join("?" * len(chunk))
-            c.execute(
-                f"UPDATE influences SET customer = (SELECT customer FROM key_persons k WHERE k.id = influences.target) "
-                f"WHERE target IN ({marks})",
-                chunk,
-            )
-            c.execute(
-                f"UPDATE interactions SET customer = (SELECT customer FROM key_persons k WHERE k.id = interactions.person) "
-                f"WHERE person IN ({marks})",
-                chunk,
-            )
 
     def _person_customers(self, ids: Iterable[str]) -> dict[str, str]:
         out: dict[str, str] = {}
