@@ -257,3 +257,9 @@ def test_tour_shows_every_analysis(store):
     for part in ("1. Report", "2. A path", "3. Exposure", "4. Nightly flags", "5. Strategies",
                  "Customer line", "Influence line", "brmgraph path --to", "UNCOVERED", "defuse"):
         assert part in text, part
+
+
+def test_flags_workers_give_the_same_output(store, capsys):
+    code, out, _ = run(capsys, "flags", "--workers", "2", "--store", store)
+    assert code == 0 and [json.loads(x) for x in out.splitlines()] == FLAGS
+    assert run(capsys, "flags", "--workers", "0", "--store", store)[0] == 2

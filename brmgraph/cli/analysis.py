@@ -11,7 +11,8 @@ with a non-zero exit (NotFound 4, BadArgument 2).
 few flag records, and prints them sorted by (project, person) once all customers are
 done: JSON lines by default, or CSV with the header ``project,customer,person,reasons``
 and the reasons joined by ``;``. A progress bar goes to stderr only when stderr is a
-terminal. ``--shard i/n`` (1-based) takes every n-th customer in id order starting at
+terminal. ``--workers N`` spreads customers over N processes, each opening its own
+store (same output). ``--shard i/n`` (1-based) takes every n-th customer in id order starting at
 the i-th, so n machines can split a nightly run; ``--fail-on-flags`` exits 3 when any
 flag was printed.
 """
@@ -535,6 +536,47 @@ def collect_flags(st: Store, customer_ids: list[str] | None = None, progress: bo
     return sort_flags(records)
 
 
+def _flags_chunk(store_url: str, customer_ids: list[str]) -> list[dict]:
+    """Worker process: open its own store, compute the flags of some customers."""
+    from ..store import open_store
+
+    st = open_store(store_url)
+    try:
+        return [f.model_dump(mode="json") for f in collect_flags(st, customer_ids)]
+    finally:
+        st.close()
+
+
+def collect_flags_parallel(store_url: str, customer_ids: list[str], workers: int, progress: bool = False) -> list[Any]:
+    """Flags computed by ``workers`` processes, each opening its own store; sorted."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from ..analysis.exposure import Flag, sort_flags
+
+    size = max(1, min(200, len(customer_ids) // (workers * 4) or 1))
+    chunks = [customer_ids[i : i + size] for i in range(0, len(customer_ids), size)]
+    records: list[Any] = []
+    bar = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(TextColumn("flags"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=err_console, transient=True)
+        bar.start()
+        task = bar.add_task("customers", total=len(customer_ids))
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_flags_chunk, store_url, c): len(c) for c in chunks}
+            for fut in as_completed(futures):
+                records.extend(Flag(**d) for d in fut.result())
+                if bar is not None:
+                    bar.advance(task, futures[fut])
+    finally:
+        if bar is not None:
+            bar.stop()
+    return sort_flags(records)
+
+
 @app.command("flags")
 def flags_cmd(
     fmt: Annotated[str, typer.Option("--format", help="jsonl (default) or csv.")] = "jsonl",
@@ -542,6 +584,7 @@ def flags_cmd(
     shard: Annotated[
         str | None, typer.Option("--shard", help="i/n: only every n-th customer (by id) starting at the i-th (1-based).")
     ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes, each with its own store connection.")] = 1,
     store: StoreOpt = None,
 ) -> None:
     """Veto holders in open projects' decision chains that we do not reach (UNCOVERED), one
@@ -549,12 +592,19 @@ def flags_cmd(
     if fmt not in ("jsonl", "csv"):
         raise BadArgument(f"--format must be jsonl or csv, not {fmt!r}")
     sh = _parse_shard(shard)
+    if workers < 1:
+        raise BadArgument(f"--workers must be >= 1, not {workers}")
     with store_from(store) as st:
         ids = [c.id for c in st.customers()]
         if sh:
             i, n = sh
             ids = ids[i - 1 :: n]
-        records = collect_flags(st, ids, progress=sys.stderr.isatty())
+        if workers == 1 or len(ids) < 2:
+            records = collect_flags(st, ids, progress=sys.stderr.isatty())
+        else:
+            url = st.url
+    if workers > 1 and len(ids) >= 2:
+        records = collect_flags_parallel(url, ids, workers, progress=sys.stderr.isatty())
     out = sys.stdout
     if fmt == "csv":
         w = csv.writer(out, lineterminator="\n")
