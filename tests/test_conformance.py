@@ -386,20 +386,27 @@ def test_unreachable_neo4j_cli_exit_code() -> None:
 # ------------------------------------------------------------------------ cross-store
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _thinned_generated_doc(seed: str = "conformance", customers: int = 5) -> dict[str, Any]:
+    """A generated data set with half of our external edges removed, so that some
+    veto holders are uncovered (flags non-empty)."""
+    import tempfile
+
     from brmgraph.generate import generate
 
-    folder = tmp_path_factory.mktemp("gen")
-    full = folder / "full.json"
-    generate(full, customers=5, persons_per=14, employees=24, competitors=3, staff_per=4, projects_per=3, seed="conformance")
-    # thin out our external edges so that some veto holders are uncovered (flags non-empty)
-    doc = json.loads(full.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as d:
+        full = Path(d) / "full.json"
+        generate(full, customers=customers, persons_per=14, employees=24, competitors=3, staff_per=4, projects_per=3, seed=seed)
+        doc = json.loads(full.read_text(encoding="utf-8"))
     ours = [i for i in doc["influences"] if i["source"].startswith("E")]
     drop = {(i["source"], i["target"]) for i in ours[::2]}
     doc["influences"] = [i for i in doc["influences"] if (i["source"], i["target"]) not in drop]
-    out = folder / "generated.json"
-    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return doc
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen") / "generated.json"
+    out.write_text(json.dumps(_thinned_generated_doc(), ensure_ascii=False), encoding="utf-8")
     return out
 
 

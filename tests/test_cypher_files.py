@@ -1,0 +1,203 @@
+"""The Cypher files: every file is used, every name used exists, they ship in the wheel,
+queries never format values into their text, and the analyst queries agree with the
+Python analyses."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from brmgraph.store import neo4j as neo4j_store_mod
+from brmgraph.store.neo4j import load_cypher
+
+ROOT = Path(__file__).resolve().parent.parent
+CYPHER = ROOT / "cypher"
+SPEC_LABELS = {"Customer", "KeyPerson", "Employee", "Competitor", "CompetitorStaff", "Project"}
+SPEC_TYPES = {"WORKS_AT", "REPORTS_TO", "INFLUENCES_INTERNAL", "INFLUENCES_EXTERNAL", "WORKS_FOR", "FOR", "IN_CHAIN", "BIDS_ON"}
+#: our choice for interactions (cypher/README.md)
+EXTRA_TYPES = {"INTERACTED"}
+
+
+def cypher_files() -> set[str]:
+    return {p.relative_to(CYPHER).with_suffix("").as_posix() for p in CYPHER.rglob("*.cypher")}
+
+
+def names_used_by_code() -> set[str]:
+    names: set[str] = set()
+    for k, v in vars(neo4j_store_mod).items():
+        if not k.startswith("Q_"):
+            continue
+        names |= {v} if isinstance(v, str) else set(v.values())
+    # literal load_cypher(<name>) / _run(<store>, <name>) calls in the package and the tests
+    pattern = re.compile(r"(?:load_cypher\(|_run\(\s*\w+,)\s*[\"']([^\"']+)[\"']")
+    for base in (ROOT / "brmgraph", ROOT / "tests"):
+        for py in base.rglob("*.py"):
+            names |= set(pattern.findall(py.read_text(encoding="utf-8")))
+    return names
+
+
+MISSING = "no/such/file"
+ANALYST_QUERIES = {"queries/path_to_person", "queries/uncovered_veto_holders"}
+
+
+def test_every_file_is_used_and_every_name_exists() -> None:
+    files = cypher_files()
+    used = names_used_by_code()
+    assert ANALYST_QUERIES <= files
+    assert used - files == set(), "names used in code without a .cypher file"
+    assert files - used == set(), "cypher files nobody uses"
+    for name in used:
+        assert load_cypher(name).strip()
+    with pytest.raises(KeyError):
+        load_cypher(MISSING)
+
+
+def test_brmgraph_cypher_is_the_top_level_folder() -> None:
+    link = ROOT / "brmgraph" / "cypher"
+    assert link.resolve() == CYPHER.resolve()
+
+
+def test_analyst_queries_have_a_usage_header() -> None:
+    for name in ANALYST_QUERIES:
+        head = load_cypher(name).splitlines()[:8]
+        assert all(ln.startswith("//") for ln in head[:3]), name
+        assert any("How to use" in ln for ln in head), name
+        assert ":param" in load_cypher(name), name
+    assert "SHORTEST" in load_cypher("queries/path_to_person")
+
+
+def test_queries_take_values_only_as_parameters() -> None:
+    """No Python string formatting of query text anywhere (labels/types come from files)."""
+    src = (ROOT / "brmgraph" / "store" / "neo4j.py").read_text(encoding="utf-8")
+    bad = re.compile(r"f[\"'][^\"']*\b(MATCH|MERGE|CREATE|SET|WHERE|DELETE|UNWIND|RETURN)\b[^\"']*\{", re.I)
+    assert not bad.search(src)
+    assert ".format(" not in src and "% (" not in src
+    for path in CYPHER.rglob("*.cypher"):
+        text = path.read_text(encoding="utf-8")
+        # only labels and relationship types of SPEC §2 (+ INTERACTED) appear in the files
+        labels = set(re.findall(r"\((?:\w+)?:(\w+)", text)) | set(re.findall(r"\bn:(\w+)", text))
+        types = set(re.findall(r"\[(?:\w+)?:([A-Z_|]+)", text))
+        types = {t for group in types for t in group.split("|") if t}
+        assert labels <= SPEC_LABELS, (path, labels - SPEC_LABELS)
+        assert types <= SPEC_TYPES | EXTRA_TYPES, (path, types)
+
+
+def test_wheel_contains_the_cypher_and_java_files(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=600,
+    )
+    if proc.returncode != 0:
+        from tests.conftest import need
+
+        need(False, f"cannot build a wheel here: {proc.stderr.strip().splitlines()[-1:]}")
+    wheel = next(tmp_path.glob("brmgraph-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in cypher_files():
+        assert f"brmgraph/cypher/{name}.cypher" in names, name
+    assert "brmgraph/java/BrmNeo4j.java" in names and "brmgraph/java/pom.xml" in names
+
+
+# ------------------------------------------------------------------------ against Neo4j
+
+
+def _run(store, name: str, **params):
+    with store.driver.session() as s:
+        return s.run(load_cypher(name), **params).data()
+
+
+def _equal_cost_dataset():
+    """A generated data set where every arc costs the same: only medium influence
+    edges, no reporting lines (whose up/down arcs cost differently)."""
+    import json
+    import tempfile
+
+    from brmgraph.dataset import load_dataset
+    from brmgraph.generate import generate
+
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d) / "g.json"
+        generate(out, customers=3, persons_per=16, employees=12, competitors=2, staff_per=3, seed="hops")
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        for p in doc["key_persons"]:
+            p["reports_to"] = None
+        for i in doc["influences"]:
+            i["strength"] = "medium"
+        out.write_text(json.dumps(doc), encoding="utf-8")
+        return load_dataset(out)
+
+
+def test_labels_and_types_in_neo4j_are_spec_ones(neo4j_store) -> None:
+    from brmgraph.model import Dataset
+    from tests.test_conformance import BASE
+
+    neo4j_store.import_dataset(Dataset.model_validate(BASE))
+    with neo4j_store.driver.session() as s:
+        labels = {r["label"] for r in s.run("MATCH (n) UNWIND labels(n) AS label RETURN DISTINCT label")}
+        types = {r["t"] for r in s.run("MATCH ()-[r]->() RETURN DISTINCT type(r) AS t")}
+        constraints = {r["labelsOrTypes"][0] for r in s.run("SHOW CONSTRAINTS YIELD labelsOrTypes, type WHERE type = 'UNIQUENESS'")}
+    assert labels == SPEC_LABELS
+    assert types == SPEC_TYPES | EXTRA_TYPES
+    assert constraints >= SPEC_LABELS
+
+
+def test_path_to_person_agrees_with_python_when_arcs_cost_the_same(neo4j_store) -> None:
+    from brmgraph.analysis.paths import best_paths
+    from brmgraph.graph import CustomerGraph, Perspective
+
+    ds = _equal_cost_dataset()
+    neo4j_store.import_dataset(ds)
+    teams = sorted({e.team for e in ds.employees if e.team})
+    perspectives = {
+        "company": {"team": None, "employee": None, "competitor": None},
+        f"team:{teams[0]}": {"team": teams[0], "employee": None, "competitor": None},
+        f"individual:{ds.employees[0].id}": {"team": None, "employee": ds.employees[0].id, "competitor": None},
+        "competitor:*": {"team": None, "employee": None, "competitor": "*"},
+        f"competitor:{ds.competitors[0].id}": {"team": None, "employee": None, "competitor": ds.competitors[0].id},
+    }
+    compared = found = 0
+    for c in ds.customers:
+        cg = CustomerGraph.from_dataset(neo4j_store.customer_graph(c.id), c.id)
+        for spelled, params in perspectives.items():
+            python = best_paths(cg, Perspective.parse(spelled))
+            for target, res in python.items():
+                rows = _run(neo4j_store, "queries/path_to_person", person=target, **params)
+                if res.cost is None:
+                    assert rows == [], (spelled, target, rows)
+                else:
+                    assert len(rows) == 1, (spelled, target)
+                    assert rows[0]["path"] == res.path, (spelled, target, rows[0], res)
+                    assert rows[0]["hops"] == res.hops and res.cost == 2 * res.hops
+                    found += 1
+                compared += 1
+    assert compared > 100 and found > 30
+
+
+def test_uncovered_veto_holders_agrees_with_flags(neo4j_store) -> None:
+    from brmgraph.analysis.coverage import coverage
+    from brmgraph.graph import CustomerGraph, Perspective
+    from tests.test_conformance import _thinned_generated_doc
+
+    from brmgraph.model import Dataset
+
+    ds = Dataset.model_validate(_thinned_generated_doc())
+    neo4j_store.import_dataset(ds)
+    expected = set()
+    for c in ds.customers:
+        cg = CustomerGraph.from_dataset(neo4j_store.customer_graph(c.id), c.id)
+        for j in ds.projects:
+            if j.customer != c.id or j.status.value != "open":
+                continue
+            res = coverage(cg, Perspective.parse("company"), project=j.id)
+            vetoes = {p.id for p in ds.key_persons if p.veto.value == "yes"}
+            expected |= {(j.id, m.person) for m in res.members if m.status == "none" and m.person in vetoes}
+    rows = _run(neo4j_store, "queries/uncovered_veto_holders", max_cost=4)
+    got = {(r["project"], r["person"]) for r in rows}
+    assert got == expected
+    assert expected, "the thinned data set should have uncovered veto holders"
+    assert rows == sorted(rows, key=lambda r: (r["project"], r["person"]))
