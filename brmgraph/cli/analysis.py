@@ -496,6 +496,15 @@ def exposure_cmd(
         render_exposure(console, cg, res, lang)
 
 
+def shard_of(customer_id: str, n: int) -> int:
+    """Stable shard (0..n-1) of a customer: a hash of its id, the same on every machine and
+    run (unlike Python's salted ``hash``), and independent of which other customers exist."""
+    import hashlib
+
+    digest = hashlib.blake2b(customer_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % n
+
+
 def _parse_shard(text: str | None) -> tuple[int, int] | None:
     if not text:
         return None
@@ -582,7 +591,7 @@ def flags_cmd(
     fmt: Annotated[str, typer.Option("--format", help="jsonl (default) or csv.")] = "jsonl",
     fail_on_flags: Annotated[bool, typer.Option("--fail-on-flags", help="Exit 3 when any flag is printed.")] = False,
     shard: Annotated[
-        str | None, typer.Option("--shard", help="i/n: only every n-th customer (by id) starting at the i-th (1-based).")
+        str | None, typer.Option("--shard", help="i/n (1-based): only the customers whose stable id hash falls in shard i of n.")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes, each with its own store connection.")] = 1,
     store: StoreOpt = None,
@@ -598,7 +607,7 @@ def flags_cmd(
         ids = [c.id for c in st.customers()]
         if sh:
             i, n = sh
-            ids = ids[i - 1 :: n]
+            ids = [c for c in ids if shard_of(c, n) == i - 1]
         if workers == 1 or len(ids) < 2:
             records = collect_flags(st, ids, progress=sys.stderr.isatty())
         else:
