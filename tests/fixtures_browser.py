@@ -76,16 +76,19 @@ class Chromium:
 
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="brm-chromium-")
+        # chromium's own log goes to a file: a pipe nobody reads could fill up and stall it
+        self.log_path = Path(self.profile).with_suffix(".log")
+        self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [executable, *HEADLESS_FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "about:blank"],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
         )
         port_file = Path(self.profile) / "DevToolsActivePort"
         deadline = time.monotonic() + timeout
         while not (port_file.exists() and len(port_file.read_text().splitlines()) >= 2):
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
+                err = self.log_path.read_text(errors="replace")
                 raise CDPError(f"chromium exited with {self.proc.returncode}: {err[-2000:]}")
             if time.monotonic() > deadline:
                 self.close()
@@ -166,6 +169,11 @@ class Chromium:
                     self.proc.kill()
                     self.proc.wait(10)
             shutil.rmtree(self.profile, ignore_errors=True)
+            self._log.close()
+            try:
+                self.log_path.unlink()
+            except OSError:
+                pass
 
 
 class Page:
