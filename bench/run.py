@@ -62,21 +62,37 @@ def log(msg: str) -> None:
     sys.stderr.flush()
 
 
+def _loadavg() -> str | None:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return None
+
+
 def run_task(task: str, store: str, *, data: Path | None = None, budget: float = 30.0, queries: int = 200,
-             profile: bool = False, env: dict[str, str] | None = None) -> dict[str, Any]:
+             profile: bool = False, flags_budget: float = 0.0, timeout: float | None = None) -> dict[str, Any]:
+    """Run one task in its own process; a failure or timeout is recorded, not raised."""
     cmd = [PY, str(ROOT / "bench" / "tasks.py"), task, "--store", store, "--budget", str(budget),
-           "--queries", str(queries)]
+           "--queries", str(queries), "--flags-budget", str(flags_budget)]
     if data is not None:
         cmd += ["--data", str(data)]
     if profile:
         cmd.append("--profile")
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    load0 = _loadavg()
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        wall = time.perf_counter() - t0
+        log(f"  {task:13s} {store.split('://')[0]:7s} TIMED OUT after {wall:.0f}s")
+        return {"task": task, "error": f"did not finish within {timeout:.0f} s", "timed_out_s": wall}
     wall = time.perf_counter() - t0
     if r.returncode != 0:
-        raise RuntimeError(f"bench task {task} on {store} failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
+        log(f"  {task:13s} {store.split('://')[0]:7s} FAILED: {r.stderr.strip().splitlines()[-1:] }")
+        return {"task": task, "error": (r.stderr.strip().splitlines() or ["?"])[-1][:500], "process_wall_s": wall}
     out = json.loads(r.stdout.strip().splitlines()[-1])
     out["process_wall_s"] = wall
+    out["loadavg_start"] = load0
     log(f"  {task:13s} {store.split('://')[0]:7s} {_short(out)}")
     return out
 
@@ -154,14 +170,17 @@ def bench_size(size: str, a: argparse.Namespace, work: Path) -> dict[str, Any]:
     budget = a.budget
     res["import_sqlite"] = run_task("import", sq, data=data, profile=a.profile)
     res["flags_sqlite"] = run_task("flags", sq, profile=a.profile)
+    res["flags_sqlite_workers"] = run_task("flags-par", sq)
     res["path_sqlite"] = run_task("path", sq, queries=a.queries)
     res["naive_nx"] = run_task("naive-nx", sq, budget=budget)
     res["naive_nx_cust"] = run_task("naive-nx-cust", sq, budget=budget)
     if a.neo4j != "skip":
         def neo(url: str) -> None:
             res["neo4j_url"] = url
-            res["import_neo4j"] = run_task("import", url, data=data, profile=a.profile)
-            res["flags_neo4j"] = run_task("flags", url, profile=a.profile)
+            res["import_neo4j"] = run_task("import", url, data=data, profile=a.profile, timeout=a.neo4j_import_timeout)
+            if "error" in res["import_neo4j"]:
+                return
+            res["flags_neo4j"] = run_task("flags", url, profile=a.profile, flags_budget=a.neo4j_flags_budget)
             res["path_neo4j"] = run_task("path", url, queries=a.queries)
             res["naive_cypher"] = run_task("naive-cypher", url, budget=budget)
 
@@ -184,6 +203,10 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
     m["import_neo4j_rps"] = g("import_neo4j", "records_per_s")
     m["flags_sqlite_s"] = g("flags_sqlite", "seconds")
     m["flags_neo4j_s"] = g("flags_neo4j", "seconds")
+    m["flags_sqlite_workers_s"] = g("flags_sqlite_workers", "seconds")
+    m["import_neo4j_timeout_s"] = g("import_neo4j", "timed_out_s")
+    if m["import_neo4j_rps"] is None and m["import_neo4j_timeout_s"] and r.get("data"):
+        m["import_neo4j_rps_below"] = r["data"]["records"] / m["import_neo4j_timeout_s"]
     m["naive_nx_s"] = g("naive_nx", "seconds")
     m["naive_nx_cust_s"] = g("naive_nx_cust", "seconds")
     m["naive_cypher_s"] = g("naive_cypher", "seconds")
@@ -198,8 +221,9 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
     m["peak_sqlite_mb"] = max((p for p in peaks if p is not None), default=None)
     m["peak_neo4j_client_mb"] = max((p for p in (g(k, "maxrss_mb") for k in ("import_neo4j", "flags_neo4j", "path_neo4j"))
                                      if p is not None), default=None)
-    f1, f2 = g("flags_sqlite", "digest"), g("flags_neo4j", "digest")
+    f1, f2, f3 = g("flags_sqlite", "digest"), g("flags_neo4j", "digest"), g("flags_sqlite_workers", "digest")
     m["flags_agree"] = None if f2 is None else f1 == f2
+    m["flags_workers_agree"] = None if f3 is None else f1 == f3
     r["metrics"] = m
     return r
 
@@ -296,6 +320,7 @@ def report(results: list[dict[str, Any]], a: argparse.Namespace, started: str, t
         ("import, embedded (records/s)", "import_sqlite_rps", ""),
         ("import, Neo4j (records/s)", "import_neo4j_rps", ""),
         ("batch flags, embedded (s)", "flags_sqlite_s", ""),
+        ("batch flags, embedded, `--workers 2` (s)", "flags_sqlite_workers_s", ""),
         ("batch flags, Neo4j (s)", "flags_neo4j_s", ""),
         ("naive networkx, whole graph, per (employee, target) pair (s)", "naive_nx_s", ""),
         ("naive networkx, per customer, per (source, target) pair (s)", "naive_nx_cust_s", ""),
@@ -310,6 +335,7 @@ def report(results: list[dict[str, Any]], a: argparse.Namespace, started: str, t
         ("peak memory, embedded (max of import/flags/path processes, MB)", "peak_sqlite_mb", ""),
         ("peak memory, Neo4j client processes (MB; server not included)", "peak_neo4j_client_mb", ""),
         ("same flags from both stores", "flags_agree", ""),
+        ("same flags with `--workers 2`", "flags_workers_agree", ""),
     ]
     for label, key, unit in spec:
         lines.append(row(label, [m.get(key) for m in M], unit))
@@ -329,7 +355,20 @@ def report(results: list[dict[str, Any]], a: argparse.Namespace, started: str, t
         lines.append(f"| {label} | {_fmt(v)} | {'≤' if way == 'max' else '≥'} {_fmt(float(goal))} | {_fmt(met) if met is not None else 'not measured'} |")
     lines += ["", "## Breakdown", ""]
     for r in results:
+        for k, v in r.items():
+            if isinstance(v, dict) and v.get("error"):
+                lines.append(f"- {r['size']}: **{k} did not complete**: {v['error']}")
+        if r["metrics"].get("import_neo4j_rps_below"):
+            lines.append(f"- {r['size']}: Neo4j import therefore below {_fmt(r['metrics']['import_neo4j_rps_below'])} records/s")
+        for k in ("flags_neo4j", "flags_sqlite"):
+            v = r.get(k) or {}
+            if v.get("extrapolated"):
+                lines.append(f"- {r['size']}: {k} stopped after {v['customers_measured']} of {v['customers']} customers "
+                             "and was extrapolated linearly")
         f = r.get("flags_sqlite", {})
+        loads = sorted({v.get("loadavg_start") for v in r.values() if isinstance(v, dict) and v.get("loadavg_start")})
+        if loads:
+            lines.append(f"- {r['size']}: 1-minute load average at task starts: {', '.join(loads)} (2 cores)")
         lines.append(f"- {r['size']}: embedded flags = store reads {_fmt(f.get('read_s'))} s + graph build "
                      f"{_fmt(f.get('graph_s'))} s + analysis {_fmt(f.get('analysis_s'))} s")
         fn = r.get("flags_neo4j")
@@ -374,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200, help="path queries per store")
     ap.add_argument("--profile", action="store_true", help="cProfile import and flags; summaries go to the JSON")
     ap.add_argument("--keep", action="store_true", help="keep the embedded stores")
+    ap.add_argument("--neo4j-import-timeout", type=float, default=1800.0, help="seconds before the Neo4j import is abandoned")
+    ap.add_argument("--neo4j-flags-budget", type=float, default=0.0,
+                    help="seconds after which the Neo4j flags batch stops and is extrapolated (0: run it all)")
     ap.add_argument("--notes", help="a Markdown file appended to the report (analysis of the run)")
     a = ap.parse_args(argv)
     work = Path(a.work)

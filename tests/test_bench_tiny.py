@@ -1,0 +1,51 @@
+"""The benchmark scripts keep working: ``bench/run.py --scale tiny`` end to end (no timing
+assertions; CI runs the benchmarks only at this size)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(args: list[str], timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def test_bench_tiny_embedded(tmp_path: Path) -> None:
+    out, raw = tmp_path / "benchmarks.md", tmp_path / "raw.json"
+    r = _run(["bench/run.py", "--scale", "tiny", "--no-neo4j", "--out", str(out), "--json", str(raw),
+              "--work", str(tmp_path / "work"), "--budget", "1", "--queries", "10"])
+    assert r.returncode == 0, r.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    for heading in ("## Machine", "## Data sets", "## Results", "## Targets", "## Breakdown"):
+        assert heading in text
+    assert "import, embedded (records/s)" in text and "path p50 warm, embedded" in text
+    [res] = json.loads(raw.read_text())
+    m = res["metrics"]
+    assert res["size"] == "tiny"
+    assert m["records"] == res["data"]["records"] > 0
+    for key in ("import_sqlite_rps", "flags_sqlite_s", "naive_nx_s", "naive_nx_cust_s", "path_sqlite_p50_ms",
+                "peak_sqlite_mb", "speedup_vs_naive_nx"):
+        assert m[key] is not None and m[key] > 0, key
+    assert res["flags_sqlite"]["customers"] == 6
+    assert res["path_sqlite"]["queries"] == 6  # one per customer, at most --queries
+
+
+def test_bench_task_reports_one_json_line(tmp_path: Path) -> None:
+    from brmgraph.generate import generate
+
+    data = tmp_path / "d.json"
+    generate(data, customers=3, persons_per=8, employees=4, competitors=1, staff_per=2, seed=1)
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    r = _run(["bench/tasks.py", "import", "--store", url, "--data", str(data)])
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["task"] == "import" and d["records"] > 0 and d["maxrss_mb"] > 0
+    r = _run(["bench/tasks.py", "flags", "--store", url, "--profile"])
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["customers"] == 3 and "cumulative" in d["profile"]
