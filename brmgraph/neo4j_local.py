@@ -272,6 +272,8 @@ def bolt_answers(port: int, host: str = "127.0.0.1", timeout: float = 2.0) -> bo
 
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # as Neo4j's Netty does: connections left in TIME_WAIT do not block a restart
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
