@@ -417,7 +417,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neo4j-flags-budget", type=float, default=0.0,
                     help="seconds after which the Neo4j flags batch stops and is extrapolated (0: run it all)")
     ap.add_argument("--notes", help="a Markdown file appended to the report (analysis of the run)")
+    ap.add_argument("--from-json", help="re-render the report from raw results written by --json (no measuring)")
+    ap.add_argument("--started", help=argparse.SUPPRESS)
+    ap.add_argument("--total-s", type=float, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.from_json:
+        raw = json.loads(Path(a.from_json).read_text(encoding="utf-8"))
+        if isinstance(raw, list):  # older format: the results only
+            raw = {"results": raw, "started": a.started or "?", "total_s": a.total_s or 0.0}
+        results, started, total = raw["results"], raw["started"], raw["total_s"]
+        a.scale = raw.get("scale", a.scale)
+        Path(a.out).write_text(report([derive(r) for r in results], a, started, total), encoding="utf-8")
+        log(f"wrote {a.out} from {a.from_json}")
+        return 0
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -431,7 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(text, encoding="utf-8")
     if a.json:
-        Path(a.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+        Path(a.json).write_text(json.dumps({"scale": a.scale, "started": started, "total_s": total, "results": results},
+                                           indent=1, default=str), encoding="utf-8")
     log(f"wrote {a.out} in {total:.0f}s")
     return 0
 

@@ -24,7 +24,9 @@ def test_bench_tiny_embedded(tmp_path: Path) -> None:
     for heading in ("## Machine", "## Data sets", "## Results", "## Targets", "## Breakdown"):
         assert heading in text
     assert "import, embedded (records/s)" in text and "path p50 warm, embedded" in text
-    [res] = json.loads(raw.read_text())
+    doc = json.loads(raw.read_text())
+    assert doc["scale"] == "tiny" and doc["total_s"] > 0
+    [res] = doc["results"]
     m = res["metrics"]
     assert res["size"] == "tiny"
     assert m["records"] == res["data"]["records"] > 0
@@ -33,6 +35,12 @@ def test_bench_tiny_embedded(tmp_path: Path) -> None:
         assert m[key] is not None and m[key] > 0, key
     assert res["flags_sqlite"]["customers"] == 6
     assert res["path_sqlite"]["queries"] == 6  # one per customer, at most --queries
+    assert m["flags_workers_agree"] is True
+    # the report can be re-rendered from the raw results alone
+    again = tmp_path / "again.md"
+    r = _run(["bench/run.py", "--from-json", str(raw), "--out", str(again)])
+    assert r.returncode == 0, r.stderr
+    assert again.read_text(encoding="utf-8").split("## Machine")[1] == text.split("## Machine")[1]
 
 
 def test_bench_task_reports_one_json_line(tmp_path: Path) -> None:
