@@ -26,7 +26,8 @@ can only ever use the cheapest), and ``kinds`` lists every edge behind it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable
 
 import networkx as nx
@@ -129,7 +130,21 @@ class CustomerGraph:
     projects: dict[str, Project]
     influences: list[Influence]
     interactions: list[Interaction]
-    g: nx.DiGraph = field(repr=False)
+    #: ``succ[u][v]`` = ``{"cost": c, "kinds": [...]}`` for every arc u → v. Plain dicts, so
+    #: the batch analyses (paths, coverage, flags) never pay for building networkx.
+    succ: dict[str, dict[str, dict]]
+    #: kind of every node (key person, employee, competitor staff)
+    kinds: dict[str, str]
+
+    @cached_property
+    def g(self) -> nx.DiGraph:
+        """The same arcs as a networkx ``DiGraph`` (built on first use), with node
+        attribute ``kind`` and arc attributes ``cost`` and ``kinds``."""
+        g = nx.DiGraph()
+        for node, kind in self.kinds.items():
+            g.add_node(node, kind=kind)
+        g.add_edges_from((u, v, d) for u, nbrs in self.succ.items() for v, d in nbrs.items())
+        return g
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -149,22 +164,19 @@ class CustomerGraph:
             k.id: k for k in ds.competitors if k.id in bidding or any(s.competitor == k.id for s in staff.values())
         }
         interactions = [x for x in ds.interactions if x.person in persons]
-        g = nx.DiGraph()
-        for pid, p in persons.items():
-            g.add_node(pid, kind=KIND_KEY_PERSON)
-        for eid in employees:
-            g.add_node(eid, kind=KIND_EMPLOYEE)
-        for sid in staff:
-            g.add_node(sid, kind=KIND_COMPETITOR_STAFF)
+        kinds = dict.fromkeys(persons, KIND_KEY_PERSON)
+        kinds.update(dict.fromkeys(employees, KIND_EMPLOYEE))
+        kinds.update(dict.fromkeys(staff, KIND_COMPETITOR_STAFF))
+        succ: dict[str, dict[str, dict]] = {n: {} for n in kinds}
 
         def add(u: str, v: str, cost: int, kind: str) -> None:
-            if g.has_edge(u, v):
-                d = g.edges[u, v]
+            d = succ[u].get(v)
+            if d is None:
+                succ[u][v] = {"cost": cost, "kinds": [kind]}
+            else:  # several edges on one ordered pair: the cheapest gives the arc its cost
                 d["kinds"].append(kind)
                 if cost < d["cost"]:
                     d["cost"] = cost
-            else:
-                g.add_edge(u, v, cost=cost, kinds=[kind])
 
         for p in persons.values():
             if p.reports_to and p.reports_to in persons:
@@ -184,7 +196,8 @@ class CustomerGraph:
             projects=projects,
             influences=influences,
             interactions=interactions,
-            g=g,
+            succ=succ,
+            kinds=kinds,
         )
 
     # ------------------------------------------------------------------ queries
@@ -193,10 +206,13 @@ class CustomerGraph:
         return self.customer.id
 
     def kind(self, node: str) -> str:
-        return self.g.nodes[node]["kind"]
+        return self.kinds[node]
 
     def cost(self, u: str, v: str) -> int:
-        return self.g.edges[u, v]["cost"]
+        return self.succ[u][v]["cost"]
+
+    def has_arc(self, u: str, v: str) -> bool:
+        return v in self.succ.get(u, ())
 
     def sources(self, perspective: Perspective) -> set[str]:
         """Staff ids of ``perspective`` that have at least one edge into this customer."""

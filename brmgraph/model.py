@@ -170,6 +170,18 @@ OptRef = Annotated[str | None, BeforeValidator(_optional_ref)]
 Text = Annotated[str, BeforeValidator(_optional_text)]
 
 
+def trusted(cls: type[BaseModel], values: dict[str, Any]) -> Any:
+    """Build a model from values already known to be valid and complete (read back from a
+    store that only ever received validated records) without any validation: about 3x
+    cheaper than ``model_construct``. ``values`` must hold every field."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
 class Record(BaseModel):
     """Base of all input records: unknown fields are errors, ids are trimmed strings."""
 

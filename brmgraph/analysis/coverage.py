@@ -69,7 +69,7 @@ def is_weighty(cg: CustomerGraph, person: str) -> bool:
 
 def status_of(cg: CustomerGraph, person: str, sources: set[str], best: PathResult, max_cost: int) -> Status:
     """Coverage status of one person given the perspective's sources and its best path."""
-    if any(cg.g.has_edge(s, person) for s in sources):
+    if any(cg.has_arc(s, person) for s in sources):
         return "direct"
     if best.cost is not None and best.cost <= max_cost:
         return "indirect"

@@ -34,9 +34,9 @@ from typing import Iterable
 
 from pydantic import BaseModel
 
-from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective
+from ..graph import COMPANY, CustomerGraph
 from .coverage import decision_makers, status_of
-from .paths import PathResult, best_paths
+from .paths import PathResult, _result, shortest_labels
 
 __all__ = ["REASONS", "ExposedPerson", "ExposureResult", "exposure", "reasons_for", "Flag", "flags", "sort_flags"]
 
@@ -70,36 +70,41 @@ class Flag(BaseModel):
 
 
 class _Context:
-    """Company and competitor best paths of one customer, each computed once."""
+    """Company and competitor best-path labels of one customer, each search run once
+    (one multi-source search for our company, one per distinct competitor set)."""
 
     def __init__(self, cg: CustomerGraph, max_cost: int = 4) -> None:
         self.cg = cg
         self.max_cost = max_cost
         self.ours_sources = cg.sources(COMPANY)
-        self.ours = best_paths(cg, COMPANY, sources=self.ours_sources)
-        self._theirs: dict[frozenset[str], dict[str, PathResult]] = {}
+        self._ours = shortest_labels(cg, self.ours_sources, cg.blocked_relays(COMPANY))
+        self._theirs: dict[frozenset[str], dict] = {}
 
-    def theirs(self, competitor_ids: Iterable[str] | None) -> dict[str, PathResult]:
+    def ours(self, person: str) -> PathResult:
+        return _result(person, COMPANY, self._ours.get(person))
+
+    def theirs_cost(self, person: str, competitor_ids: Iterable[str] | None) -> int | None:
         ids = sorted(set(competitor_ids or ()))
         sources = frozenset(self.cg.competitor_sources(ids))
-        if sources not in self._theirs:
-            label: Perspective = ALL_COMPETITORS if not ids else Perspective("competitor", ",".join(ids))
-            self._theirs[sources] = best_paths(self.cg, label, sources=set(sources), blocked=set())
-        return self._theirs[sources]
+        labels = self._theirs.get(sources)
+        if labels is None:
+            labels = self._theirs[sources] = shortest_labels(self.cg, sources, frozenset())  # no relay rule
+        lab = labels.get(person)
+        return None if lab is None else lab[0]
 
     def reasons(self, person: str, competitor_ids: Iterable[str] | None) -> list[str]:
         cg = self.cg
         p = cg.persons[person]
         out: list[str] = []
-        ours = self.ours[person]
+        ours = self.ours(person)
         if status_of(cg, person, self.ours_sources, ours, self.max_cost) == "none":
             out.append("UNCOVERED")
         if p.closeness.opposing:
             out.append("OPPOSED")
         if p.closeness.value == "unknown":
             out.append("STANCE_UNKNOWN")
-        theirs = self.theirs(competitor_ids)[person]
-        if theirs.cost is not None and (ours.cost is None or theirs.cost < ours.cost):
+        theirs = self.theirs_cost(person, competitor_ids)
+        if theirs is not None and (ours.cost is None or theirs < ours.cost):
             out.append("COMPETITOR_CLOSER")
         return out
 

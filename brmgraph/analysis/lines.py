@@ -295,7 +295,7 @@ def _reach(cg: CustomerGraph, sources: set[str], blocked: set[str], dms: list[st
     labels = shortest_labels(cg, sources, blocked)
     reach = direct = 0
     for d in dms:
-        is_direct = any(cg.g.has_edge(s, d) for s in sources)
+        is_direct = any(cg.has_arc(s, d) for s in sources)
         direct += is_direct
         lab = labels.get(d)
         reach += is_direct or (lab is not None and lab[0] <= max_cost)
@@ -345,7 +345,7 @@ def report(
     cov_depts = sorted({cg.persons[p].department for p in covered if cg.persons[p].department})
     depth = None
     if covered:
-        depth = sum(sum(1 for s in sources if cg.g.has_edge(s, p)) for p in covered) / len(covered)
+        depth = sum(sum(1 for s in sources if cg.has_arc(s, p)) for p in covered) / len(covered)
     mix = {s.value: 0 for s in Stance}
     for p in cg.persons.values():
         mix[p.closeness.value] += 1

@@ -77,10 +77,10 @@ def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str]
     One multi-source Dijkstra. ``blocked`` nodes are settled but never expanded (unless
     they are sources). Sources themselves are not in the result.
     """
-    g = cg.g
+    succ = cg.succ
     srcs = sorted(set(sources))
     for s in srcs:
-        if s not in g:
+        if s not in succ:
             raise NotFound(f"unknown source {s!r} in customer {cg.id!r}")
     best: dict[str, Label] = {}
     settled: set[str] = set()
@@ -100,7 +100,7 @@ def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str]
         settled.add(u)
         if u in blocked and u not in src_set:
             continue  # relay rule: may be a target, never an intermediate
-        for v, data in g.succ[u].items():
+        for v, data in succ[u].items():
             if v in settled:
                 continue
             new: Label = (cost + data["cost"], hops + 1, path + (v,))

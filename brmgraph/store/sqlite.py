@@ -29,6 +29,7 @@ from ..model import (
     Interaction,
     KeyPerson,
     Project,
+    trusted,
 )
 from .base import IdIndex, ImportCheck, ImportSummary, Store
 
@@ -256,29 +257,33 @@ class SqliteStore(Store):
             persons = [_person(r) for r in c.execute("SELECT * FROM key_persons WHERE customer = ? ORDER BY id", (customer_id,))]
             projects = [_project(r) for r in c.execute("SELECT * FROM projects WHERE customer = ? ORDER BY id", (customer_id,))]
             influences = [
-                Influence.model_construct(source=s, target=t, strength=_STRENGTH[st])
+                trusted(Influence, {"source": s, "target": t, "strength": _STRENGTH[st]})
                 for s, t, st in c.execute(
                     "SELECT source, target, strength FROM influences WHERE customer = ? ORDER BY source, target", (customer_id,)
                 )
             ]
             employees = [
-                Employee(id=i, name=n, team=t, title=ti)
+                trusted(Employee, {"id": i, "name": n, "team": t, "title": ti})
                 for i, n, t, ti in c.execute(
                     "SELECT * FROM employees WHERE id IN (SELECT source FROM influences WHERE customer = ?) ORDER BY id",
                     (customer_id,),
                 )
             ]
             staff = [
-                CompetitorStaff(id=i, name=n, competitor=k)
+                trusted(CompetitorStaff, {"id": i, "name": n, "competitor": k})
                 for i, n, k in c.execute(
                     "SELECT * FROM competitor_staff WHERE id IN (SELECT source FROM influences WHERE customer = ?) ORDER BY id",
                     (customer_id,),
                 )
             ]
             wanted = {s.competitor for s in staff} | {k for j in projects for k in j.competitors}
-            competitors = [Competitor(id=i, name=n) for i, n in c.execute("SELECT * FROM competitors ORDER BY id") if i in wanted]
+            competitors = [
+                trusted(Competitor, {"id": i, "name": n})
+                for i, n in c.execute("SELECT * FROM competitors ORDER BY id")
+                if i in wanted
+            ]
             interactions = [
-                Interaction(employee=e, person=p, date=date.fromisoformat(d), kind=k)
+                trusted(Interaction, {"employee": e, "person": p, "date": _date(d), "kind": k})
                 for e, p, d, k in c.execute(
                     "SELECT employee, person, date, kind FROM interactions WHERE customer = ? ORDER BY employee, person, date, kind",
                     (customer_id,),
@@ -336,24 +341,34 @@ _STRENGTH = {s.value: s for s in Strength}
 _STATUS = {s.value: s for s in ProjectStatus}
 
 
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
 def _customer(r: tuple) -> Customer:
-    return Customer.model_construct(id=r[0], name=r[1], industry=r[2], tier=r[3], attrs=json.loads(r[4]))
+    return trusted(Customer, {"id": r[0], "name": r[1], "industry": r[2], "tier": r[3], "attrs": json.loads(r[4])})
 
 
 def _person(r: tuple) -> KeyPerson:
-    return KeyPerson.model_construct(
-        id=r[0], customer=r[1], name=r[2], title=r[3], department=r[4],
-        closeness=_STANCE[r[5]], solution_acceptance=_STANCE[r[6]], price_acceptance=_STANCE[r[7]],
-        veto=_TRI[r[8]], approver=_TRI[r[9]], reports_to=r[10],
+    return trusted(
+        KeyPerson,
+        {
+            "id": r[0], "customer": r[1], "name": r[2], "title": r[3], "department": r[4],
+            "closeness": _STANCE[r[5]], "solution_acceptance": _STANCE[r[6]], "price_acceptance": _STANCE[r[7]],
+            "veto": _TRI[r[8]], "approver": _TRI[r[9]], "reports_to": r[10],
+        },
     )
 
 
 def _project(r: tuple) -> Project:
-    return Project.model_construct(
-        id=r[0], customer=r[1], name=r[2], status=_STATUS[r[3]], stage=r[4], amount=r[5],
-        close_date=date.fromisoformat(r[6]) if r[6] else None,
-        decision_chain=[ChainMember.model_construct(person=p, role=role) for p, role in json.loads(r[7])],
-        competitors=json.loads(r[8]),
+    return trusted(
+        Project,
+        {
+            "id": r[0], "customer": r[1], "name": r[2], "status": _STATUS[r[3]], "stage": r[4], "amount": r[5],
+            "close_date": date.fromisoformat(r[6]) if r[6] else None,
+            "decision_chain": [trusted(ChainMember, {"person": p, "role": role}) for p, role in json.loads(r[7])],
+            "competitors": json.loads(r[8]),
+        },
     )
 
 
