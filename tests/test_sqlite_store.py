@@ -223,3 +223,19 @@ def test_moving_a_key_person_to_another_customer_needs_replace(tmp_path, sqlite_
         with pytest.raises(InvalidData, match="belongs to customer C1 in the store"):
             import_path(st, write(tmp_path, "b.json", {"key_persons": [{"id": "P3", "customer": "C2"}]}))
         assert st.export() == before
+
+
+def test_batched_stream_equals_one_by_one(tmp_path, sqlite_url):
+    out = tmp_path / "g.json"
+    r = subprocess.run([sys.executable, "-m", "brmgraph", "generate", "--customers", "23", "--persons-per", "9",
+                        "--employees", "15", "--competitors", "2", "--seed", "3", "--out", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with open_store(sqlite_url) as st:
+        import_path(st, out)
+        ids = [c.id for c in st.customers()]
+        st.BATCH = 5  # several rounds, the last one partial
+        streamed = list(st.iter_customer_graphs(ids))
+        assert [d.model_dump() for d in streamed] == [st.customer_graph(i).model_dump() for i in ids]
+        with pytest.raises(NotFound):
+            list(st.iter_customer_graphs(["nope"]))

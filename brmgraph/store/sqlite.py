@@ -15,7 +15,7 @@ import json
 import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..errors import BadArgument, NotFound, StoreUnavailable
 from ..model import (
@@ -301,6 +301,71 @@ class SqliteStore(Store):
             projects=projects,
             interactions=interactions,
         )
+
+    #: customers read per round of queries in :meth:`iter_customer_graphs`
+    BATCH = 200
+
+    def iter_customer_graphs(self, customer_ids: list[str] | None = None) -> Iterator[Dataset]:
+        """Stream sub-graphs, reading ``BATCH`` customers per round of five indexed queries
+        (instead of eight queries per customer); each yields exactly what
+        :meth:`customer_graph` gives. Unknown ids raise NotFound."""
+        c = self.conn
+        ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
+        employees = {
+            i: trusted(Employee, {"id": i, "name": n, "team": t, "title": ti})
+            for i, n, t, ti in c.execute("SELECT * FROM employees")
+        }
+        staff = {
+            i: trusted(CompetitorStaff, {"id": i, "name": n, "competitor": k})
+            for i, n, k in c.execute("SELECT * FROM competitor_staff")
+        }
+        competitors = [trusted(Competitor, {"id": i, "name": n}) for i, n in c.execute("SELECT * FROM competitors ORDER BY id")]
+        for start in range(0, len(ids), self.BATCH):
+            chunk = ids[start : start + self.BATCH]
+            marks = ",".join("?" * len(chunk))
+            groups: dict[str, dict[str, list]] = {
+                cid: {"persons": [], "projects": [], "influences": [], "interactions": []} for cid in chunk
+            }
+            c.execute("BEGIN")
+            try:
+                rows = {r[0]: r for r in c.execute(f"SELECT * FROM customers WHERE id IN ({marks})", chunk)}
+                for r in c.execute(f"SELECT * FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
+                    groups[r[1]]["persons"].append(_person(r))
+                for r in c.execute(f"SELECT * FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
+                    groups[r[1]]["projects"].append(_project(r))
+                for s_, t, st, cu in c.execute(
+                    f"SELECT source, target, strength, customer FROM influences WHERE customer IN ({marks}) "
+                    "ORDER BY source, target",
+                    chunk,
+                ):
+                    groups[cu]["influences"].append(trusted(Influence, {"source": s_, "target": t, "strength": _STRENGTH[st]}))
+                for e, p, d, k, cu in c.execute(
+                    f"SELECT employee, person, date, kind, customer FROM interactions WHERE customer IN ({marks}) "
+                    "ORDER BY employee, person, date, kind",
+                    chunk,
+                ):
+                    groups[cu]["interactions"].append(
+                        trusted(Interaction, {"employee": e, "person": p, "date": _date(d), "kind": k})
+                    )
+            finally:
+                c.execute("COMMIT")
+            for cid in chunk:
+                if cid not in rows:
+                    raise NotFound(f"unknown customer {cid!r}")
+                gr = groups[cid]
+                sources = {i.source for i in gr["influences"]}
+                st_ = [staff[x] for x in sorted(sources) if x in staff]
+                wanted = {x.competitor for x in st_} | {k for j in gr["projects"] for k in j.competitors}
+                yield Dataset.model_construct(
+                    customers=[_customer(rows[cid])],
+                    key_persons=gr["persons"],
+                    employees=[employees[x] for x in sorted(sources) if x in employees],
+                    competitors=[k for k in competitors if k.id in wanted],
+                    competitor_staff=st_,
+                    influences=gr["influences"],
+                    projects=gr["projects"],
+                    interactions=gr["interactions"],
+                )
 
     def export(self) -> Dataset:
         c = self.conn
