@@ -260,14 +260,19 @@ def _read_csv_dir(d: Path) -> RawDataset:
 
 
 # --------------------------------------------------------------------------- validation
-def _pydantic_problems(exc: ValidationError, where: Locator, chain_where: list[Locator] | None) -> list[Problem]:
+def _pydantic_problems(
+    exc: ValidationError, where: Locator, chain_where: list[Locator] | None, model: Any = None
+) -> list[Problem]:
     out = []
+    enums = getattr(model, "_enum_fields", {}) if model is not None else {}
     for err in exc.errors():
         loc = tuple(err["loc"])
         msg = err["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
-        if err["type"] == "missing":
+        if err["type"] == "enum" and loc and loc[-1] in enums:
+            msg = enums[loc[-1]].unknown_message(err.get("input"))
+        elif err["type"] == "missing":
             msg = "required field is missing"
         elif err["type"] == "extra_forbidden":
             msg = f"unknown field {loc[-1]!r}"
@@ -341,7 +346,7 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
                 try:
                     obj = MODELS[section].model_validate(rec.data)
                 except ValidationError as exc:
-                    problems.extend(_pydantic_problems(exc, rec.where, chains[k] if chains else None))
+                    problems.extend(_pydantic_problems(exc, rec.where, chains[k] if chains else None, MODELS[section]))
                     rid = _record_id(rec.data)
                     if rid is not None:
                         failed.append((section, rid, rec.where, rec.data))

@@ -15,7 +15,7 @@ from datetime import date as Date
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 
 class _Labelled(str, Enum):
@@ -58,6 +58,23 @@ class _Labelled(str, Enum):
     @classmethod
     def default(cls) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    @classmethod
+    def lookup(cls, text: str) -> Any:
+        """The English key for ``text`` (key in any case, or Chinese label); ``text``
+        itself when unknown, so that validation reports it."""
+        lowered = text.lower()
+        if lowered in cls._value2member_map_:
+            return lowered
+        for key, zh in cls._labels().items():
+            if text == zh:
+                return key
+        return text
+
+    @classmethod
+    def unknown_message(cls, value: Any) -> str:
+        allowed = ", ".join(f"{k} ({z})" for k, z in cls._labels().items())
+        return f"unknown {cls.__name__.lower()} value {value!r}; allowed: {allowed}"
 
 
 class Stance(_Labelled):
@@ -136,38 +153,24 @@ class ProjectStatus(_Labelled):
         return "open"
 
 
-StanceField = Annotated[Stance, BeforeValidator(Stance.parse)]
-TriField = Annotated[Tri, BeforeValidator(Tri.parse)]
-StrengthField = Annotated[Strength, BeforeValidator(Strength.parse)]
-StatusField = Annotated[ProjectStatus, BeforeValidator(ProjectStatus.parse)]
+# Enumerations are validated natively by pydantic (fast); Chinese labels, case and empty
+# values are normalised first, once per record, by ``Record._normalise``.
+StanceField = Stance
+TriField = Tri
+StrengthField = Strength
+StatusField = ProjectStatus
+
+#: a non-empty id; surrounding spaces are trimmed, numbers become strings
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: an optional reference; empty means none
+OptRef = Annotated[str | None, StringConstraints(strip_whitespace=True)]
+#: free text; missing or null means ""
+Text = str
 
 
-def _strip_id(value: Any) -> Any:
-    if isinstance(value, (int,)) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        value = value.strip()
-    return value
-
-
-def _optional_ref(value: Any) -> Any:
-    value = _strip_id(value)
-    if value == "" or value is None:
-        return None
-    return value
-
-
-def _optional_text(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Id = Annotated[str, BeforeValidator(_strip_id), Field(min_length=1)]
-OptRef = Annotated[str | None, BeforeValidator(_optional_ref)]
-Text = Annotated[str, BeforeValidator(_optional_text)]
+_DROP = object()
+#: fields where "" means "not given" (besides enums): optional references, numbers, dates
+_EMPTY_IS_NONE = frozenset({"reports_to", "amount", "close_date", "tier", "competitors", "decision_chain", "attrs"})
 
 
 def trusted(cls: type[BaseModel], values: dict[str, Any]) -> Any:
@@ -183,16 +186,55 @@ def trusted(cls: type[BaseModel], values: dict[str, Any]) -> Any:
 
 
 class Record(BaseModel):
-    """Base of all input records: unknown fields are errors, ids are trimmed strings."""
+    """Base of all input records: unknown fields are errors, ids are trimmed strings,
+    ``null`` or an empty value means "not given" (the default applies)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    #: enum fields of the class and their enum (filled in per subclass)
+    _enum_fields: ClassVar[dict[str, type[_Labelled]]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._enum_fields = {
+            name: f.annotation
+            for name, f in cls.model_fields.items()
+            if isinstance(f.annotation, type) and issubclass(f.annotation, _Labelled)
+        }
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        enums = cls._enum_fields
+        out: dict[str, Any] | None = None
+        for key, value in data.items():
+            new = value
+            if value is None:
+                new = _DROP
+            elif key in enums:
+                if isinstance(value, str) and value not in enums[key]._value2member_map_:
+                    text = value.strip()
+                    new = _DROP if text == "" else enums[key].lookup(text)
+            elif value == "" and key in _EMPTY_IS_NONE:
+                new = _DROP
+            if new is not value:
+                if out is None:
+                    out = dict(data)
+                if new is _DROP:
+                    del out[key]
+                else:
+                    out[key] = new
+        return data if out is None else out
 
 
 class Customer(Record):
     id: Id
     name: Text = ""
     industry: Text = ""
-    tier: Annotated[Literal["A", "B", "C", "D", ""], BeforeValidator(_optional_text)] = ""
+    tier: Literal["A", "B", "C", "D", ""] = ""
     attrs: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("tier", mode="before")
@@ -266,10 +308,6 @@ class Project(Record):
     decision_chain: list[ChainMember] = Field(default_factory=list)
     competitors: Annotated[list[Id], BeforeValidator(_competitor_list)] = Field(default_factory=list)
 
-    @field_validator("amount", "close_date", mode="before")
-    @classmethod
-    def _empty_is_none(cls, v: Any) -> Any:
-        return None if v == "" else v
 
 
 class Interaction(Record):

@@ -144,8 +144,9 @@ class SqliteStore(Store):
             "INSERT OR REPLACE INTO key_persons VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 (
-                    r.id, r.customer, r.name, r.title, r.department, r.closeness.value,
-                    r.solution_acceptance.value, r.price_acceptance.value, r.veto.value, r.approver.value, r.reports_to,
+                    # str enums: their str value is the English key
+                    r.id, r.customer, r.name, r.title, r.department, r.closeness,
+                    r.solution_acceptance, r.price_acceptance, r.veto, r.approver, r.reports_to,
                 )
                 for r in ds.key_persons
             ),
@@ -167,7 +168,7 @@ class SqliteStore(Store):
 
         c.executemany(
             "INSERT OR REPLACE INTO influences VALUES (?,?,?,?)",
-            ((r.source, r.target, r.strength.value, cust(r.target)) for r in ds.influences),
+            ((r.source, r.target, r.strength, cust(r.target)) for r in ds.influences),
         )
         c.executemany(
             "INSERT OR REPLACE INTO projects VALUES (?,?,?,?,?,?,?,?,?)",
