@@ -301,14 +301,23 @@ def test_rejecting_check_writes_nothing(store: Store) -> None:
     store.import_dataset(ds_of(BASE))
     before = canon(store.export())
     seen = []
+    seen_index = []
 
     def check(idx) -> None:
         seen.append(dict(idx.kind))
+        seen_index.append(idx)
         raise InvalidData([Problem("x.json:$.customers[0]", "rejected")], "x.json")
 
+    # the check sees (at least) every stored id the file mentions, with its kind, and the
+    # stored key persons up the reporting chains of the persons it mentions
+    doc = {"customers": [{"id": "C7"}], "influences": [{"source": "S1", "target": "P3"}]}
     with pytest.raises(InvalidData):
-        store.import_dataset(ds_of({"customers": [{"id": "C7"}]}), check=check)
-    assert seen and seen[0]["P1"] == "key person" and seen[0]["S1"] == "competitor staff member"
+        store.import_dataset(ds_of(doc), check=check)
+    assert seen and seen[0]["P3"] == "key person" and seen[0]["S1"] == "competitor staff member"
+    assert "C7" not in seen[0]
+    idx = seen_index[0]
+    assert idx.person_customer["P3"] == "C1" and idx.reports_to["P3"] == "P1"
+    assert idx.reports_to["P1"] == "P2" and idx.reports_to["P2"] is None and idx.person_customer["P2"] == "C1"
     assert canon(store.export()) == before
 
 

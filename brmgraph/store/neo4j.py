@@ -41,7 +41,11 @@ from ..model import (
 from .base import IdIndex, ImportCheck, ImportSummary, Store
 
 #: rows per ``UNWIND $rows`` statement
-BATCH = 2000
+BATCH = 10_000
+#: ids per look-up statement of the import's existing-id check
+LOOKUP_BATCH = 10_000
+#: customers per read of iter_customer_graphs
+READ_BATCH = 100
 
 # ---------------------------------------------------------------------------- cypher files
 
@@ -85,7 +89,23 @@ Q_UPSERT_INFLUENCES = {
 }
 Q_UPSERT_PROJECTS = "upsert/projects"
 Q_UPSERT_INTERACTIONS = "upsert/interactions"
-Q_SOURCE_KINDS = "read/source_kinds"
+# records not stored yet (and edges with a new end) are created, not merged
+Q_CREATE_CUSTOMERS = "create/customers"
+Q_CREATE_EMPLOYEES = "create/employees"
+Q_CREATE_COMPETITORS = "create/competitors"
+Q_CREATE_STAFF = "create/competitor_staff"
+Q_CREATE_KEY_PERSONS = "create/key_persons"
+Q_CREATE_REPORTS_TO = "create/reports_to"
+Q_CREATE_INFLUENCES = {
+    "key_person": "create/influences_internal",
+    "employee": "create/influences_employee",
+    "competitor_staff": "create/influences_staff",
+}
+Q_CREATE_PROJECTS = "create/projects"
+Q_CREATE_INTERACTIONS = "create/interactions"
+Q_LABEL_COUNTS = "read/label_counts"
+Q_LOOKUP_KINDS = "lookup/kinds"
+Q_LOOKUP_KEY_PERSONS = "lookup/key_persons"
 Q_ID_INDEX = "read/id_index"
 Q_CUSTOMERS = "read/customers"
 Q_EMPLOYEES = "read/employees"
@@ -99,11 +119,14 @@ Q_PROJECT = "read/project"
 Q_INFLUENCES = "read/influences"
 Q_INTERACTIONS = "read/interactions"
 Q_CUSTOMER_GRAPH = "read/customer_graph"
+Q_CUSTOMER_GRAPH_SOURCES = "read/customer_graph_sources"
 
 _STANCE = {s.value: s for s in Stance}
 _TRI = {t.value: t for t in Tri}
 _STRENGTH = {s.value: s for s in Strength}
 _STATUS = {s.value: s for s in ProjectStatus}
+#: IdIndex kind -> influence source kind (the relationship type of its influences)
+_SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
 
 
 def _auth() -> tuple[str, str] | None:
@@ -201,95 +224,118 @@ class Neo4jStore(Store):
             try:
                 if replace:
                     tx.run(load_cypher(Q_DELETE_ALL)).consume()
-                elif check is not None:
-                    check(_id_index(tx))
-                self._write(tx, ds)
+                    existing = IdIndex()
+                else:
+                    # what validation needs to know of the store, and which ids are new
+                    existing = _existing_index(tx, ds)
+                    if check is not None:
+                        check(existing)
+                self._write(tx, ds, existing)
                 tx.commit()
             finally:
                 if tx.closed() is False:
                     tx.rollback()
         return ImportSummary(counts=ds.counts(), replaced=replace)
 
-    def _write(self, tx: Any, ds: Dataset) -> None:
-        def run(name: str, rows: Iterable[dict[str, Any]]) -> None:
-            rows = list(rows)
-            for i in range(0, len(rows), BATCH):
-                tx.run(load_cypher(name), rows=rows[i : i + BATCH]).consume()
+    def _write(self, tx: Any, ds: Dataset, existing: IdIndex) -> None:
+        """Write ``ds`` in ``tx``. Records whose id is not stored yet (``existing``) are
+        CREATEd, and so are edges with an end created here (they cannot exist yet);
+        everything else is MERGEd / replaced. Rows are lists (cheaper to encode)."""
+        stored = existing.kind
+        created: set[str] = set()
 
-        run(
+        def run(name: str, rows: list[list[Any]]) -> None:
+            query = load_cypher(name)
+            for i in range(0, len(rows), BATCH):
+                tx.run(query, rows=rows[i : i + BATCH]).consume()
+
+        def nodes(create: str, upsert: str, records: Iterable[Any], row: Any) -> None:
+            new: list[list[Any]] = []
+            old: list[list[Any]] = []
+            for r in records:
+                if r.id in stored or r.id in created:  # stored, or twice in ds: MERGE
+                    old.append(row(r))
+                else:
+                    created.add(r.id)
+                    new.append(row(r))
+            run(create, new)
+            run(upsert, old)
+
+        def edges(create: str, upsert: str, rows: Iterable[list[Any]], ends: Any) -> None:
+            new: list[list[Any]] = []
+            old: list[list[Any]] = []
+            seen: set[tuple[Any, ...]] = set()
+            for row in rows:
+                key = ends(row)
+                if key in seen or not (key[0] in created or key[1] in created):
+                    old.append(row)
+                else:
+                    new.append(row)
+                seen.add(key)
+            run(create, new)
+            run(upsert, old)
+
+        def two(row: list[Any]) -> tuple[Any, ...]:
+            return (row[0], row[1])
+
+        def four(row: list[Any]) -> tuple[Any, ...]:
+            return (row[0], row[1], row[2], row[3])
+
+        nodes(
+            Q_CREATE_CUSTOMERS,
             Q_UPSERT_CUSTOMERS,
-            (
-                {
-                    "id": r.id,
-                    "name": r.name,
-                    "industry": r.industry,
-                    "tier": r.tier,
-                    "attrs": json.dumps(r.attrs, ensure_ascii=False, sort_keys=True),
-                }
-                for r in ds.customers
-            ),
+            ds.customers,
+            lambda r: [r.id, r.name, r.industry, r.tier, json.dumps(r.attrs, ensure_ascii=False, sort_keys=True)],
         )
-        run(Q_UPSERT_EMPLOYEES, ({"id": r.id, "name": r.name, "team": r.team, "title": r.title} for r in ds.employees))
-        run(Q_UPSERT_COMPETITORS, ({"id": r.id, "name": r.name} for r in ds.competitors))
-        run(Q_UPSERT_STAFF, ({"id": r.id, "name": r.name, "competitor": r.competitor} for r in ds.competitor_staff))
-        run(
+        nodes(Q_CREATE_EMPLOYEES, Q_UPSERT_EMPLOYEES, ds.employees, lambda r: [r.id, r.name, r.team, r.title])
+        nodes(Q_CREATE_COMPETITORS, Q_UPSERT_COMPETITORS, ds.competitors, lambda r: [r.id, r.name])
+        nodes(Q_CREATE_STAFF, Q_UPSERT_STAFF, ds.competitor_staff, lambda r: [r.id, r.name, r.competitor])
+        nodes(
+            Q_CREATE_KEY_PERSONS,
             Q_UPSERT_KEY_PERSONS,
-            (
-                {
-                    "id": r.id,
-                    "customer": r.customer,
-                    "name": r.name,
-                    "title": r.title,
-                    "department": r.department,
-                    "closeness": r.closeness.value,
-                    "solution_acceptance": r.solution_acceptance.value,
-                    "price_acceptance": r.price_acceptance.value,
-                    "veto": r.veto.value,
-                    "approver": r.approver.value,
-                }
-                for r in ds.key_persons
-            ),
+            ds.key_persons,
+            lambda r: [
+                r.id, r.customer, r.name, r.title, r.department, r.closeness.value, r.solution_acceptance.value,
+                r.price_acceptance.value, r.veto.value, r.approver.value,
+            ],
         )
-        run(Q_UPSERT_REPORTS_TO, ({"id": r.id, "reports_to": r.reports_to} for r in ds.key_persons))
+        # a person created here has no superior yet; a stored one's is replaced
+        if len({r.id for r in ds.key_persons}) < len(ds.key_persons):  # an id twice in ds: file order decides
+            fresh, stale = [], [[r.id, r.reports_to] for r in ds.key_persons]
+        else:
+            fresh = [[r.id, r.reports_to] for r in ds.key_persons if r.reports_to is not None and r.id not in stored]
+            stale = [[r.id, r.reports_to] for r in ds.key_persons if r.id in stored]
+        run(Q_CREATE_REPORTS_TO, fresh)
+        run(Q_UPSERT_REPORTS_TO, stale)
 
         # the relationship type of an influence follows from the kind of its source
         kind = {r.id: "key_person" for r in ds.key_persons}
         kind.update({r.id: "employee" for r in ds.employees})
         kind.update({r.id: "competitor_staff" for r in ds.competitor_staff})
-        unknown = sorted({i.source for i in ds.influences} - kind.keys())
-        for i in range(0, len(unknown), BATCH):
-            for rec in tx.run(load_cypher(Q_SOURCE_KINDS), ids=unknown[i : i + BATCH]):
-                if rec["kind"]:
-                    kind[rec["id"]] = rec["kind"]
-        by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in Q_UPSERT_INFLUENCES}
+        by_kind: dict[str, list[list[Any]]] = {k: [] for k in Q_UPSERT_INFLUENCES}
         for r in ds.influences:
-            k = kind.get(r.source)
+            k = kind.get(r.source) or _SOURCE_KIND.get(stored.get(r.source, ""))
             if k is None:
                 raise NotFound(f"influence source {r.source!r} is neither a key person, an employee nor competitor staff")
-            by_kind[k].append({"source": r.source, "target": r.target, "strength": r.strength.value})
+            by_kind[k].append([r.source, r.target, r.strength.value])
         for k, rows in by_kind.items():
-            run(Q_UPSERT_INFLUENCES[k], rows)
+            edges(Q_CREATE_INFLUENCES[k], Q_UPSERT_INFLUENCES[k], rows, two)
 
-        run(
+        nodes(
+            Q_CREATE_PROJECTS,
             Q_UPSERT_PROJECTS,
-            (
-                {
-                    "id": r.id,
-                    "customer": r.customer,
-                    "name": r.name,
-                    "status": r.status.value,
-                    "stage": r.stage,
-                    "amount": r.amount,
-                    "close_date": r.close_date,
-                    "chain": [{"person": m.person, "role": m.role, "pos": n} for n, m in enumerate(r.decision_chain)],
-                    "competitors": [{"id": k, "pos": n} for n, k in enumerate(r.competitors)],
-                }
-                for r in ds.projects
-            ),
+            ds.projects,
+            lambda r: [
+                r.id, r.customer, r.name, r.status.value, r.stage, r.amount, r.close_date,
+                [[m.person, m.role, n] for n, m in enumerate(r.decision_chain)],
+                [[k, n] for n, k in enumerate(r.competitors)],
+            ],
         )
-        run(
+        edges(
+            Q_CREATE_INTERACTIONS,
             Q_UPSERT_INTERACTIONS,
-            ({"employee": r.employee, "person": r.person, "date": r.date, "kind": r.kind} for r in ds.interactions),
+            ([r.employee, r.person, r.date, r.kind] for r in ds.interactions),
+            four,
         )
 
     # ------------------------------------------------------------------ reading
@@ -329,20 +375,107 @@ class Neo4jStore(Store):
         return _by_id(_staff(r["n"]) for r in self._read(Q_STAFF))
 
     def customer_graph(self, customer_id: str) -> Dataset:
-        rows = self._read(Q_CUSTOMER_GRAPH, customer=customer_id)
+        for ds in self._customer_graphs([customer_id]):
+            return ds
+        raise NotFound(f"unknown customer {customer_id!r}")
+
+    def iter_customer_graphs(self, customer_ids: list[str] | None = None) -> Iterator[Dataset]:
+        """Customer sub-graphs, read :data:`READ_BATCH` customers per query (one read
+        transaction per batch); unknown ids raise NotFound, as ``customer_graph``."""
+        ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
+        for i in range(0, len(ids), READ_BATCH):
+            chunk = ids[i : i + READ_BATCH]
+            got = {ds.customers[0].id: ds for ds in self._customer_graphs(chunk)}
+            for cid in chunk:
+                if cid not in got:
+                    raise NotFound(f"unknown customer {cid!r}")
+                yield got[cid]
+
+    def _customer_graphs(self, ids: list[str]) -> list[Dataset]:
+        def work(tx: Any) -> tuple[list[Any], Any]:
+            rows = list(tx.run(load_cypher(Q_CUSTOMER_GRAPH), ids=ids))
+            employees: set[str] = set()
+            staff: set[str] = set()
+            competitors: set[str] = set()
+            for r in rows:
+                for p in r["persons"]:
+                    for source, _strength, k in p[10]:
+                        if k == 1:
+                            employees.add(source)
+                        elif k == 2:
+                            staff.add(source)
+                for j in r["projects"]:
+                    competitors.update(j[2])
+            if not rows:
+                return rows, None
+            src = tx.run(
+                load_cypher(Q_CUSTOMER_GRAPH_SOURCES),
+                employees=sorted(employees),
+                staff=sorted(staff),
+                competitors=sorted(competitors),
+            ).single()
+            return rows, src
+
+        with self._guard(), self._session() as s:
+            rows, src = s.execute_read(work)
         if not rows:
-            raise NotFound(f"unknown customer {customer_id!r}")
-        r = rows[0]
-        return Dataset.model_construct(
-            customers=[_customer(r["customer"])],
-            key_persons=_by_id(_person(p) for p in r["key_persons"]),
-            employees=_by_id(_employee(e) for e in r["employees"]),
-            competitors=_by_id(_competitor(k) for k in r["competitors"]),
-            competitor_staff=_by_id(_staff(s) for s in r["competitor_staff"]),
-            influences=_sorted_influences(_influence(i) for i in r["influences"]),
-            projects=_by_id(_project(j) for j in r["projects"]),
-            interactions=_sorted_interactions(_interaction(x) for x in r["interactions"]),
-        )
+            return []
+        emp = {e["id"]: _employee(e) for e in src["employees"]}
+        stf = {x["id"]: _staff(x) for x in src["staff"]}
+        comp = {k["id"]: _competitor(k) for k in src["competitors"]}
+        out = []
+        for r in rows:
+            cid = r["customer"]["id"]
+            persons = []
+            influences = []
+            interactions = []
+            e_ids: set[str] = set()
+            s_ids: set[str] = set()
+            for p in r["persons"]:
+                pid = p[0]
+                persons.append(
+                    KeyPerson.model_construct(
+                        id=pid,
+                        customer=cid,
+                        name=p[1] or "",
+                        title=p[2] or "",
+                        department=p[3] or "",
+                        closeness=_STANCE[p[4] or "unknown"],
+                        solution_acceptance=_STANCE[p[5] or "unknown"],
+                        price_acceptance=_STANCE[p[6] or "unknown"],
+                        veto=_TRI[p[7] or "unknown"],
+                        approver=_TRI[p[8] or "unknown"],
+                        reports_to=p[9],
+                    )
+                )
+                for source, strength, k in p[10]:
+                    influences.append(Influence.model_construct(source=source, target=pid, strength=_STRENGTH[strength]))
+                    if k == 1:
+                        e_ids.add(source)
+                    elif k == 2:
+                        s_ids.add(source)
+                for employee, day, kind in p[11]:
+                    interactions.append(Interaction.model_construct(employee=employee, person=pid, date=_iso_date(day), kind=kind))
+            projects = []
+            k_ids: set[str] = set()
+            for props, chain, bidders in r["projects"]:
+                projects.append(_project({**props, "customer": cid, "decision_chain": chain, "competitors": bidders}))
+                k_ids.update(bidders)
+            staff = [stf[x] for x in sorted(s_ids) if x in stf]
+            k_ids.update(x.competitor for x in staff)
+            out.append(
+                Dataset.model_construct(
+                    customers=[_customer(r["customer"])],
+                    key_persons=_by_id(persons),
+                    employees=[emp[x] for x in sorted(e_ids) if x in emp],
+                    competitors=[comp[x] for x in sorted(k_ids) if x in comp],
+                    competitor_staff=staff,
+                    influences=_sorted_influences(influences),
+                    projects=_by_id(projects),
+                    interactions=_sorted_interactions(interactions),
+                )
+            )
+        return out
 
     def export(self) -> Dataset:
         def work(tx: Any) -> dict[str, list[Any]]:
@@ -381,6 +514,56 @@ def _id_index(tx: Any) -> IdIndex:
             idx.person_customer[r["id"]] = r["customer"]
             idx.reports_to[r["id"]] = r["reports_to"]
     return idx
+
+
+def _mentioned_ids(ds: Dataset) -> list[str]:
+    """Every id ``ds`` defines or refers to."""
+    ids: set[str] = set()
+    for section in ("customers", "employees", "competitors", "projects"):
+        ids.update(r.id for r in getattr(ds, section))
+    for p in ds.key_persons:
+        ids.update((p.id, p.customer))
+        if p.reports_to is not None:
+            ids.add(p.reports_to)
+    for s in ds.competitor_staff:
+        ids.update((s.id, s.competitor))
+    for i in ds.influences:
+        ids.update((i.source, i.target))
+    for j in ds.projects:
+        ids.add(j.customer)
+        ids.update(m.person for m in j.decision_chain)
+        ids.update(j.competitors)
+    for x in ds.interactions:
+        ids.update((x.employee, x.person))
+    return sorted(ids)
+
+
+def _existing_index(tx: Any, ds: Dataset) -> IdIndex:
+    """What the import needs to know of the stored content, read inside its transaction:
+    an :class:`IdIndex` holding (at least) every id ``ds`` mentions that is stored, and
+    every stored key person among them or up their reporting chains — all that
+    validation (``check_references``) looks up, and which records are new. Reads the
+    whole index when the store holds fewer nodes than the file mentions ids (an empty
+    store: nothing), else looks the file's ids up by index."""
+    stored = sum(r["n"] for r in tx.run(load_cypher(Q_LABEL_COUNTS)))
+    if stored == 0:
+        return IdIndex()
+    ids = _mentioned_ids(ds)
+    if stored <= len(ids):
+        return _id_index(tx)
+    idx = IdIndex()
+    for i in range(0, len(ids), LOOKUP_BATCH):
+        chunk = ids[i : i + LOOKUP_BATCH]
+        for r in tx.run(load_cypher(Q_LOOKUP_KINDS), ids=chunk):
+            idx.kind[r["id"]] = r["kind"]
+        for r in tx.run(load_cypher(Q_LOOKUP_KEY_PERSONS), ids=chunk):
+            idx.kind[r["id"]] = "key person"
+            idx.person_customer[r["id"]] = r["customer"]
+            idx.reports_to[r["id"]] = r["reports_to"]
+    return idx
+
+
+_iso_date = date.fromisoformat
 
 
 def _date(v: Any) -> date | None:
@@ -441,7 +624,11 @@ def _project(n: dict[str, Any]) -> Project:
         stage=n.get("stage", ""),
         amount=float(amount) if amount is not None else None,
         close_date=_date(n.get("close_date")),
-        decision_chain=[ChainMember.model_construct(person=m["person"], role=m["role"]) for m in n["decision_chain"]],
+        decision_chain=[
+            ChainMember.model_construct(person=m[0], role=m[1]) if isinstance(m, list)
+            else ChainMember.model_construct(person=m["person"], role=m["role"])
+            for m in n["decision_chain"]
+        ],
         competitors=list(n["competitors"]),
     )
 

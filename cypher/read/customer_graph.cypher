@@ -1,45 +1,29 @@
-// $customer: everything the analyses need for one customer (SPEC §4), in ONE query:
-// the customer; its key persons and projects; the employees and competitor staff with
-// an influence edge into one of its key persons; the competitors of those staff or
-// bidding on its projects; the influences into its key persons; the interactions
-// with its key persons. No row: unknown customer. The caller sorts the lists.
-MATCH (c:Customer {id: $customer})
+// $ids: [customer id] — per customer found, one row with everything the analyses need
+// (SPEC §4), as compact lists (cheap to decode; Neo4jStore.iter_customer_graphs):
+//   customer:  the customer's properties
+//   persons:   [[id, name, title, department, closeness, solution_acceptance,
+//                price_acceptance, veto, approver, reports_to,
+//                influences in: [[source, strength, source kind (0 key person, 1 employee, 2 staff)]],
+//                interactions in: [[employee, date (ISO text: cheaper than a Date to decode), kind]]]]
+//   projects:  [[project properties, decision chain [[person, role]] (file order),
+//                competitors [id] (file order)]]
+// The employees, staff and competitors behind those ids: read/customer_graph_sources.cypher.
+// An unknown customer has no row. The caller sorts the lists.
+UNWIND $ids AS cid
+MATCH (c:Customer {id: cid})
 RETURN c {.*} AS customer,
   COLLECT {
     MATCH (p:KeyPerson)-[:WORKS_AT]->(c)
-    OPTIONAL MATCH (p)-[:REPORTS_TO]->(b:KeyPerson)
-    RETURN p {.*, customer: c.id, reports_to: b.id}
-  } AS key_persons,
+    RETURN [p.id, p.name, p.title, p.department, p.closeness, p.solution_acceptance,
+            p.price_acceptance, p.veto, p.approver,
+            COLLECT { MATCH (p)-[:REPORTS_TO]->(b:KeyPerson) RETURN b.id }[0],
+            COLLECT { MATCH (s)-[i:INFLUENCES_INTERNAL|INFLUENCES_EXTERNAL]->(p)
+                      RETURN [s.id, i.strength, CASE WHEN s:KeyPerson THEN 0 WHEN s:Employee THEN 1 ELSE 2 END] },
+            COLLECT { MATCH (e:Employee)-[x:INTERACTED]->(p) RETURN [e.id, toString(x.date), x.kind] }]
+  } AS persons,
   COLLECT {
     MATCH (j:Project)-[:FOR]->(c)
-    RETURN j {.*, customer: c.id,
-      decision_chain: COLLECT { MATCH (m:KeyPerson)-[r:IN_CHAIN]->(j) WITH m, r ORDER BY r.pos RETURN {person: m.id, role: r.role} },
-      competitors: COLLECT { MATCH (k:Competitor)-[b:BIDS_ON]->(j) WITH k, b ORDER BY b.pos RETURN k.id }
-    }
-  } AS projects,
-  COLLECT {
-    MATCH (s)-[i:INFLUENCES_INTERNAL|INFLUENCES_EXTERNAL]->(t:KeyPerson)-[:WORKS_AT]->(c)
-    RETURN {source: s.id, target: t.id, strength: i.strength}
-  } AS influences,
-  COLLECT {
-    MATCH (e:Employee)-[:INFLUENCES_EXTERNAL]->(:KeyPerson)-[:WORKS_AT]->(c)
-    WITH DISTINCT e
-    RETURN e {.*}
-  } AS employees,
-  COLLECT {
-    MATCH (s:CompetitorStaff)-[:INFLUENCES_EXTERNAL]->(:KeyPerson)-[:WORKS_AT]->(c)
-    WITH DISTINCT s
-    OPTIONAL MATCH (s)-[:WORKS_FOR]->(k:Competitor)
-    RETURN s {.*, competitor: k.id}
-  } AS competitor_staff,
-  COLLECT {
-    MATCH (k:Competitor)<-[:WORKS_FOR]-(:CompetitorStaff)-[:INFLUENCES_EXTERNAL]->(:KeyPerson)-[:WORKS_AT]->(c)
-    RETURN k {.*} AS k
-    UNION
-    MATCH (k:Competitor)-[:BIDS_ON]->(:Project)-[:FOR]->(c)
-    RETURN k {.*} AS k
-  } AS competitors,
-  COLLECT {
-    MATCH (e:Employee)-[x:INTERACTED]->(p:KeyPerson)-[:WORKS_AT]->(c)
-    RETURN {employee: e.id, person: p.id, date: x.date, kind: x.kind}
-  } AS interactions
+    RETURN [j {.*},
+            COLLECT { MATCH (m:KeyPerson)-[r:IN_CHAIN]->(j) WITH m, r ORDER BY r.pos RETURN [m.id, r.role] },
+            COLLECT { MATCH (k:Competitor)-[b:BIDS_ON]->(j) WITH k, b ORDER BY b.pos RETURN k.id }]
+  } AS projects

@@ -1,4 +1,4 @@
-// $rows: [{id, name}]
+// $rows: [[id, name]] — competitors that may already exist.
 UNWIND $rows AS r
-MERGE (n:Competitor {id: r.id})
-SET n.name = r.name
+MERGE (n:Competitor {id: r[0]})
+SET n.name = r[1]

@@ -1,4 +1,5 @@
-// $rows: [{id, name, industry, tier, attrs (JSON text)}]
+// $rows: [[id, name, industry, tier, attrs (JSON text)]] — customers that may already exist.
+// (Rows are lists, not maps: half the values to encode; cypher/README.md.)
 UNWIND $rows AS r
-MERGE (n:Customer {id: r.id})
-SET n.name = r.name, n.industry = r.industry, n.tier = r.tier, n.attrs = r.attrs
+MERGE (n:Customer {id: r[0]})
+SET n.name = r[1], n.industry = r[2], n.tier = r[3], n.attrs = r[4]
