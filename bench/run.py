@@ -123,7 +123,8 @@ def generate_data(size: str, work: Path, seed: str) -> tuple[Path, dict[str, Any
 class LocalNeo4j:
     """A Neo4j server started for one size with ``brmgraph neo4j start``."""
 
-    def __init__(self, home: Path, size: str) -> None:
+    def __init__(self, home: Path, size: str, heap: str | None = None) -> None:
+        self.heap = heap
         self.home = home
         self.size = size
         self.url: str | None = None
@@ -136,6 +137,7 @@ class LocalNeo4j:
         self.home.mkdir(parents=True)
         port = free_port()
         heap, pagecache = NEO4J_MEM[self.size]
+        heap = self.heap or heap
         env = {**os.environ, "BRM_NEO4J_HEAP": heap, "BRM_NEO4J_PAGECACHE_MB": str(pagecache)}
         log(f"{self.size}: starting Neo4j (heap {heap}, page cache {pagecache} MB) on port {port}")
         r = subprocess.run([PY, "-m", "brmgraph", "neo4j", "start", "--port", str(port), "--home", str(self.home), "--json"],
@@ -168,12 +170,13 @@ def bench_size(size: str, a: argparse.Namespace, work: Path) -> dict[str, Any]:
         f.unlink(missing_ok=True)
     sq = f"sqlite:///{db}"
     budget = a.budget
-    res["import_sqlite"] = run_task("import", sq, data=data, profile=a.profile)
-    res["flags_sqlite"] = run_task("flags", sq, profile=a.profile)
-    res["flags_sqlite_workers"] = run_task("flags-par", sq)
-    res["path_sqlite"] = run_task("path", sq, queries=a.queries)
-    res["naive_nx"] = run_task("naive-nx", sq, budget=budget)
-    res["naive_nx_cust"] = run_task("naive-nx-cust", sq, budget=budget)
+    if not a.only_neo4j:
+        res["import_sqlite"] = run_task("import", sq, data=data, profile=a.profile)
+        res["flags_sqlite"] = run_task("flags", sq, profile=a.profile)
+        res["flags_sqlite_workers"] = run_task("flags-par", sq)
+        res["path_sqlite"] = run_task("path", sq, queries=a.queries)
+        res["naive_nx"] = run_task("naive-nx", sq, budget=budget)
+        res["naive_nx_cust"] = run_task("naive-nx-cust", sq, budget=budget)
     if a.neo4j != "skip":
         def neo(url: str) -> None:
             res["neo4j_url"] = url
@@ -185,7 +188,7 @@ def bench_size(size: str, a: argparse.Namespace, work: Path) -> dict[str, Any]:
             res["naive_cypher"] = run_task("naive-cypher", url, budget=budget)
 
         if a.neo4j == "local":
-            with LocalNeo4j(work / f"neo4j-{size}", size) as server:
+            with LocalNeo4j(work / f"neo4j-{size}", size, a.neo4j_heap) as server:
                 neo(server.url)  # type: ignore[arg-type]
         else:
             neo(a.neo4j)
@@ -259,9 +262,22 @@ def machine() -> dict[str, str]:
         pass
     return {
         "cpu": cpu, "cores": str(os.cpu_count()), "memory": mem,
+        "code": _git_state(),
         "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version, "neo4j": neo4j_version(),
     }
+
+
+def _git_state() -> str:
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "brmgraph"],
+                               capture_output=True, text=True, timeout=10).stdout.split("\n")
+        files = sorted(line[3:] for line in dirty if line.strip())
+        return head + (f" (uncommitted: {', '.join(files)})" if files else "")
+    except (OSError, subprocess.SubprocessError):
+        return "?"
 
 
 def _fmt(v: Any, unit: str = "") -> str:
@@ -282,8 +298,9 @@ def _fmt(v: Any, unit: str = "") -> str:
     return f"{v}{unit}"
 
 
-def report(results: list[dict[str, Any]], a: argparse.Namespace, started: str, total_s: float) -> str:
-    mach = machine()
+def report(results: list[dict[str, Any]], a: argparse.Namespace, started: str, total_s: float,
+           mach: dict[str, str] | None = None) -> str:
+    mach = mach or machine()
     sizes = [r["size"] for r in results]
     L = results[-1]
     lines = [
@@ -342,12 +359,13 @@ def report(results: list[dict[str, Any]], a: argparse.Namespace, started: str, t
     lines.append(row("flags found", [_get(r, "flags_sqlite", "flags") for r in results]))
     lines += ["", "Ratios between sizes (time at the larger / time at the smaller size):", ""]
     if len(results) == 2:
-        a_, b_ = M
-        for label, key in (("import embedded", "import_sqlite_rps"), ("flags embedded", "flags_sqlite_s"),
-                           ("flags Neo4j", "flags_neo4j_s"), ("import Neo4j", "import_neo4j_rps")):
-            if a_.get(key) and b_.get(key):
-                ratio = b_[key] / a_[key] if key.endswith("_s") else a_[key] / b_[key]
-                lines.append(f"- {label}: {ratio:.1f}× the time for {results[1]['data']['records'] / results[0]['data']['records']:.1f}× the records")
+        small, large = results
+        grow = large["data"]["records"] / small["data"]["records"]
+        for label, key in (("import embedded", "import_sqlite"), ("import Neo4j", "import_neo4j"),
+                           ("flags embedded", "flags_sqlite"), ("flags Neo4j", "flags_neo4j")):
+            t1, t2 = _get(small, key, "seconds"), _get(large, key, "seconds")
+            if t1 and t2:
+                lines.append(f"- {label}: {t2 / t1:.1f}× the time for {grow:.1f}× the records")
     lines += ["", f"## Targets (at {L['size']})", "", "| target | measured | goal | met |", "|---|---|---|---|"]
     for key, label, goal, way in TARGETS:
         v = L["metrics"].get(key)
@@ -417,17 +435,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neo4j-flags-budget", type=float, default=0.0,
                     help="seconds after which the Neo4j flags batch stops and is extrapolated (0: run it all)")
     ap.add_argument("--notes", help="a Markdown file appended to the report (analysis of the run)")
-    ap.add_argument("--from-json", help="re-render the report from raw results written by --json (no measuring)")
+    ap.add_argument("--only-neo4j", action="store_true", help="measure the Neo4j figures only")
+    ap.add_argument("--neo4j-heap", help="heap of the local Neo4j server (default per size, e.g. 3g at L)")
+    ap.add_argument("--sizes", help="comma-separated sizes to run instead of those of --scale (e.g. M,L)")
+    ap.add_argument("--from-json", nargs="+",
+                    help="re-render the report from raw results written by --json (several files: their sizes merged, "
+                         "the later file wins), no measuring")
     ap.add_argument("--started", help=argparse.SUPPRESS)
     ap.add_argument("--total-s", type=float, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.from_json:
-        raw = json.loads(Path(a.from_json).read_text(encoding="utf-8"))
-        if isinstance(raw, list):  # older format: the results only
-            raw = {"results": raw, "started": a.started or "?", "total_s": a.total_s or 0.0}
-        results, started, total = raw["results"], raw["started"], raw["total_s"]
-        a.scale = raw.get("scale", a.scale)
-        Path(a.out).write_text(report([derive(r) for r in results], a, started, total), encoding="utf-8")
+        by_size: dict[str, dict[str, Any]] = {}
+        starts, total = [], 0.0
+        for f in a.from_json:
+            raw = json.loads(Path(f).read_text(encoding="utf-8"))
+            if isinstance(raw, list):  # older format: the results only
+                raw = {"results": raw, "started": a.started or "?", "total_s": a.total_s or 0.0}
+            for r in raw["results"]:
+                by_size.setdefault(r["size"], {}).update({k: v for k, v in r.items() if k != "metrics"})
+            starts.append(raw["started"])
+            total += raw["total_s"]
+            a.scale = raw.get("scale", a.scale)
+        order = list(SIZES)[::-1]  # tiny, S, M, L
+        results = sorted(by_size.values(), key=lambda r: order.index(r["size"]))
+        started = " and ".join(dict.fromkeys(starts))
+        Path(a.out).write_text(report([derive(r) for r in results], a, started, total, raw.get("machine")),
+                               encoding="utf-8")
         log(f"wrote {a.out} from {a.from_json}")
         return 0
     work = Path(a.work)
@@ -435,15 +468,17 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     t0 = time.perf_counter()
     results = []
-    for size in RUNS[a.scale]:
+    for size in (a.sizes.split(",") if a.sizes else RUNS[a.scale]):
         log(f"=== size {size}")
         results.append(bench_size(size, a, work))
     total = time.perf_counter() - t0
-    text = report(results, a, started, total)
+    mach = machine()
+    text = report(results, a, started, total, mach)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(text, encoding="utf-8")
     if a.json:
-        Path(a.json).write_text(json.dumps({"scale": a.scale, "started": started, "total_s": total, "results": results},
+        Path(a.json).write_text(json.dumps({"scale": a.scale, "started": started, "total_s": total, "machine": mach,
+                                            "results": results},
                                            indent=1, default=str), encoding="utf-8")
     log(f"wrote {a.out} in {total:.0f}s")
     return 0
