@@ -450,6 +450,79 @@ def test_neo4j_equals_sqlite_on_generated_data(generated: Path, sqlite_url: str,
         sq.close()
 
 
+def test_staged_bulk_import_equals_sqlite(generated: Path, sqlite_url: str, neo4j_store: Store, monkeypatch) -> None:
+    """Large imports into an empty store, and large replaces, are staged (many small
+    transactions, one visible switch): same content as the one-transaction path."""
+    from brmgraph.dataset import load_dataset
+    from brmgraph.store import neo4j as neo4j_mod
+
+    monkeypatch.setattr(neo4j_mod, "STAGE_MIN_RECORDS", 0)
+    monkeypatch.setattr(neo4j_mod, "BATCH", 7)  # many staging transactions
+    staged: list[bool] = []
+    real = neo4j_mod.Neo4jStore._import_staged
+
+    def spy(self, *a, **kw):
+        staged.append(real(self, *a, **kw))
+        return staged[-1]
+
+    monkeypatch.setattr(neo4j_mod.Neo4jStore, "_import_staged", spy)
+    ds = load_dataset(generated)
+    sq = open_store(sqlite_url)
+    try:
+        seen = []
+        neo4j_store.import_dataset(ds, check=lambda idx: seen.append(idx.kind))
+        sq.import_dataset(ds)
+        assert staged == [True] and seen == [{}]
+        assert canon(neo4j_store.export()) == canon(sq.export()) == canon(ds)
+        for c in sq.customers():
+            assert canon(neo4j_store.customer_graph(c.id)) == canon(sq.customer_graph(c.id)), c.id
+        # not empty, not replacing: the one-transaction upsert path
+        neo4j_store.import_dataset(ds_of(BASE))
+        sq.import_dataset(ds_of(BASE))
+        assert staged[-1] is False and canon(neo4j_store.export()) == canon(sq.export())
+        # a staged replace
+        neo4j_store.import_dataset(ds, replace=True)
+        sq.import_dataset(ds, replace=True)
+        assert staged[-1] is True and canon(neo4j_store.export()) == canon(sq.export()) == canon(ds)
+        with neo4j_store.driver.session() as s:
+            assert s.run("MATCH (n:BrmStaged) RETURN count(n) AS n").single()["n"] == 0
+    finally:
+        sq.close()
+
+
+def test_failed_staged_import_leaves_old_content(neo4j_store: Store, monkeypatch) -> None:
+    """A staged import that fails before its switch leaves the old content and no staged
+    nodes; staged leftovers of a killed import are invisible and cleared by the next one."""
+    from brmgraph.store import neo4j as neo4j_mod
+
+    monkeypatch.setattr(neo4j_mod, "STAGE_MIN_RECORDS", 0)
+    neo4j_store.import_dataset(ds_of(BASE))
+    before = canon(neo4j_store.export())
+    new = ds_of({"customers": [{"id": "C8"}], "key_persons": [{"id": "P8", "customer": "C8"}]})
+    real_load = neo4j_mod.load_cypher
+
+    def failing_load(name: str) -> str:
+        if name == neo4j_mod.Q_FLIP["key_persons"]:  # after staging, inside the switch
+            raise RuntimeError("boom")
+        return real_load(name)
+
+    monkeypatch.setattr(neo4j_mod, "load_cypher", failing_load)
+    with pytest.raises(RuntimeError):
+        neo4j_store.import_dataset(new, replace=True)
+    assert canon(neo4j_store.export()) == before
+    with neo4j_store.driver.session() as s:
+        assert s.run("MATCH (n:BrmStaged) RETURN count(n) AS n").single()["n"] == 0
+        # what a kill -9 during staging leaves behind
+        s.run("CREATE (:BrmStaged {id: 'C8'})<-[:WORKS_AT]-(:BrmStaged {id: 'P9', name: 'left over'})").consume()
+    assert canon(neo4j_store.export()) == before
+    assert canon(neo4j_store.customer_graph("C1")) == canon(ds_of(subgraph(BASE, "C1")))
+    monkeypatch.setattr(neo4j_mod, "load_cypher", real_load)
+    neo4j_store.import_dataset(new, replace=True)
+    assert canon(neo4j_store.export()) == canon(new)
+    with neo4j_store.driver.session() as s:
+        assert s.run("MATCH (n:BrmStaged) RETURN count(n) AS n").single()["n"] == 0
+
+
 def _cli(args: list[str], store_url: str) -> tuple[int, str]:
     """Run the CLI in-process (as `brmgraph --store URL ...`): (exit code, stdout)."""
     import contextlib

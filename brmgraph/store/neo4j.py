@@ -44,6 +44,9 @@ from .base import IdIndex, ImportCheck, ImportSummary, Store
 BATCH = 10_000
 #: ids per look-up statement of the import's existing-id check
 LOOKUP_BATCH = 10_000
+#: imports of at least this many records into an empty store (or replacing) are staged
+#: (:meth:`Neo4jStore._import_staged`); smaller ones are one transaction
+STAGE_MIN_RECORDS = 100_000
 #: customers per read of iter_customer_graphs
 READ_BATCH = 100
 
@@ -104,6 +107,37 @@ Q_CREATE_INFLUENCES = {
 Q_CREATE_PROJECTS = "create/projects"
 Q_CREATE_INTERACTIONS = "create/interactions"
 Q_LABEL_COUNTS = "read/label_counts"
+# staged bulk import (Neo4jStore._import_staged): create/* -> stage/*, then flip/*
+Q_STAGE = {
+    Q_CREATE_CUSTOMERS: "stage/customers",
+    Q_CREATE_EMPLOYEES: "stage/employees",
+    Q_CREATE_COMPETITORS: "stage/competitors",
+    Q_CREATE_STAFF: "stage/competitor_staff",
+    Q_CREATE_KEY_PERSONS: "stage/key_persons",
+    Q_CREATE_REPORTS_TO: "stage/reports_to",
+    Q_CREATE_INFLUENCES["key_person"]: "stage/influences_internal",
+    Q_CREATE_INFLUENCES["employee"]: "stage/influences_external",
+    Q_CREATE_INFLUENCES["competitor_staff"]: "stage/influences_external",
+    Q_CREATE_PROJECTS: "stage/projects",
+    Q_CREATE_INTERACTIONS: "stage/interactions",
+}
+Q_FLIP = {
+    "customers": "flip/customer",
+    "key_persons": "flip/key_person",
+    "employees": "flip/employee",
+    "competitors": "flip/competitor",
+    "competitor_staff": "flip/competitor_staff",
+    "projects": "flip/project",
+}
+Q_RETIRE = {
+    "customers": "retire/customer",
+    "key_persons": "retire/key_person",
+    "employees": "retire/employee",
+    "competitors": "retire/competitor",
+    "competitor_staff": "retire/competitor_staff",
+    "projects": "retire/project",
+}
+Q_STAGE_CLEAR = "stage/clear"
 Q_LOOKUP_KINDS = "lookup/kinds"
 Q_LOOKUP_KEY_PERSONS = "lookup/key_persons"
 Q_ID_INDEX = "read/id_index"
@@ -219,6 +253,8 @@ class Neo4jStore(Store):
 
     # ------------------------------------------------------------------ writing
     def import_dataset(self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None) -> ImportSummary:
+        if self._import_staged(ds, replace=replace, check=check):
+            return ImportSummary(counts=ds.counts(), replaced=replace)
         with self._guard(), self._session(write=True) as s:
             tx = s.begin_transaction()
             try:
@@ -230,24 +266,97 @@ class Neo4jStore(Store):
                     existing = _existing_index(tx, ds)
                     if check is not None:
                         check(existing)
-                self._write(tx, ds, existing)
+                for name, rows in self._plan(ds, existing):
+                    query = load_cypher(name)
+                    for i in range(0, len(rows), BATCH):
+                        tx.run(query, rows=rows[i : i + BATCH]).consume()
                 tx.commit()
             finally:
                 if tx.closed() is False:
                     tx.rollback()
         return ImportSummary(counts=ds.counts(), replaced=replace)
 
-    def _write(self, tx: Any, ds: Dataset, existing: IdIndex) -> None:
-        """Write ``ds`` in ``tx``. Records whose id is not stored yet (``existing``) are
-        CREATEd, and so are edges with an end created here (they cannot exist yet);
-        everything else is MERGEd / replaced. Rows are lists (cheaper to encode)."""
+    def _import_staged(self, ds: Dataset, *, replace: bool, check: ImportCheck | None) -> bool:
+        """A large import into an empty store, or a replace of or by a large data set, in many small
+        transactions and still all or nothing (one huge transaction needs gigabytes of
+        heap and a commit that takes minutes):
+
+        1. every node is created as an invisible ``:BrmStaged`` node (no SPEC label, so no
+           read and no analyst query sees it; edges only join staged nodes), in batches
+           of :data:`BATCH` rows, each its own transaction;
+        2. ONE transaction makes them visible: (with ``replace``) swaps the old nodes'
+           SPEC labels for ``:BrmRetired`` (invisible, deleted in batches after the
+           commit), swaps each staged node's label for its SPEC label, and checks that
+           every staged node was still there.
+
+        A failure or a kill before 2 commits leaves the old content (staged nodes are
+        removed now, or by the next staged import; so are retired ones left by a kill
+        after 2). False (nothing done) when the store
+        is not empty and not replacing, or ``ds`` repeats an id (the upsert path then)."""
+        if ds.record_count() < STAGE_MIN_RECORDS and not replace:
+            return False  # small: one transaction (no need to ask the store)
+        with self._guard(), self._session(write=True) as s:
+            stored = s.execute_read(_stored_count)
+            large = ds.record_count() >= STAGE_MIN_RECORDS or (replace and stored >= STAGE_MIN_RECORDS)
+            if not large or (stored and not replace):
+                return False  # one transaction
+            plan = self._plan(ds, IdIndex())
+            if any(name not in Q_STAGE for name, _rows in plan):  # something to merge: not a plain bulk load
+                return False
+            if not replace and check is not None:
+                check(IdIndex())
+            s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
+            try:
+                for name, rows in plan:
+                    query = load_cypher(Q_STAGE[name])
+                    for i in range(0, len(rows), BATCH):
+                        with s.begin_transaction() as tx:
+                            tx.run(query, rows=rows[i : i + BATCH]).consume()
+                            tx.commit()
+                tx = s.begin_transaction()
+                try:
+                    if replace:  # the old data set becomes invisible; deleted after the commit
+                        for name in Q_RETIRE.values():
+                            tx.run(load_cypher(name)).consume()
+                    elif _stored_count(tx):
+                        raise StoreUnavailable(f"Neo4j at {self.url}: another import wrote to the store meanwhile; import again")
+                    for section, name in Q_FLIP.items():
+                        ids = [r.id for r in getattr(ds, section)]
+                        for i in range(0, len(ids), LOOKUP_BATCH):
+                            chunk = ids[i : i + LOOKUP_BATCH]
+                            if tx.run(load_cypher(name), ids=chunk).single()["n"] != len(chunk):
+                                raise StoreUnavailable(
+                                    f"Neo4j at {self.url}: staged records vanished (a concurrent import?); import again"
+                                )
+                    tx.commit()
+                finally:
+                    if tx.closed() is False:
+                        tx.rollback()
+            except BaseException:
+                try:
+                    s.run(load_cypher(Q_STAGE_CLEAR)).consume()
+                except Exception:  # pragma: no cover - the next staged import clears them
+                    pass
+                raise
+            if replace:
+                try:
+                    s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # the retired data set
+                except Exception:  # pragma: no cover - invisible; the next staged import clears it
+                    pass
+        return True
+
+    def _plan(self, ds: Dataset, existing: IdIndex) -> list[tuple[str, list[list[Any]]]]:
+        """The statements that write ``ds`` (in order, each with its rows). Records whose
+        id is not stored yet (``existing``) are CREATEd, and so are edges with an end
+        created here (they cannot exist yet); everything else is MERGEd / replaced.
+        Rows are lists (cheaper to encode than maps)."""
         stored = existing.kind
         created: set[str] = set()
+        plan: list[tuple[str, list[list[Any]]]] = []
 
         def run(name: str, rows: list[list[Any]]) -> None:
-            query = load_cypher(name)
-            for i in range(0, len(rows), BATCH):
-                tx.run(query, rows=rows[i : i + BATCH]).consume()
+            if rows:
+                plan.append((name, rows))
 
         def nodes(create: str, upsert: str, records: Iterable[Any], row: Any) -> None:
             new: list[list[Any]] = []
@@ -337,6 +446,7 @@ class Neo4jStore(Store):
             ([r.employee, r.person, r.date, r.kind] for r in ds.interactions),
             four,
         )
+        return plan
 
     # ------------------------------------------------------------------ reading
     def id_index(self) -> IdIndex:
@@ -538,6 +648,11 @@ def _mentioned_ids(ds: Dataset) -> list[str]:
     return sorted(ids)
 
 
+def _stored_count(tx: Any) -> int:
+    """How many brmgraph nodes are stored (count store, no scan)."""
+    return sum(r["n"] for r in tx.run(load_cypher(Q_LABEL_COUNTS)))
+
+
 def _existing_index(tx: Any, ds: Dataset) -> IdIndex:
     """What the import needs to know of the stored content, read inside its transaction:
     an :class:`IdIndex` holding (at least) every id ``ds`` mentions that is stored, and
@@ -545,7 +660,7 @@ def _existing_index(tx: Any, ds: Dataset) -> IdIndex:
     validation (``check_references``) looks up, and which records are new. Reads the
     whole index when the store holds fewer nodes than the file mentions ids (an empty
     store: nothing), else looks the file's ids up by index."""
-    stored = sum(r["n"] for r in tx.run(load_cypher(Q_LABEL_COUNTS)))
+    stored = _stored_count(tx)
     if stored == 0:
         return IdIndex()
     ids = _mentioned_ids(ds)
