@@ -42,7 +42,7 @@ SIZES: dict[str, dict[str, int]] = {
 #: --scale X runs these sizes, side by side
 RUNS = {"L": ["M", "L"], "M": ["S", "M"], "tiny": ["tiny"]}
 #: Neo4j heap / page cache per size (the launcher's defaults are for laptops and tests)
-NEO4J_MEM = {"L": ("3g", 2048), "M": ("1g", 512), "S": ("768m", 256), "tiny": ("512m", 128)}
+NEO4J_MEM = {"L": ("10g", 2048), "M": ("1g", 512), "S": ("768m", 256), "tiny": ("512m", 128)}
 
 # (metric key, label, target, direction) -- checked at L only
 TARGETS = [
