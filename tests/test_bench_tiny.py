@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -57,3 +59,21 @@ def test_bench_task_reports_one_json_line(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["customers"] == 3 and "cumulative" in d["profile"]
+
+
+@pytest.mark.neo4j
+def test_bench_tiny_with_neo4j(tmp_path: Path, neo4j_store, neo4j_url: str) -> None:
+    """The Neo4j half of the bench against the test server (emptied by ``neo4j_store``)."""
+    raw = tmp_path / "raw.json"
+    r = _run(["bench/run.py", "--scale", "tiny", "--neo4j", neo4j_url, "--only-neo4j", "--out", str(tmp_path / "b.md"),
+              "--json", str(raw), "--work", str(tmp_path / "work"), "--budget", "2", "--queries", "10"], timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    [res] = json.loads(raw.read_text())["results"]
+    assert "error" not in res["import_neo4j"], res["import_neo4j"]
+    assert res["import_neo4j"]["records"] == res["data"]["records"]
+    assert res["flags_neo4j"]["customers"] == 6
+    assert res["path_neo4j"]["queries"] == 6
+    assert res["naive_cypher"]["targets_measured"] >= 1 or res["naive_cypher"]["targets"] == 0
+    from brmgraph.model import Dataset
+
+    neo4j_store.import_dataset(Dataset(), replace=True)  # leave the shared server empty
