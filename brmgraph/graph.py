@@ -114,6 +114,25 @@ class Perspective:
         return self.kind if self.value is None else f"{self.kind}:{self.value}"
 
 
+def _edges(
+    persons: dict[str, KeyPerson],
+    employees: dict[str, Employee],
+    staff: dict[str, CompetitorStaff],
+    influences: list[Influence],
+) -> Iterable[tuple[str, str, int, str]]:
+    """Every arc of SPEC §4.2 as (u, v, cost, kind) — the one place costs are decided."""
+    for p in persons.values():
+        b = p.reports_to
+        if b and b in persons:
+            yield b, p.id, REPORTS_DOWN_COST, ARC_REPORTS_DOWN
+            yield p.id, b, REPORTS_UP_COST, ARC_REPORTS_UP
+    for i in influences:
+        if i.source in persons:
+            yield i.source, i.target, STRENGTH_COST[i.strength], ARC_INTERNAL
+        elif i.source in employees or i.source in staff:
+            yield i.source, i.target, STRENGTH_COST[i.strength], ARC_EXTERNAL
+
+
 COMPANY = Perspective("company")
 ALL_COMPETITORS = Perspective("competitor", "*")
 
@@ -130,9 +149,9 @@ class CustomerGraph:
     projects: dict[str, Project]
     influences: list[Influence]
     interactions: list[Interaction]
-    #: ``succ[u][v]`` = ``{"cost": c, "kinds": [...]}`` for every arc u → v. Plain dicts, so
-    #: the batch analyses (paths, coverage, flags) never pay for building networkx.
-    succ: dict[str, dict[str, dict]]
+    #: ``succ[u][v]`` = cost of the arc u → v (the cheapest edge on that ordered pair).
+    #: Plain dicts, so the batch analyses (paths, coverage, flags) never pay for networkx.
+    succ: dict[str, dict[str, int]]
     #: kind of every node (key person, employee, competitor staff)
     kinds: dict[str, str]
 
@@ -143,7 +162,10 @@ class CustomerGraph:
         g = nx.DiGraph()
         for node, kind in self.kinds.items():
             g.add_node(node, kind=kind)
-        g.add_edges_from((u, v, d) for u, nbrs in self.succ.items() for v, d in nbrs.items())
+        kinds: dict[tuple[str, str], list[str]] = {}
+        for u, v, _cost, kind in _edges(self.persons, self.employees, self.staff, self.influences):
+            kinds.setdefault((u, v), []).append(kind)
+        g.add_edges_from((u, v, {"cost": c, "kinds": kinds[(u, v)]}) for u, nbrs in self.succ.items() for v, c in nbrs.items())
         return g
 
     # ------------------------------------------------------------------ building
@@ -167,26 +189,12 @@ class CustomerGraph:
         kinds = dict.fromkeys(persons, KIND_KEY_PERSON)
         kinds.update(dict.fromkeys(employees, KIND_EMPLOYEE))
         kinds.update(dict.fromkeys(staff, KIND_COMPETITOR_STAFF))
-        succ: dict[str, dict[str, dict]] = {n: {} for n in kinds}
-
-        def add(u: str, v: str, cost: int, kind: str) -> None:
-            d = succ[u].get(v)
-            if d is None:
-                succ[u][v] = {"cost": cost, "kinds": [kind]}
-            else:  # several edges on one ordered pair: the cheapest gives the arc its cost
-                d["kinds"].append(kind)
-                if cost < d["cost"]:
-                    d["cost"] = cost
-
-        for p in persons.values():
-            if p.reports_to and p.reports_to in persons:
-                add(p.reports_to, p.id, REPORTS_DOWN_COST, ARC_REPORTS_DOWN)
-                add(p.id, p.reports_to, REPORTS_UP_COST, ARC_REPORTS_UP)
-        for i in influences:
-            if i.source in persons:
-                add(i.source, i.target, STRENGTH_COST[i.strength], ARC_INTERNAL)
-            elif i.source in employees or i.source in staff:
-                add(i.source, i.target, STRENGTH_COST[i.strength], ARC_EXTERNAL)
+        succ: dict[str, dict[str, int]] = {n: {} for n in kinds}
+        for u, v, cost, _kind in _edges(persons, employees, staff, influences):
+            nbrs = succ[u]
+            old = nbrs.get(v)
+            if old is None or cost < old:  # several edges on one pair: the cheapest counts
+                nbrs[v] = cost
         return cls(
             customer=customer,
             persons=persons,
@@ -209,7 +217,7 @@ class CustomerGraph:
         return self.kinds[node]
 
     def cost(self, u: str, v: str) -> int:
-        return self.succ[u][v]["cost"]
+        return self.succ[u][v]
 
     def has_arc(self, u: str, v: str) -> bool:
         return v in self.succ.get(u, ())

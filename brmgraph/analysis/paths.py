@@ -100,10 +100,10 @@ def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str]
         settled.add(u)
         if u in blocked and u not in src_set:
             continue  # relay rule: may be a target, never an intermediate
-        for v, data in succ[u].items():
+        for v, arc_cost in succ[u].items():
             if v in settled:
                 continue
-            new: Label = (cost + data["cost"], hops + 1, path + (v,))
+            new: Label = (cost + arc_cost, hops + 1, path + (v,))
             old = best.get(v)
             if old is None or new < old:
                 best[v] = new
