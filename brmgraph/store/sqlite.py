@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -407,7 +408,9 @@ _STRENGTH = {s.value: s for s in Strength}
 _STATUS = {s.value: s for s in ProjectStatus}
 
 
+@lru_cache(maxsize=8192)
 def _date(text: str) -> date:
+    # interactions repeat a few thousand distinct days: parse each once
     return date.fromisoformat(text)
 
 
