@@ -109,18 +109,29 @@ def _short(where: str) -> str:
     return where.split(": ", 1)[-1]
 
 
-@dataclass(slots=True)
-class RawRecord:
-    section: str
-    data: Any
-    where: Locator
-
-
 @dataclass
 class RawDataset:
+    """Raw records per section, in file order. Locations are made only when a message
+    needs one: for JSON/YAML from (section, index); for CSV from the stored lines."""
+
     source: str
-    records: list[RawRecord] = field(default_factory=list)
+    sections: dict[str, list[Any]] = field(default_factory=dict)
+    #: CSV only: the location of each record of a section
+    locs: dict[str, list[Locator]] = field(default_factory=dict)
+    #: CSV only: where each decision-chain member came from, by (project index, member index)
+    chain_locs: dict[tuple[int, int], Locator] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    def loc(self, section: str, index: int) -> Locator:
+        locs = self.locs.get(section)
+        return locs[index] if locs is not None else JsonLoc(self.source, section, index)
+
+    def chain_loc(self, project_index: int, member: int) -> Locator:
+        loc = self.chain_locs.get((project_index, member))
+        if loc is not None:
+            return loc
+        base = self.loc("projects", project_index)
+        return base.sub("decision_chain", member) if isinstance(base, JsonLoc) else base
 
 
 def read_path(path: Path | str) -> RawDataset:
@@ -176,8 +187,7 @@ def parse_document(doc: Any, src: str) -> RawDataset:
         if not isinstance(value, list):
             raw.problems.append(Problem(f"{src}: $.{key}", "must be a list of records"))
             continue
-        for i, item in enumerate(value):
-            raw.records.append(RawRecord(key, item, JsonLoc(src, key, i)))
+        raw.sections.setdefault(key, []).extend(value)
     return raw
 
 
@@ -192,7 +202,7 @@ def _read_csv_dir(d: Path) -> RawDataset:
         raw.problems.append(Problem(src, "folder holds no .csv files"))
         return raw
     chains: list[tuple[dict[str, str], Locator]] = []
-    projects: dict[str, RawRecord] = {}
+    projects: dict[str, int] = {}
     for f in files:
         section = CSV_FILES.get(f.name)
         fsrc = str(f)
@@ -236,10 +246,11 @@ def _read_csv_dir(d: Path) -> RawDataset:
                     except json.JSONDecodeError:
                         raw.problems.append(Problem(where(("attrs",)), "attrs must be a JSON object"))
                         continue
-                rr = RawRecord(section, rec, where)
-                raw.records.append(rr)
+                items = raw.sections.setdefault(section, [])
                 if section == "projects" and isinstance(rec.get("id"), str):
-                    projects.setdefault(rec["id"].strip(), rr)
+                    projects.setdefault(rec["id"].strip(), len(items))
+                items.append(rec)
+                raw.locs.setdefault(section, []).append(where)
         except csv.Error as exc:
             raw.problems.append(Problem(f"{fsrc}: line {reader.line_num}", f"invalid CSV ({exc})"))
     for rec, where in chains:
@@ -247,21 +258,20 @@ def _read_csv_dir(d: Path) -> RawDataset:
         if not pid:
             raw.problems.append(Problem(where(("project",)), "decision-chain row without a project"))
             continue
-        target = projects.get(pid)
-        if target is None:
+        index = projects.get(pid)
+        if index is None:
             raw.problems.append(Problem(where(("project",)), f"project {pid!r} is not in projects.csv"))
             continue
         member = {k: v for k, v in rec.items() if k != "project"}
-        chain = target.data.setdefault("decision_chain", [])
+        chain = raw.sections["projects"][index].setdefault("decision_chain", [])
+        raw.chain_locs[(index, len(chain))] = where  # where each member came from, for messages
         chain.append(member)
-        # keep where each member came from, for messages
-        target.data.setdefault("__chain_where__", []).append(where)  # popped by parse_records
     return raw
 
 
 # --------------------------------------------------------------------------- validation
 def _pydantic_problems(
-    exc: ValidationError, where: Locator, chain_where: list[Locator] | None, model: Any = None
+    exc: ValidationError, where: Locator, chain_where: Callable[[int], Locator] | None, model: Any = None
 ) -> list[Problem]:
     out = []
     enums = getattr(model, "_enum_fields", {}) if model is not None else {}
@@ -276,11 +286,23 @@ def _pydantic_problems(
             msg = "required field is missing"
         elif err["type"] == "extra_forbidden":
             msg = f"unknown field {loc[-1]!r}"
-        if chain_where and len(loc) >= 2 and loc[0] == "decision_chain" and isinstance(loc[1], int) and loc[1] < len(chain_where):
-            out.append(Problem(chain_where[loc[1]](loc[2:]), msg))
+        if chain_where is not None and len(loc) >= 2 and loc[0] == "decision_chain" and isinstance(loc[1], int):
+            out.append(Problem(chain_where(loc[1])(loc[2:]), msg))
         else:
             out.append(Problem(where(loc), msg))
     return out
+
+
+class _Where:
+    """``W[(section, k)]``: where the k-th VALID record of a section came from."""
+
+    def __init__(self, raw: RawDataset, orig: dict[str, list[int] | None]) -> None:
+        self.raw, self.orig = raw, orig
+
+    def __getitem__(self, key: tuple[str, int]) -> Locator:
+        section, k = key
+        orig = self.orig.get(section)
+        return self.raw.loc(section, k if orig is None else orig[k])
 
 
 @dataclass
@@ -288,13 +310,22 @@ class Parsed:
     """A parsed data set with the location of each record, for cross-record checks."""
 
     ds: Dataset
-    where: dict[tuple[str, int], Locator]
-    chain_where: dict[tuple[int, int], Locator]
+    raw: RawDataset
+    #: per section, the file index of each valid record (None: all records were valid)
+    orig: dict[str, list[int] | None]
     #: records that failed field validation: (section, id, where, raw data) — their ids
     #: still count, so one bad field does not cascade into "missing id" reports
     failed: list[tuple[str, str, Locator, dict]] = field(default_factory=list)
-    #: (section, id, where) of every record with an id, valid or not, in file order
-    ids_in_order: list[tuple[str, str, Locator]] = field(default_factory=list)
+    #: (section, id, file index) of every record with an id, valid or not, in file order
+    ids_in_order: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def where(self) -> _Where:
+        return _Where(self.raw, self.orig)
+
+    def chain_where(self, project: int, member: int) -> Locator:
+        orig = self.orig.get("projects")
+        return self.raw.chain_loc(project if orig is None else orig[project], member)
 
 
 _ADAPTERS: dict[str, Any] = {}
@@ -315,56 +346,52 @@ def _record_id(data: dict) -> str | None:
     return None
 
 
+#: records validated per call of pydantic (bounds the memory of a section in flight)
+CHUNK = 20_000
+
+
 def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
-    """Field validation of every record (pydantic), keeping where each valid one came from."""
+    """Field validation of every record (pydantic), keeping where each valid one came from.
+    Each section's raw records are released once validated, so a large file is not held
+    twice in memory."""
     problems = list(raw.problems)
     lists: dict[str, list[Any]] = {k: [] for k in MODELS}
-    where: dict[tuple[str, int], Locator] = {}
-    chain_where: dict[tuple[int, int], Locator] = {}
+    orig: dict[str, list[int] | None] = {}
     failed: list[tuple[str, str, Locator, dict]] = []
-    ids_in_order: list[tuple[str, str, Locator]] = []
-    by_section: dict[str, list[RawRecord]] = {}
-    for rec in raw.records:
-        by_section.setdefault(rec.section, []).append(rec)
-        data = rec.data
-        if not isinstance(data, dict):
-            problems.append(Problem(rec.where(), "must be an object (a record with fields)"))
-            continue
-        if rec.section in KIND_OF:
-            rid = _record_id(data)
-            if rid is not None:
-                ids_in_order.append((rec.section, rid, rec.where))
-    for section, recs in by_section.items():
-        good = [r for r in recs if isinstance(r.data, dict)]
-        chains = [r.data.pop("__chain_where__", None) for r in good] if section == "projects" else None
-        try:
-            objs = _adapter(section).validate_python([r.data for r in good])
-            pairs = list(zip(good, objs, chains or [None] * len(good)))
-        except ValidationError:
-            pairs = []
-            for k, rec in enumerate(good):
-                try:
-                    obj = MODELS[section].model_validate(rec.data)
-                except ValidationError as exc:
-                    problems.extend(_pydantic_problems(exc, rec.where, chains[k] if chains else None, MODELS[section]))
-                    rid = _record_id(rec.data)
-                    if rid is not None:
-                        failed.append((section, rid, rec.where, rec.data))
-                    continue
-                pairs.append((rec, obj, chains[k] if chains else None))
+    ids_in_order: list[tuple[str, str, int]] = []
+    for section, items in raw.sections.items():
+        good: list[int] = []
+        for i, data in enumerate(items):
+            if not isinstance(data, dict):
+                problems.append(Problem(raw.loc(section, i)(), "must be an object (a record with fields)"))
+                continue
+            good.append(i)
+            if section in KIND_OF:
+                rid = _record_id(data)
+                if rid is not None:
+                    ids_in_order.append((section, rid, i))
         out = lists[section]
-        for rec, obj, cw in pairs:
-            idx = len(out)
-            out.append(obj)
-            where[(section, idx)] = rec.where
-            if section == "projects":
-                for m in range(len(obj.decision_chain)):
-                    if cw is not None and m < len(cw):
-                        chain_where[(idx, m)] = cw[m]
-                    else:
-                        chain_where[(idx, m)] = rec.where.sub("decision_chain", m)  # type: ignore[union-attr]
+        kept: list[int] = []
+        for start in range(0, len(good), CHUNK):
+            chunk = good[start : start + CHUNK]
+            try:
+                out.extend(_adapter(section).validate_python([items[i] for i in chunk]))
+                kept.extend(chunk)
+            except ValidationError:
+                for i in chunk:
+                    try:
+                        out.append(MODELS[section].model_validate(items[i]))
+                        kept.append(i)
+                    except ValidationError as exc:
+                        chain = (lambda m, _i=i: raw.chain_loc(_i, m)) if section == "projects" else None
+                        problems.extend(_pydantic_problems(exc, raw.loc(section, i), chain, MODELS[section]))
+                        rid = _record_id(items[i])
+                        if rid is not None:
+                            failed.append((section, rid, raw.loc(section, i), items[i]))
+        orig[section] = None if len(kept) == len(items) else kept
+        raw.sections[section] = []  # release the raw records of this section
     ds = Dataset.model_construct(**lists)
-    return Parsed(ds, where, chain_where, failed, ids_in_order), problems
+    return Parsed(ds, raw, orig, failed, ids_in_order), problems
 
 
 def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Problem]:
@@ -377,26 +404,35 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
 
     # ids: unique across the whole data set, never shared between kinds (file order)
     kind_of: dict[str, str] = {}
-    kinds_of: dict[str, set[str]] = {}
-    first_at: dict[str, Locator] = {}
-    for section, rid, w in parsed.ids_in_order:
-        kinds_of.setdefault(rid, set()).add(KIND_OF[section])
+    #: ids defined more than once, with every kind they were given (rare)
+    dup_kinds: dict[str, set[str]] = {}
+    first_at: dict[str, tuple[str, int]] = {}
+    for section, rid, index in parsed.ids_in_order:
+        kind_here = KIND_OF[section]
         if rid in kind_of:
+            dup_kinds.setdefault(rid, {kind_of[rid]}).add(kind_here)
+            first = parsed.raw.loc(*first_at[rid])(("id",))
             problems.append(
-                Problem(w(("id",)), f"duplicate id {rid!r} (already used by {_a(kind_of[rid])} at {_short(first_at[rid](('id',)))})")
+                Problem(
+                    parsed.raw.loc(section, index)(("id",)),
+                    f"duplicate id {rid!r} (already used by {_a(kind_of[rid])} at {_short(first)})",
+                )
             )
             continue
-        kind_of[rid] = KIND_OF[section]
-        first_at[rid] = w
+        kind_of[rid] = kind_here
+        first_at[rid] = (section, index)
         stored = existing.kind.get(rid)
-        if stored is not None and stored != KIND_OF[section]:
-            problems.append(Problem(w(("id",)), f"id {rid!r} is already {_a(stored)} in the store"))
+        if stored is not None and stored != kind_here:
+            problems.append(Problem(parsed.raw.loc(section, index)(("id",)), f"id {rid!r} is already {_a(stored)} in the store"))
 
     def kind(i: str) -> str | None:
         return kind_of.get(i) or existing.kind.get(i)
 
     def has(i: str, wanted: str) -> bool:
-        return wanted in kinds_of.get(i, ()) or (i not in kinds_of and existing.kind.get(i) == wanted)
+        k = kind_of.get(i)
+        if k is None:
+            return existing.kind.get(i) == wanted
+        return k == wanted or (i in dup_kinds and wanted in dup_kinds[i])
 
     # key persons: customer, reports_to (same customer, no self-loop, no cycle)
     kp_customer = dict(existing.person_customer)
@@ -442,7 +478,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
         if not has(s.competitor, "competitor"):
             problems.append(Problem(W[("competitor_staff", i)](("competitor",)), _missing(s.competitor, "competitor", kind(s.competitor))))
 
-    seen_pairs: dict[tuple[str, str], Locator] = {}
+    seen_pairs: dict[tuple[str, str], int] = {}
     for i, inf in enumerate(ds.influences):
         w = W[("influences", i)]
         sk, tk = kind(inf.source), kind(inf.target)
@@ -472,10 +508,10 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
         pair = (inf.source, inf.target)
         if pair in seen_pairs:
             problems.append(
-                Problem(w(), f"duplicate influence {inf.source} → {inf.target} (first at {_short(seen_pairs[pair]())})")
+                Problem(w(), f"duplicate influence {inf.source} → {inf.target} (first at {_short(W[('influences', seen_pairs[pair])]())})")
             )
         else:
-            seen_pairs[pair] = w
+            seen_pairs[pair] = i
 
     for i, j in enumerate(ds.projects):
         w = W[("projects", i)]
@@ -484,7 +520,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
             problems.append(Problem(w(("customer",)), _missing(j.customer, "customer", kind(j.customer))))
         members: set[str] = set()
         for m, member in enumerate(j.decision_chain):
-            mw = parsed.chain_where[(i, m)]
+            mw = parsed.chain_where(i, m)
             if member.person in members:
                 problems.append(Problem(mw(("person",)), f"{member.person} is twice in the decision chain of {j.id}"))
             members.add(member.person)
