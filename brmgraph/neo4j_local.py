@@ -8,8 +8,8 @@ How it works:
   and ``brmgraph/java/BrmNeo4j.java`` is compiled there with ``javac``;
 * ``start`` runs ``java … BrmNeo4j <home> <port>``: the DBMS with the Bolt connector on
   127.0.0.1 only, authentication off (loopback only), data and logs under the *home*
-  (default ``~/.cache/brmgraph/neo4j``), a modest heap (``BRM_NEO4J_HEAP``, default 768m)
-  and page cache (``BRM_NEO4J_PAGECACHE_MB``, default 128);
+  (default ``~/.cache/brmgraph/neo4j``), a heap of at most ``BRM_NEO4J_HEAP`` (default 2g)
+  and a page cache of ``BRM_NEO4J_PAGECACHE_MB`` (default 512);
 * ``stop`` sends SIGTERM: the launcher's shutdown hook closes the DBMS cleanly
   (checkpoint), so data survive a stop/start.
 
@@ -42,6 +42,12 @@ MAIN_CLASS = "BrmNeo4j"
 READY_MARK = "BRMNEO4J READY"
 START_TIMEOUT_S = float(os.environ.get("BRM_NEO4J_START_TIMEOUT", "180"))
 STOP_TIMEOUT_S = 90.0
+#: the JVM's maximum heap (``BRM_NEO4J_HEAP``): Neo4j keeps a transaction's changes on the
+#: heap (70% of it at most for all open transactions); imports beyond ~100k records are
+#: staged in small transactions (``Neo4jStore._import_staged``), so 2g serves scale L
+DEFAULT_HEAP = "2g"
+#: page cache in MB (``BRM_NEO4J_PAGECACHE_MB``): scale L's store is about 1 GB on disk
+DEFAULT_PAGECACHE_MB = 512
 
 #: the JVM flags Neo4j 5.x's own neo4j.conf ships (server.jvm.additional), minus the
 #: ones that only tune a big production server
@@ -333,10 +339,11 @@ def start(
         dist = ensure_distribution(log=log)
         java = check_prerequisites(need_maven=False)["java"]
         (home / "logs").mkdir(exist_ok=True)
-        heap = heap or os.environ.get("BRM_NEO4J_HEAP") or "768m"
-        pagecache = os.environ.get("BRM_NEO4J_PAGECACHE_MB") or "128"
+        heap = heap or os.environ.get("BRM_NEO4J_HEAP") or DEFAULT_HEAP
+        pagecache = os.environ.get("BRM_NEO4J_PAGECACHE_MB") or str(DEFAULT_PAGECACHE_MB)
         cmd = [
-            java, f"-Xms{heap}", f"-Xmx{heap}", f"-Dbrm.pagecache.mb={int(pagecache)}", *JVM_FLAGS,
+            # no -Xms: the JVM grows the heap as needed, up to -Xmx
+            java, f"-Xmx{heap}", f"-Dbrm.pagecache.mb={int(pagecache)}", *JVM_FLAGS,
             "-cp", dist.classpath(), MAIN_CLASS, str(home), str(port),
         ]
         console = home / "logs" / "console.log"

@@ -491,15 +491,28 @@ class Neo4jStore(Store):
 
     def iter_customer_graphs(self, customer_ids: list[str] | None = None) -> Iterator[Dataset]:
         """Customer sub-graphs, read :data:`READ_BATCH` customers per query (one read
-        transaction per batch); unknown ids raise NotFound, as ``customer_graph``."""
+        transaction per batch); while the caller works on one batch the next is read in
+        a background thread (the server's work overlaps ours). Unknown ids raise
+        NotFound, as ``customer_graph``."""
+        from concurrent.futures import ThreadPoolExecutor
+
         ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
-        for i in range(0, len(ids), READ_BATCH):
-            chunk = ids[i : i + READ_BATCH]
-            got = {ds.customers[0].id: ds for ds in self._customer_graphs(chunk)}
-            for cid in chunk:
-                if cid not in got:
-                    raise NotFound(f"unknown customer {cid!r}")
-                yield got[cid]
+        chunks = [ids[i : i + READ_BATCH] for i in range(0, len(ids), READ_BATCH)]
+        if not chunks:
+            return
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brm-neo4j-read")
+        try:
+            ahead = pool.submit(self._customer_graphs, chunks[0])
+            for n, chunk in enumerate(chunks):
+                got = {ds.customers[0].id: ds for ds in ahead.result()}
+                if n + 1 < len(chunks):
+                    ahead = pool.submit(self._customer_graphs, chunks[n + 1])
+                for cid in chunk:
+                    if cid not in got:
+                        raise NotFound(f"unknown customer {cid!r}")
+                    yield got[cid]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _customer_graphs(self, ids: list[str]) -> list[Dataset]:
         def work(tx: Any) -> tuple[list[Any], Any]:
