@@ -525,7 +525,7 @@ def collect_flags(st: Store, customer_ids: list[str] | None = None, progress: bo
     records: list[Any] = []
 
     def run(tick: Any = None) -> None:
-        for ds in st.iter_customer_graphs(ids):
+        for ds in st.iter_customer_graphs(ids, interactions=False):  # flags never use them
             cid = ds.customers[0].id
             records.extend(flags(CustomerGraph.from_dataset(ds, cid)))
             if tick:

@@ -71,8 +71,10 @@ class Store(ABC):
     def import_dataset(self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None) -> ImportSummary:
         """Upsert ``ds`` atomically (all or nothing).
 
-        ``check`` (when given, and not replacing) is called with :meth:`id_index` of the
-        current content, inside the write transaction where the store can hold one
+        ``check`` (when given, and not replacing) is called with an :class:`IdIndex` of the
+        current content — at least every stored id the file mentions, with the stored key
+        persons up their reporting chains (the SQLite store passes the full
+        :meth:`id_index`) — inside the write transaction where the store can hold one
         (so two concurrent imports cannot each validate against a state the other then
         changes); if it raises, nothing is written and the error propagates.
 
@@ -134,8 +136,12 @@ class Store(ABC):
         """Records per section."""
         return self.export().counts()
 
-    def iter_customer_graphs(self, customer_ids: list[str] | None = None) -> Iterator[Dataset]:
-        """Stream customer sub-graphs (default: all customers in id order)."""
+    def iter_customer_graphs(
+        self, customer_ids: list[str] | None = None, *, interactions: bool = True
+    ) -> Iterator[Dataset]:
+        """Stream customer sub-graphs (default: all customers in id order). With
+        ``interactions=False`` a store may leave interactions out (batch analyses that do
+        not use them, such as flags, read a third fewer rows)."""
         ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
         for cid in ids:
             yield self.customer_graph(cid)

@@ -37,6 +37,7 @@ from ..model import (
     Stance,
     Strength,
     Tri,
+    trusted,
 )
 from .base import IdIndex, ImportCheck, ImportSummary, Store
 
@@ -489,7 +490,9 @@ class Neo4jStore(Store):
             return ds
         raise NotFound(f"unknown customer {customer_id!r}")
 
-    def iter_customer_graphs(self, customer_ids: list[str] | None = None) -> Iterator[Dataset]:
+    def iter_customer_graphs(
+        self, customer_ids: list[str] | None = None, *, interactions: bool = True
+    ) -> Iterator[Dataset]:
         """Customer sub-graphs, read :data:`READ_BATCH` customers per query (one read
         transaction per batch); while the caller works on one batch the next is read in
         a background thread (the server's work overlaps ours). Unknown ids raise
@@ -502,11 +505,11 @@ class Neo4jStore(Store):
             return
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brm-neo4j-read")
         try:
-            ahead = pool.submit(self._customer_graphs, chunks[0])
+            ahead = pool.submit(self._customer_graphs, chunks[0], interactions)
             for n, chunk in enumerate(chunks):
                 got = {ds.customers[0].id: ds for ds in ahead.result()}
                 if n + 1 < len(chunks):
-                    ahead = pool.submit(self._customer_graphs, chunks[n + 1])
+                    ahead = pool.submit(self._customer_graphs, chunks[n + 1], interactions)
                 for cid in chunk:
                     if cid not in got:
                         raise NotFound(f"unknown customer {cid!r}")
@@ -514,7 +517,7 @@ class Neo4jStore(Store):
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _customer_graphs(self, ids: list[str]) -> list[Dataset]:
+    def _customer_graphs(self, ids: list[str], with_interactions: bool = True) -> list[Dataset]:
         def work(tx: Any) -> tuple[list[Any], Any]:
             rows = list(tx.run(load_cypher(Q_CUSTOMER_GRAPH), ids=ids))
             employees: set[str] = set()
@@ -557,28 +560,34 @@ class Neo4jStore(Store):
             for p in r["persons"]:
                 pid = p[0]
                 persons.append(
-                    KeyPerson.model_construct(
-                        id=pid,
-                        customer=cid,
-                        name=p[1] or "",
-                        title=p[2] or "",
-                        department=p[3] or "",
-                        closeness=_STANCE[p[4] or "unknown"],
-                        solution_acceptance=_STANCE[p[5] or "unknown"],
-                        price_acceptance=_STANCE[p[6] or "unknown"],
-                        veto=_TRI[p[7] or "unknown"],
-                        approver=_TRI[p[8] or "unknown"],
-                        reports_to=p[9],
+                    trusted(
+                        KeyPerson,
+                        {
+                            "id": pid,
+                            "customer": cid,
+                            "name": p[1] or "",
+                            "title": p[2] or "",
+                            "department": p[3] or "",
+                            "closeness": _STANCE[p[4] or "unknown"],
+                            "solution_acceptance": _STANCE[p[5] or "unknown"],
+                            "price_acceptance": _STANCE[p[6] or "unknown"],
+                            "veto": _TRI[p[7] or "unknown"],
+                            "approver": _TRI[p[8] or "unknown"],
+                            "reports_to": p[9],
+                        },
                     )
                 )
                 for source, strength, k in p[10]:
-                    influences.append(Influence.model_construct(source=source, target=pid, strength=_STRENGTH[strength]))
+                    influences.append(trusted(Influence, {"source": source, "target": pid, "strength": _STRENGTH[strength]}))
                     if k == 1:
                         e_ids.add(source)
                     elif k == 2:
                         s_ids.add(source)
                 for employee, day, kind in p[11]:
-                    interactions.append(Interaction.model_construct(employee=employee, person=pid, date=_iso_date(day), kind=kind))
+                    if with_interactions:
+                        interactions.append(
+                            trusted(Interaction, {"employee": employee, "person": pid, "date": _iso_date(day), "kind": kind})
+                        )
             projects = []
             k_ids: set[str] = set()
             for props, chain, bidders in r["projects"]:
