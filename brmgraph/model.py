@@ -203,6 +203,8 @@ class Record(BaseModel):
 
     #: enum fields of the class and their enum (filled in per subclass)
     _enum_fields: ClassVar[dict[str, type[_Labelled]]] = {}
+    #: fields of the class where "" means "not given"
+    _empty_keys: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -212,6 +214,7 @@ class Record(BaseModel):
             for name, f in cls.model_fields.items()
             if isinstance(f.annotation, type) and issubclass(f.annotation, _Labelled)
         }
+        cls._empty_keys = tuple(k for k in cls.model_fields if k in _EMPTY_IS_NONE)
 
     @model_validator(mode="before")
     @classmethod
@@ -219,6 +222,21 @@ class Record(BaseModel):
         if not isinstance(data, dict):
             return data
         enums = cls._enum_fields
+        # fast path (almost every record): nothing to translate or drop
+        clean = None not in data.values()
+        if clean:
+            for key, enum in enums.items():
+                v = data.get(key)
+                if v is not None and (v.__class__ is not str or v not in enum._value2member_map_):
+                    clean = False
+                    break
+        if clean:
+            for key in cls._empty_keys:
+                if data.get(key) == "":
+                    clean = False
+                    break
+        if clean:
+            return data
         out: dict[str, Any] | None = None
         for key, value in data.items():
             new = value
