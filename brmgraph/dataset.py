@@ -14,11 +14,13 @@ written unless the whole data set is valid together with what the store already 
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
@@ -616,8 +618,27 @@ def load_dataset(path: Path | str, existing: IdIndex | None = None) -> Dataset:
     return _normalised(parsed.ds)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of small acyclic objects
+    (raw records, models) are made: otherwise every few thousand allocations trigger a
+    collection that walks all of them (measured: validation 2.2x slower at scale L)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def import_path(store: Store, path: Path | str, *, replace: bool = False) -> ImportSummary:
     """Validate ``path`` against the store's content and import it, all or nothing."""
+    with _gc_paused():
+        return _import_path(store, path, replace=replace)
+
+
+def _import_path(store: Store, path: Path | str, *, replace: bool) -> ImportSummary:
     raw = read_path(path)
     parsed, problems = parse_records(raw)
     if replace:
