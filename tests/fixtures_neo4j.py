@@ -18,11 +18,9 @@ session's base temp folder) and take an inter-process lock for each test that us
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import subprocess
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -42,15 +40,7 @@ def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-@contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+from brmgraph.neo4j_local import _locked as _file_lock  # noqa: E402  (one inter-process lock helper)
 
 
 def _docker_answers() -> bool:
