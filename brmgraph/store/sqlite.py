@@ -194,7 +194,7 @@ class SqliteStore(Store):
     def _person_customers(self, ids: Iterable[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for chunk in _chunks(list(ids), 500):
-            marks = ",".join("?" * len(chunk))
+            marks = _marks(len(chunk))
             for pid, cid in self.conn.execute(f"SELECT id, customer FROM key_persons WHERE id IN ({marks})", chunk):
                 out[pid] = cid
         return out
@@ -330,7 +330,7 @@ class SqliteStore(Store):
         competitors = [trusted(Competitor, {"id": i, "name": n}) for i, n in c.execute("SELECT * FROM competitors ORDER BY id")]
         for start in range(0, len(ids), self.BATCH):
             chunk = ids[start : start + self.BATCH]
-            marks = ",".join("?" * len(chunk))
+            marks = _marks(len(chunk))
             groups: dict[str, dict[str, list]] = {
                 cid: {"persons": [], "projects": [], "influences": [], "interactions": []} for cid in chunk
             }
@@ -449,6 +449,12 @@ def _project(r: tuple) -> Project:
             "competitors": json.loads(r[8]),
         },
     )
+
+
+def _marks(n: int) -> str:
+    """``?,?,…`` for an ``IN (…)`` list of n values: placeholders only, the values are
+    always bound as parameters."""
+    return ",".join("?" * n)
 
 
 def _chunks(items: list[Any], n: int) -> Iterable[list[Any]]:
