@@ -738,13 +738,15 @@ def merge_owned(
     owned: dict[str, set[str]],
     soft: dict[str, set[str]] | None = None,
     report: ImportReport | None = None,
+    stubs: set[str] | frozenset[str] = frozenset(),
 ) -> Dataset:
     """The data set to write for an import that owns only some fields (a CRM profile):
     a stored record keeps every field not in ``owned[section]``; a field in
     ``soft[section]`` (role rules) takes the file's value only while the stored one is
     ``unknown``; an influence already stored keeps its stored strength. Runs inside the
     store's write transaction (``lookup`` reads there), then validates the merged data
-    set against ``existing``; raises InvalidData."""
+    set against ``existing``; raises InvalidData. An employee in ``stubs`` (a placeholder
+    for an owner missing from the export) keeps its stored record entirely."""
     ds = parsed.ds
     soft = soft or {}
     stored = _read_stored(lookup, existing, {s: [r.id for r in getattr(ds, s)] for s in MERGEABLE})
@@ -761,6 +763,9 @@ def merge_owned(
                     report.created[section] = report.created.get(section, 0) + 1
                 continue
             values = _values(old)
+            if section == "employees" and rec.id in stubs:
+                merged.append(old)
+                continue
             for f in own:
                 values[f] = getattr(rec, f)
             for f in weak - own:
@@ -794,6 +799,7 @@ def import_mapped(
     owned: dict[str, set[str]],
     soft: dict[str, set[str]] | None = None,
     report: ImportReport | None = None,
+    stubs: set[str] | frozenset[str] = frozenset(),
 ) -> ImportReport:
     """Import records mapped from another system (a CRM profile, ``brmgraph.crm``): all
     or nothing, each stored record keeping the fields the mapping does not own."""
@@ -811,7 +817,7 @@ def import_mapped(
                 raise InvalidData(more, raw.source)
 
         def merge(existing: IdIndex, lookup: Any) -> Dataset:
-            return merge_owned(parsed, existing, lookup, owned, soft, report)
+            return merge_owned(parsed, existing, lookup, owned, soft, report, stubs)
 
         report.summary = store.import_dataset(parsed.ds, check=check, merge=merge)
     if not report.created and not report.updated:  # staged bulk load into an empty store: all new
