@@ -36,6 +36,7 @@ from .model import (
     Interaction,
     KeyPerson,
     Project,
+    trusted,
 )
 from .store.base import IdIndex, ImportSummary, Store
 
@@ -782,7 +783,6 @@ def merge_owned(
     if report is not None:
         report.created["influences"] = len(fresh)
         report.kept["influences"] = len(ds.influences) - len(fresh)
-        report.created["interactions"] = len(ds.interactions)
     # validate what will be written (a kept superior may close a reports_to cycle); with
     # every influence of the file, so that locations stay those of the file
     check = Parsed(Dataset.model_construct(**data), parsed.raw, parsed.orig, parsed.failed, parsed.ids_in_order)
