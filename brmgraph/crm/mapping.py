@@ -359,7 +359,17 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
                             if rid:
                                 skipped_ids.add(rid)
                         continue
-                    rec = {f: ev.value(row, spec, f) for f, spec in entity.fields.items()}
+                    rec = {}
+                    bad_cells = []
+                    for f, spec in entity.fields.items():  # every bad cell of the row, not only the first
+                        try:
+                            rec[f] = ev.value(row, spec, f)
+                        except _Bad as exc:
+                            bad_cells.append(exc)
+                    if bad_cells:
+                        for exc in bad_cells:
+                            problems.append(Problem(f"{fsrc}: line {line}, column {exc.column}", exc.why))
+                        continue
                     role_values: list[str] = []
                     if entity.roles is not None:
                         got = ev.value(row, entity.roles, "roles")
