@@ -84,5 +84,5 @@ def test_patch_rejects_unknown_ids_and_bad_values(store: Store, tmp_path: Path) 
     with pytest.raises(InvalidData) as info:
         import_patch(store, patch)
     text = [str(p) for p in info.value.problems]
-    assert f"{patch}: $.key_persons[1].reports_to: reports_to cycle: {sf18(C_BOSS)} → {sf18(C_BOB)} → {sf18(C_ANN)} → {sf18(C_BOSS)}" in text
+    assert f"{patch}: $.key_persons[0].reports_to: reports_to cycle: {sf18(C_ANN)} → {sf18(C_BOSS)} → {sf18(C_BOB)} → {sf18(C_ANN)}" in text
     assert store.export().sorted() == before.sorted()  # nothing written
