@@ -14,14 +14,28 @@ from .common import JsonOpt, StoreOpt, console, print_json, store_from
 
 @app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="A JSON or YAML file, or a folder of CSV files.")],
+    path: Annotated[Path, typer.Argument(help="A JSON or YAML file, or a folder of CSV files (a CRM export folder with --profile).")],
     replace: Annotated[bool, typer.Option("--replace", help="Make the store hold exactly this data set.")] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="Map a CRM export folder: salesforce, dynamics365, hubspot or a profile YAML file."),
+    ] = None,
+    patch: Annotated[
+        bool, typer.Option("--patch", help="Change only the fields each record gives, on stored records (assessments).")
+    ] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a data set (SPEC §3) and upsert it; nothing is written unless all of it is valid."""
     from ..dataset import import_path
 
+    if sum((replace, patch, profile is not None)) > 1:
+        from ..errors import BadArgument
+
+        raise BadArgument("--replace, --patch and --profile cannot be combined; choose one import mode")
+    if profile is not None or patch:
+        _import_partial(path, profile, store, as_json)
+        return
     with store_from(store) as st:
         summary = import_path(st, path, replace=replace)
     if as_json:
@@ -30,6 +44,55 @@ def import_cmd(
         parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items() if n)
         verb = "replaced store with" if summary.replaced else "imported"
         console.print(f"{verb} {summary.records} records ({parts or 'nothing'}) into {st.url}")
+
+
+def _import_partial(path: Path, profile: str | None, store: str | None, as_json: bool) -> None:
+    """``import --profile`` (a CRM export) and ``import --patch``: fields not given keep
+    their stored values."""
+    from ..dataset import import_patch
+
+    with store_from(store) as st:
+        if profile is None:
+            report = import_patch(st, path)
+        else:
+            from ..crm import export_size, import_crm, load_profile
+
+            prof = load_profile(profile)
+            total = export_size(prof, path)
+            if total >= 5_000_000 and not as_json:
+                from rich.progress import Progress
+
+                from .common import err_console
+
+                with Progress(console=err_console, transient=True) as bar:
+                    task = bar.add_task(f"reading {path}", total=total)
+                    report = import_crm(st, path, prof, progress=lambda n: bar.advance(task, n))
+            else:
+                report = import_crm(st, path, prof)
+    s = report.summary
+    if as_json:
+        print_json(
+            {
+                "imported": s.counts, "records": s.records, "replaced": False, "store": st.url,
+                "mode": "patch" if profile is None else "profile",
+                "created": report.created, "updated": report.updated, "skipped": report.skipped,
+                "stubbed": report.stubbed, "kept": report.kept,
+            }
+        )
+        return
+
+    def words(d: dict[str, int]) -> str:
+        return ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in d.items() if n) or "nothing"
+
+    verb = "patched" if profile is None else "imported"
+    console.print(f"{verb} {s.records} records into {st.url}: created {words(report.created)}; updated {words(report.updated)}")
+    if report.skipped:
+        console.print(f"skipped {words(report.skipped)}")
+    if report.kept.get("influences"):
+        console.print(f"kept the stored strength of {report.kept['influences']} influences")
+    if report.stubbed:
+        shown = ", ".join(report.stubbed[:10]) + (" ..." if len(report.stubbed) > 10 else "")
+        console.print(f"stubbed {len(report.stubbed)} owners missing from the export as employees named by their id: {shown}")
 
 
 @app.command("schema")

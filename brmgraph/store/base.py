@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel
 
@@ -59,6 +59,15 @@ class IdIndex:
 #: called by import_dataset with the store's IdIndex; raises InvalidData to reject
 ImportCheck = Callable[[IdIndex], None]
 
+#: reads stored records inside an import's write transaction: ``lookup(section, ids)`` gives
+#: the stored records of ``section`` ("customers", "key_persons", "employees", "projects")
+#: with those ids, or for "influences" the stored influences whose target is one of the ids
+StoredLookup = Callable[[str, list[str]], list[Any]]
+#: called by import_dataset (not replacing), after ``check``, with the IdIndex and a
+#: StoredLookup, inside the write transaction; returns the Dataset to write instead of the
+#: one given (a merge that keeps stored fields); raises InvalidData to reject
+ImportMerge = Callable[[IdIndex, StoredLookup], Dataset]
+
 
 class Store(ABC):
     """A place data sets are stored in. Implementations must be safe to use from
@@ -68,8 +77,15 @@ class Store(ABC):
 
     # ----------------------------------------------------------------- writing
     @abstractmethod
-    def import_dataset(self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None) -> ImportSummary:
+    def import_dataset(
+        self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None, merge: ImportMerge | None = None
+    ) -> ImportSummary:
         """Upsert ``ds`` atomically (all or nothing).
+
+        ``merge`` (when given, and not replacing) is called after ``check`` in the same
+        write transaction and its Dataset is written instead of ``ds``; it must only change
+        fields of records ``ds`` holds (no new ids), e.g. keep stored fields a CRM import
+        does not own (:func:`brmgraph.dataset.import_mapped`).
 
         ``check`` (when given, and not replacing) is called with an :class:`IdIndex` of the
         current content — at least every stored id the file mentions, with the stored key

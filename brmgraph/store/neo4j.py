@@ -39,7 +39,7 @@ from ..model import (
     Tri,
     trusted,
 )
-from .base import IdIndex, ImportCheck, ImportSummary, Store
+from .base import IdIndex, ImportCheck, ImportMerge, ImportSummary, Store
 
 #: rows per ``UNWIND $rows`` statement
 BATCH = 10_000
@@ -141,6 +141,14 @@ Q_RETIRE = {
 Q_STAGE_CLEAR = "stage/clear"
 Q_LOOKUP_KINDS = "lookup/kinds"
 Q_LOOKUP_KEY_PERSONS = "lookup/key_persons"
+#: stored records by id, for an import's merge (Store.import_dataset(merge=...))
+Q_LOOKUP_RECORDS = {
+    "customers": "lookup/records_customers",
+    "key_persons": "lookup/records_key_persons",
+    "employees": "lookup/records_employees",
+    "projects": "lookup/records_projects",
+    "influences": "lookup/records_influences",
+}
 Q_ID_INDEX = "read/id_index"
 Q_CUSTOMERS = "read/customers"
 Q_EMPLOYEES = "read/employees"
@@ -253,7 +261,11 @@ class Neo4jStore(Store):
             return list(s.execute_read(lambda tx: list(tx.run(load_cypher(name), **params))))
 
     # ------------------------------------------------------------------ writing
-    def import_dataset(self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None) -> ImportSummary:
+    def import_dataset(
+        self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None, merge: ImportMerge | None = None
+    ) -> ImportSummary:
+        # a merge only changes stored records: with nothing stored (the only staged case
+        # without replace) it has nothing to keep, so the staged path ignores it
         if self._import_staged(ds, replace=replace, check=check):
             return ImportSummary(counts=ds.counts(), replaced=replace)
         with self._guard(), self._session(write=True) as s:
@@ -267,6 +279,8 @@ class Neo4jStore(Store):
                     existing = _existing_index(tx, ds)
                     if check is not None:
                         check(existing)
+                    if merge is not None:
+                        ds = merge(existing, lambda section, ids: _lookup_records(tx, section, ids))
                 for name, rows in self._plan(ds, existing):
                     query = load_cypher(name)
                     for i in range(0, len(rows), BATCH):
@@ -668,6 +682,17 @@ def _mentioned_ids(ds: Dataset) -> list[str]:
     for x in ds.interactions:
         ids.update((x.employee, x.person))
     return sorted(ids)
+
+
+def _lookup_records(tx: Any, section: str, ids: list[str]) -> list[Any]:
+    """Stored records by id (influences: by target), read in the import's transaction."""
+    query = load_cypher(Q_LOOKUP_RECORDS[section])
+    make = {"customers": _customer, "key_persons": _person, "employees": _employee, "projects": _project}.get(section)
+    out: list[Any] = []
+    for i in range(0, len(ids), LOOKUP_BATCH):
+        for r in tx.run(query, ids=ids[i : i + LOOKUP_BATCH]):
+            out.append(_influence(r) if make is None else make(r["n"]))
+    return out
 
 
 def _stored_count(tx: Any) -> int:

@@ -32,7 +32,7 @@ from ..model import (
     Project,
     trusted,
 )
-from .base import IdIndex, ImportCheck, ImportSummary, Store
+from .base import IdIndex, ImportCheck, ImportMerge, ImportSummary, Store
 
 BUSY_TIMEOUT_S = 120.0
 SCHEMA_VERSION = 1
@@ -118,7 +118,9 @@ class SqliteStore(Store):
             pass
 
     # ------------------------------------------------------------------ writing
-    def import_dataset(self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None) -> ImportSummary:
+    def import_dataset(
+        self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None, merge: ImportMerge | None = None
+    ) -> ImportSummary:
         c = self.conn
         try:
             c.execute("BEGIN IMMEDIATE")
@@ -128,8 +130,12 @@ class SqliteStore(Store):
             if replace:
                 for t in TABLES:
                     c.execute(f"DELETE FROM {t}")  # table names are constants
-            elif check is not None:
-                check(self.id_index())
+            elif check is not None or merge is not None:
+                existing = self.id_index()
+                if check is not None:
+                    check(existing)
+                if merge is not None:
+                    ds = merge(existing, self._lookup)  # reads in this write transaction
             self._write(ds)
             c.execute("COMMIT")
         except BaseException:
@@ -190,6 +196,21 @@ class SqliteStore(Store):
             "INSERT OR REPLACE INTO interactions VALUES (?,?,?,?,?)",
             ((r.employee, r.person, r.date.isoformat(), r.kind, cust(r.person)) for r in ds.interactions),
         )
+
+    def _lookup(self, section: str, ids: list[str]) -> list[Any]:
+        """Stored records by id (influences: by target), for an import's merge."""
+        table, column, make = {
+            "customers": ("customers", "id", _customer),
+            "key_persons": ("key_persons", "id", _person),
+            "employees": ("employees", "id", lambda r: Employee(id=r[0], name=r[1], team=r[2], title=r[3])),
+            "projects": ("projects", "id", _project),
+            "influences": ("influences", "target", lambda r: Influence(source=r[0], target=r[1], strength=r[2])),
+        }[section]
+        out: list[Any] = []
+        for chunk in _chunks(list(ids), 500):
+            # table and column names are constants of the dict above
+            out.extend(make(r) for r in self.conn.execute(f"SELECT * FROM {table} WHERE {column} IN ({_marks(len(chunk))})", chunk))
+        return out
 
     def _person_customers(self, ids: Iterable[str]) -> dict[str, str]:
         out: dict[str, str] = {}
