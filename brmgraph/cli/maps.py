@@ -53,6 +53,7 @@ def map_cmd(
     """
     from ..maps import map_from_store
 
+    _check_args(kind, ident, perspective)
     as_of = _parse_date(today)
     with store_from(store) as st:
         m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost)
@@ -78,6 +79,17 @@ def map_cmd(
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _check_args(kind: MapKind, ident: str | None, perspective: str | None) -> None:
+    """The argument rules of `brmgraph map`, worded for the command line."""
+    if kind is MapKind.company:
+        if ident:
+            raise BadArgument("`map company` takes no id")
+    elif not ident:
+        raise BadArgument(f"`map {kind.value}` needs an id")
+    if kind is MapKind.competitor and perspective not in (None, "") and perspective != f"competitor:{ident}":
+        raise BadArgument(f"the competitor map always uses the perspective competitor:{ident}; leave out --perspective")
 
 
 def _parse_date(text: str | None) -> date | None:
