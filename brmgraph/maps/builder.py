@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any, Sequence
 
 from ..graph import (
@@ -16,6 +15,7 @@ from ..model import CompetitorStaff, Employee, KeyPerson
 from .cards import employee_card, person_card, staff_card
 from .facts import Facts
 from .result import RelationshipMap
+from .steps import Step
 from .style import (
     APPROVER_BORDER,
     CLOSENESS_COLOURS,
@@ -27,7 +27,13 @@ from .style import (
     EDGE_STYLE,
     EMPLOYEE_BORDER,
     EMPLOYEE_FILL,
+    EXPOSED_FILL,
+    HOVER_COLOUR,
     KP_BORDER,
+    NOT_REACHED,
+    NOT_REACHED_FILL,
+    NOT_REACHED_GLOW,
+    OVER_BUDGET_COLOUR,
     PATH_COLOUR,
     STAFF_BORDER,
     STAFF_FILL,
@@ -46,14 +52,20 @@ class Builder:
         self.net = Network(directed=True, cdn_resources="in_line")
         self.ids: set[str] = set()
         self.edge_ids: set[str] = set()
-        self.edges_by_pair: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        self.edge_by_id: dict[str, dict[str, Any]] = {}
         self.names: dict[str, str] = {}
+        #: the data contract of the page (``<script id="brm-map">``): per node and per path drawn
+        self.contract: dict[str, dict[str, Any]] = {}
+        self.paths: list[dict[str, Any]] = []
 
     # nodes ---------------------------------------------------------------
     def _add_node(self, nid: str, **options: Any) -> None:
         if nid in self.ids:
             return
         self.ids.add(nid)
+        self.contract.setdefault(
+            nid, {"id": nid, "kind": options["kind"], "decision_maker": False, "status": None, "cost": None, "reasons": []}
+        )
         label = options.pop("label")
         shape = options.pop("shape")
         color = options.pop("color")
@@ -91,8 +103,8 @@ class Builder:
             color={
                 "background": fill,
                 "border": border,
-                "highlight": {"background": fill, "border": PATH_COLOUR},
-                "hover": {"background": fill, "border": PATH_COLOUR},
+                "highlight": {"background": fill, "border": HOVER_COLOUR},
+                "hover": {"background": fill, "border": HOVER_COLOUR},
             },
             borderWidth=5 if (veto or approver) else 1.5,
             size=size,
@@ -106,14 +118,27 @@ class Builder:
         if veto and approver:
             opts["color"]["border"] = APPROVER_BORDER
             opts["shapeProperties"] = {"borderDashes": [6, 3]}
-        if member is not None and member.status == "none":
-            opts["shadow"] = {"enabled": True, "color": "rgba(178,24,43,0.55)", "size": 14, "x": 0, "y": 0}
-            opts["reached"] = False
-        elif member is not None:
-            opts["reached"] = True
+        exposed = pid in facts.exposed
         if member is not None:
             opts["decision_maker"] = True
             opts["coverage"] = member.status
+            opts["reached"] = member.status != "none"
+        reasons = facts.exposed.get(pid, [])
+        if "UNCOVERED" in reasons or (member is not None and member.status == "none"):
+            # the gap marker: a badge the page draws above the node, apart from any frame
+            opts["badge"], opts["badge_colour"] = NOT_REACHED, NOT_REACHED_FILL
+            opts["shadow"] = {"enabled": True, "color": NOT_REACHED_GLOW, "size": 18, "x": 0, "y": 0}
+        elif exposed:
+            opts["badge"], opts["badge_colour"] = "EXPOSED: " + ", ".join(r.replace("_", " ") for r in reasons), EXPOSED_FILL
+        best = facts.paths.get(pid)
+        self.contract[pid] = {
+            "id": pid,
+            "kind": "key_person",
+            "decision_maker": member is not None,
+            "status": member.status if member is not None else None,
+            "cost": member.cost if member is not None else (best.cost if best is not None else None),
+            "reasons": list(facts.exposed.get(pid, [])),
+        }
         if level is not None:
             opts["level"] = level
         self._add_node(pid, **opts)
@@ -126,7 +151,7 @@ class Builder:
         opts: dict[str, Any] = dict(
             label=label,
             shape="square",
-            color={"background": EMPLOYEE_FILL, "border": EMPLOYEE_BORDER, "highlight": {"background": EMPLOYEE_FILL, "border": PATH_COLOUR}},
+            color={"background": EMPLOYEE_FILL, "border": EMPLOYEE_BORDER, "highlight": {"background": EMPLOYEE_FILL, "border": HOVER_COLOUR}},
             borderWidth=1.5,
             size=13,
             kind="employee",
@@ -144,7 +169,7 @@ class Builder:
         opts: dict[str, Any] = dict(
             label=label,
             shape="triangle",
-            color={"background": STAFF_FILL, "border": STAFF_BORDER, "highlight": {"background": STAFF_FILL, "border": PATH_COLOUR}},
+            color={"background": STAFF_FILL, "border": STAFF_BORDER, "highlight": {"background": STAFF_FILL, "border": HOVER_COLOUR}},
             borderWidth=1.5,
             size=13,
             kind="competitor_staff",
@@ -183,7 +208,7 @@ class Builder:
             "kind": kind,
             "width": width,
             "base_width": width,
-            "color": {"color": style["color"], "highlight": PATH_COLOUR, "hover": PATH_COLOUR, "inherit": False},
+            "color": {"color": style["color"], "highlight": HOVER_COLOUR, "hover": HOVER_COLOUR, "inherit": False},
             "dashes": style.get("dashes", False),
             "arrows": style.get("arrows", "to"),
             "title": title,
@@ -193,7 +218,7 @@ class Builder:
         if "smooth" in style:
             opts["smooth"] = style["smooth"]
         self.net.add_edge(u, v, **opts)
-        self.edges_by_pair[(u, v)].append(self.net.edges[-1])
+        self.edge_by_id[eid] = self.net.edges[-1]
 
     def relation_edges(self, cg: CustomerGraph, among: set[str] | None = None) -> None:
         """Reporting lines and influence edges of ``cg`` whose both ends are drawn."""
@@ -223,42 +248,60 @@ class Builder:
     def _n(self, nid: str) -> str:
         return f"{self.names.get(nid, nid)} ({nid})"
 
-    def drawn_edge_for_arc(self, cg: CustomerGraph, u: str, v: str) -> dict[str, Any] | None:
-        """The drawn edge behind arc u → v of ``cg.g`` (the one giving the arc its cost)."""
-        if not cg.g.has_edge(u, v):
-            return None
-        kinds = cg.g.edges[u, v]["kinds"]
-        best = None
-        for k in kinds:
-            if k in (ARC_INTERNAL, ARC_EXTERNAL):
-                cand = self.edges_by_pair.get((u, v), [])
-                cand = [e for e in cand if e["kind"] in (EDGE_INTERNAL, EDGE_EXTERNAL)]
-                cost_of = _influence_cost(cg, u, v)
-            elif k == ARC_REPORTS_DOWN:
-                cand = [e for e in self.edges_by_pair.get((u, v), []) if e["kind"] == EDGE_REPORTS]
-                cost_of = _reports_cost(True)
-            elif k == ARC_REPORTS_UP:
-                cand = [e for e in self.edges_by_pair.get((v, u), []) if e["kind"] == EDGE_REPORTS]
-                cost_of = _reports_cost(False)
-            else:
-                continue
-            if cand and (best is None or cost_of < best[0]):
-                best = (cost_of, cand[0])
-        return best[1] if best else None
+    def edge_for_step(self, u: str, v: str, kind: str) -> tuple[dict[str, Any] | None, bool]:
+        """The drawn edge behind the step u → v of arc kind ``kind``, and whether the step
+        runs against the edge's drawn direction (a referral up a reporting line)."""
+        if kind == ARC_REPORTS_DOWN:
+            return self._drawn(f"r:{u}>{v}"), False
+        if kind == ARC_REPORTS_UP:
+            return self._drawn(f"r:{v}>{u}"), True
+        if kind in (ARC_INTERNAL, ARC_EXTERNAL):
+            return self._drawn(f"{'i' if kind == ARC_INTERNAL else 'x'}:{u}>{v}"), False
+        return None, False
 
-    def highlight(self, cg: CustomerGraph, path: list[str]) -> list[str]:
-        """Mark the drawn edges of ``path``; returns their ids."""
+    def _drawn(self, eid: str) -> dict[str, Any] | None:
+        if eid not in self.edge_ids:
+            return None
+        return self.edge_by_id[eid]
+
+    def path_edge_ids(self, steps: Sequence[Step]) -> list[str]:
+        return [e["id"] for st in steps if (e := self.edge_for_step(st.from_, st.to, st.kind)[0]) is not None]
+
+    def highlight(self, steps: Sequence[Step], *, within_budget: bool = True, cost: int | None = None) -> list[str]:
+        """Mark the drawn edges of a best path given by its ``steps``; returns their ids.
+
+        Within budget: solid, in the path colour. Over budget: dashed grey, the last
+        step labelled with the path's cost. A step up a reporting line turns the edge's
+        arrow round, so the arrow shows the direction of travel (subordinate → superior).
+        A path within budget wins over one that is not on a shared edge.
+        """
         ids: list[str] = []
-        for u, v in zip(path, path[1:]):
-            e = self.drawn_edge_for_arc(cg, u, v)
+        for n, st in enumerate(steps):
+            e, backwards = self.edge_for_step(st.from_, st.to, st.kind)
             if e is None:
                 continue
-            if not e.get("on_path"):
+            ids.append(e["id"])
+            travel = e.setdefault("travel", [])
+            way = "from" if backwards else "to"
+            if way not in travel:
+                travel.append(way)
+            e["arrows"] = ",".join(sorted(travel))
+            if within_budget:
                 e["on_path"] = True
+                e.pop("over_budget", None)
+                e.pop("label", None)
                 e["width"] = e["base_width"] + 3
                 e["color"] = dict(e["color"], color=PATH_COLOUR)
-                e["shadow"] = {"enabled": True, "color": "rgba(255,140,0,0.5)", "size": 8, "x": 0, "y": 0}
-            ids.append(e["id"])
+                e["dashes"] = False
+                e["shadow"] = {"enabled": True, "color": "rgba(255,140,0,0.45)", "size": 8, "x": 0, "y": 0}
+            elif not e.get("on_path"):
+                e["over_budget"] = True
+                e["width"] = e["base_width"] + 1.5
+                e["color"] = dict(e["color"], color=OVER_BUDGET_COLOUR)
+                e["dashes"] = [10, 6]
+                if n == len(steps) - 1 and cost is not None:
+                    e["label"] = f"cost {cost}"
+                    e["font"] = {"color": OVER_BUDGET_COLOUR, "size": 12, "strokeWidth": 0, "background": "#ffffff"}
         return ids
 
     def attach_path(self, nid: str, edge_ids: list[str], path: list[str]) -> None:
@@ -268,19 +311,5 @@ class Builder:
             node["path_nodes"] = path
 
     def result(self, **kw: Any) -> RelationshipMap:
-        return RelationshipMap(nodes=list(self.net.nodes), edges=list(self.net.edges), **kw)
-
-
-def _influence_cost(cg: CustomerGraph, u: str, v: str) -> int:
-    from ..graph import STRENGTH_COST
-
-    for i in cg.influences:
-        if i.source == u and i.target == v:
-            return STRENGTH_COST[i.strength]
-    return 99
-
-
-def _reports_cost(down: bool) -> int:
-    from ..graph import REPORTS_DOWN_COST, REPORTS_UP_COST
-
-    return REPORTS_DOWN_COST if down else REPORTS_UP_COST
+        nodes = [self.contract[n["id"]] for n in self.net.nodes]
+        return RelationshipMap(nodes=list(self.net.nodes), edges=list(self.net.edges), contract_nodes=nodes, contract_paths=self.paths, **kw)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 
 from ..graph import CustomerGraph, Perspective
+from .steps import Step, steps_of
 
 
 # --------------------------------------------------------------------------- facts
@@ -29,10 +30,11 @@ class Facts:
 
         self.cg = cg
         self.perspective = perspective
+        self.max_cost = max_cost
         self.paths = best_paths(cg, perspective)
         self.coverage = coverage(cg, perspective, project=project, max_cost=max_cost)
         self.members = {m.person: m for m in self.coverage.members}
-        self.exposure = exposure(cg, project=project)
+        self.exposure = exposure(cg, project=project, max_cost=max_cost)
         self.exposed = {x.person: x.reasons for x in self.exposure.exposed}
         self.unassessed = set(self.exposure.unassessed)
         self.advice = {pid: advice(p) for pid, p in cg.persons.items()}
@@ -47,6 +49,11 @@ class Facts:
         for j in sorted(cg.projects.values(), key=lambda j: j.id):
             for m in j.decision_chain:
                 self.roles[m.person].append(f"{j.id}: {m.role or 'member'}")
+
+    def steps(self, person: str) -> list[Step]:
+        """The steps of the perspective's best path to ``person`` ([] when there is none)."""
+        res = self.paths.get(person)
+        return steps_of(self.cg, list(res.path)) if res is not None else []
 
     def reached(self) -> list[str]:
         """Decision makers whose coverage status is not ``none``."""

@@ -69,6 +69,8 @@ def customer_map(
     name = cg.customer.name or cg.id
     return b.result(
         kind="customer",
+        scope={"customer": cg.id},
+        max_cost=max_cost,
         title=f"Customer relationship map 客户关系图谱 — {name} ({cg.id})",
         subtitle=f"perspective {perspective} · as of {today.isoformat()}",
         perspective=str(perspective),
@@ -78,18 +80,26 @@ def customer_map(
     )
 
 
-def _highlight_members(b: Builder, facts: Facts) -> None:
+def _highlight_members(b: Builder, facts: Facts, *, reached_only: bool = False) -> None:
+    """Draw the best path to each decision maker: solid when reached, dashed grey with its
+    cost when it is over the limit (unless ``reached_only``). Each drawn path goes into
+    the page's data contract."""
     for m in facts.coverage.members:
-        if m.path:
-            b.highlight(facts.cg, m.path)
+        if not m.path or (reached_only and m.status == "none"):
+            continue
+        if not all(x in b.ids for x in m.path):
+            continue
+        b.highlight(facts.steps(m.person), within_budget=m.status != "none", cost=m.cost)
+        b.paths.append(
+            {"target": m.person, "path": list(m.path), "cost": m.cost, "within_budget": m.cost is not None and m.cost <= facts.max_cost}
+        )
 
 
 def _attach_all_paths(b: Builder, facts: Facts) -> None:
     """Give every drawn key person its own best path (shown when the node is clicked)."""
     for pid, res in facts.paths.items():
         if pid in b.ids and res.path and all(x in b.ids for x in res.path):
-            ids = [e["id"] for u, v in zip(res.path, res.path[1:]) if (e := b.drawn_edge_for_arc(facts.cg, u, v))]
-            b.attach_path(pid, ids, res.path)
+            b.attach_path(pid, b.path_edge_ids(facts.steps(pid)), res.path)
 
 
 def project_map(
@@ -148,6 +158,8 @@ def project_map(
     ]
     return b.result(
         kind="project",
+        scope={"project": project_id},
+        max_cost=max_cost,
         title=f"Project decision chain 项目决策链 — {j.name or j.id} ({j.id}) at {cg.customer.name or cg.id}",
         subtitle=f"perspective {perspective} · as of {today.isoformat()}",
         perspective=str(perspective),
@@ -164,15 +176,18 @@ def _reach_plan(
     *,
     today: date,
     max_cost: int,
+    gaps: bool = False,
 ) -> tuple[list[Facts], int, int, list[tuple[Facts, list[str]]]]:
     """Shared by the company and competitor maps: per customer, the key persons the
     ``sources`` influence directly, the decision makers the perspective reaches (status
-    not ``none``) and the key persons on those best paths, plus a customer hub node."""
+    not ``none``) and the key persons on those best paths, plus a customer hub node.
+    With ``gaps`` (our company map) every decision maker we do not reach is drawn too,
+    also at customers none of the ``sources`` touches."""
     facts_list: list[Facts] = []
     reached_total = dm_total = 0
     plan: list[tuple[Facts, list[str]]] = []
     for cg in cgs:
-        if not (set(cg.employees) | set(cg.staff)) & sources:
+        if not gaps and not (set(cg.employees) | set(cg.staff)) & sources:
             continue
         facts = Facts(cg, perspective, today=today, max_cost=max_cost)
         include: set[str] = {i.target for i in cg.influences if i.source in sources}
@@ -183,6 +198,8 @@ def _reach_plan(
             if m.status != "none":
                 include.add(m.person)
                 include.update(x for x in m.path if x in cg.persons)
+            elif gaps:
+                include.add(m.person)
         if not include:
             continue
         facts_list.append(facts)
@@ -230,9 +247,7 @@ def _draw_reach(b: Builder, plan: list[tuple[Facts, list[str]]], sources: set[st
                 ours=i.source in cg.employees,
                 title=f"{name_of(cg, i.source)} → {name_of(cg, i.target)}: {'internal' if internal else 'external'} influence, {i.strength.value}",
             )
-        for m in facts.coverage.members:
-            if m.status != "none" and m.path:
-                b.highlight(cg, m.path)
+        _highlight_members(b, facts, reached_only=True)
         _attach_all_paths(b, facts)
 
 
@@ -265,16 +280,21 @@ def company_map(
         pool.update({e.id: e for e in employees})
     chosen = {eid: e for eid, e in pool.items() if _employee_in(e, perspective)}
     b = Builder()
-    facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(chosen), today=today, max_cost=max_cost)
+    facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(chosen), today=today, max_cost=max_cost, gaps=True)
     for eid in sorted(chosen):
         b.employee(chosen[eid], facts_list)
     _draw_reach(b, plan, set(chosen))
     summary = [
         f"{len(chosen)} employees · {len(plan)} customers reached · {sum(1 for n in b.net.nodes if n['kind'] == 'key_person')} key persons drawn",
-        f"decision makers reached within cost {max_cost}: {reached} of {dms} in the customers drawn",
+        f"decision makers reached within cost {max_cost}: {reached} of {dms}",
     ]
+    missing = [f"{name_of(f.cg, m.person)} ({m.person}) @ {f.cg.customer.name or f.cg.id}" for f in facts_list for m in f.coverage.members if m.status == "none"]
+    if missing:
+        summary.append(f"NOT REACHED ({len(missing)}): " + "; ".join(missing[:8]) + (f"; … {len(missing) - 8} more" if len(missing) > 8 else ""))
     return b.result(
         kind="company",
+        scope={"customers": [f.cg.id for f in facts_list]},
+        max_cost=max_cost,
         title="Our relationship resources 我司关系资源图谱" + ("" if perspective.kind == "company" else f" — {perspective}"),
         subtitle=f"perspective {perspective} · as of {today.isoformat()}",
         perspective=str(perspective),
@@ -343,6 +363,8 @@ def competitor_map(
     ]
     return b.result(
         kind="competitor",
+        scope={"competitor": competitor_id, "customers": [f.cg.id for f in facts_list]},
+        max_cost=max_cost,
         title=f"Competitor relationships 友商关系资源图谱 — {name} ({competitor_id})",
         subtitle=f"perspective {perspective} · as of {today.isoformat()}",
         perspective=str(perspective),

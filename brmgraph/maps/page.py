@@ -51,6 +51,8 @@ def render(m: RelationshipMap) -> str:
     for k, v in replacements.items():
         page = page.replace(k, v)
     # the data and the library go in last so that nothing inside them is substituted
+    head, _, tail = page.partition("__CONTRACT__")
+    page = head + script_json(m.contract()) + tail
     head, _, tail = page.partition("__DATA__")
     page = head + script_json(data) + tail
     head, _, tail = page.partition("__VIS__")

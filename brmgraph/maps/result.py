@@ -31,6 +31,22 @@ class RelationshipMap:
     hierarchical: bool = False
     summary: list[str] = field(default_factory=list)
     build_seconds: float = 0.0
+    scope: dict[str, Any] = field(default_factory=dict)
+    max_cost: int = 4
+    #: the data contract: per drawn node its coverage and exposure answers, per drawn path its cost
+    contract_nodes: list[dict[str, Any]] = field(default_factory=list)
+    contract_paths: list[dict[str, Any]] = field(default_factory=list)
+
+    def contract(self) -> dict[str, Any]:
+        """What the page embeds as ``<script type="application/json" id="brm-map">``."""
+        return {
+            "kind": self.kind,
+            "scope": self.scope,
+            "perspective": self.perspective,
+            "max_cost": self.max_cost,
+            "nodes": self.contract_nodes,
+            "paths": self.contract_paths,
+        }
 
     def counts(self) -> dict[str, int]:
         return {"nodes": len(self.nodes), "edges": len(self.edges)}
