@@ -12,6 +12,7 @@ from ..model import CompetitorStaff, Employee
 from .builder import Builder
 from .cards import name_of, pct
 from .facts import Facts
+from .focus import focus_nodes
 from .layout import org_levels, tree_readable
 from .result import RelationshipMap
 from .style import (
@@ -35,8 +36,12 @@ def customer_map(
     *,
     today: date | None = None,
     max_cost: int = 4,
+    focus: str | None = None,
 ) -> RelationshipMap:
     """A customer's relationship map: org chart plus every influence edge.
+
+    ``focus`` (``project:J`` or ``person:P[:hops]``, see :mod:`.focus`) keeps only that
+    part of the map.
 
     Nodes: all key persons of the customer, and every employee and competitor staff
     member with an influence edge into them. Edges: one per reporting line and one per
@@ -46,6 +51,7 @@ def customer_map(
     t0 = time.perf_counter()
     today = today or date.today()
     facts = Facts(cg, perspective, today=today, max_cost=max_cost)
+    keep = focus_nodes(cg, facts, focus) if focus else None
     b = Builder()
     levels = org_levels(cg, cg.persons)
     has_org = tree_readable(levels, len(cg.employees) + len(cg.staff))
@@ -67,7 +73,9 @@ def customer_map(
         f"exposed veto holders/approvers {len(facts.exposure.exposed)} · not yet assessed {len(facts.exposure.unassessed)}",
     ]
     name = cg.customer.name or cg.id
-    return b.result(
+    if focus:
+        summary.append(f"focus {focus}: {len(keep or ())} of {len(b.ids)} people shown")
+    m = b.result(
         kind="customer",
         scope={"customer": cg.id},
         max_cost=max_cost,
@@ -76,8 +84,12 @@ def customer_map(
         perspective=str(perspective),
         hierarchical=has_org,
         summary=summary,
-        build_seconds=time.perf_counter() - t0,
     )
+    if keep is not None:
+        m.restrict(keep)
+        m.title += f" · focus {focus}"
+    m.build_seconds = time.perf_counter() - t0
+    return m
 
 
 def _highlight_members(b: Builder, facts: Facts, *, reached_only: bool = False) -> None:

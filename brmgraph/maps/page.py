@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as _html
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -36,24 +37,30 @@ def script_json(obj: Any) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def render(m: RelationshipMap) -> str:
+def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "") -> str:
+    """The page of ``m``. By default vis-network is inlined (a file that opens offline);
+    with ``vis_src`` the page loads it from that URL instead (the web app serves it).
+    ``toolbar`` is trusted HTML put above the title."""
     data = {"kind": m.kind, "perspective": m.perspective, "nodes": m.nodes, "edges": m.edges, "options": m.options()}
     summary = "".join(f'<div class="sum">{_html.escape(s)}</div>' for s in m.summary)
-    replacements = {
-        "__TITLE__": _html.escape(m.title),
-        "__H1__": _html.escape(m.title),
-        "__SUB__": _html.escape(m.subtitle),
-        "__SUMMARY__": summary,
-        "__LEGEND__": legend_html(),
-        "__N__": str(len(m.nodes)),
+    if vis_src is not None:
+        vis = f'<script src="{_html.escape(vis_src)}"></script>'
+    else:
+        vis = "<script>" + vis_assets().replace("</script", "<\\/script") + "</script>"
+    values = {
+        "TITLE": _html.escape(m.title),
+        "H1": _html.escape(m.title),
+        "SUB": _html.escape(m.subtitle),
+        "SUMMARY": summary,
+        "LEGEND": legend_html(),
+        "N": str(len(m.nodes)),
+        "TOOLBAR": toolbar,
+        "CONTRACT": script_json(m.contract()),
+        "DATA": script_json(data),
+        "VISTAG": vis,
     }
-    page = page_template()
-    for k, v in replacements.items():
-        page = page.replace(k, v)
-    # the data and the library go in last so that nothing inside them is substituted
-    head, _, tail = page.partition("__CONTRACT__")
-    page = head + script_json(m.contract()) + tail
-    head, _, tail = page.partition("__DATA__")
-    page = head + script_json(data) + tail
-    head, _, tail = page.partition("__VIS__")
-    return head + vis_assets().replace("</script", "<\\/script") + tail
+    # one pass: nothing substituted (names, titles, the library) is looked at again
+    return _PLACEHOLDER.sub(lambda x: values[x.group(1)], page_template())
+
+
+_PLACEHOLDER = re.compile(r"__(TITLE|H1|SUB|SUMMARY|LEGEND|N|TOOLBAR|CONTRACT|DATA|VISTAG)__")

@@ -37,6 +37,16 @@ class RelationshipMap:
     contract_nodes: list[dict[str, Any]] = field(default_factory=list)
     contract_paths: list[dict[str, Any]] = field(default_factory=list)
 
+    def restrict(self, keep: set[str]) -> None:
+        """Keep only the nodes in ``keep`` (and the edges and paths among them)."""
+        self.nodes = [n for n in self.nodes if n["id"] in keep]
+        self.edges = [e for e in self.edges if e["from"] in keep and e["to"] in keep]
+        self.contract_nodes = [n for n in self.contract_nodes if n["id"] in keep]
+        self.contract_paths = [p for p in self.contract_paths if set(p["path"]) <= keep]
+        for n in self.nodes:
+            if "path_nodes" in n and not set(n["path_nodes"]) <= keep:
+                del n["path_nodes"], n["path_edges"]
+
     def contract(self) -> dict[str, Any]:
         """What the page embeds as ``<script type="application/json" id="brm-map">``."""
         return {
