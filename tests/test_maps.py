@@ -561,3 +561,38 @@ def test_map_contract_equals_coverage_and_exposure_on_generated_data() -> None:
         for j in sorted(cg.projects)[:2]:
             checked += _contract_agrees(maps.project_map(cg, j, today=TODAY), cg, j, 4)
     assert checked > 20
+
+
+@pytest.mark.parametrize(
+    "strength, up, want_edge, want_kind",
+    [
+        ("weak", False, "r:K03>K08", "reports_down"),  # reporting line 1 < influence 3
+        ("strong", False, "r:K03>K08", "reports_down"),  # equal cost 1: reports_down comes first
+        ("strong", True, "i:K08>K03", "influences_internal"),  # influence 1 < referral up 2
+        ("medium", True, "r:K03>K08", "reports_up"),  # equal cost 2: reports_up comes first
+        ("weak", True, "r:K03>K08", "reports_up"),  # referral up 2 < influence 3
+    ],
+)
+def test_map_highlights_the_edge_the_steps_name(strength: str, up: bool, want_edge: str, want_kind: str) -> None:
+    # K03 is K08's superior; an influence on the same pair, in either direction
+    src, dst = ("K08", "K03") if up else ("K03", "K08")
+    ds = Dataset.model_validate({
+        "customers": [{"id": "C1"}],
+        "key_persons": [
+            {"id": "K03", "customer": "C1", "closeness": "support", "veto": "yes" if up else "no"},
+            {"id": "K08", "customer": "C1", "closeness": "support", "reports_to": "K03", "veto": "no" if up else "yes"},
+        ],
+        "employees": [{"id": "E1"}],
+        "influences": [{"source": "E1", "target": src, "strength": "strong"}, {"source": src, "target": dst, "strength": strength}],
+    })
+    cg = CustomerGraph.from_dataset(ds, "C1")
+    m = maps.customer_map(cg, today=TODAY)
+    steps = cg.steps([src, dst])
+    assert [s.kind for s in steps] == [want_kind]
+    assert path_edges(m) == {f"x:E1>{src}", want_edge}
+    assert node(m, dst)["path_edges"] == [f"x:E1>{src}", want_edge]
+    edge = next(e for e in m.edges if e["id"] == want_edge)
+    # the arrow points where the path travels: from src to dst
+    assert (edge["from"], edge["to"]) == (src, dst) and edge["arrows"] == "to" or (
+        (edge["from"], edge["to"]) == (dst, src) and edge["arrows"] == "from"
+    )

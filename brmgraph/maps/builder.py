@@ -10,12 +10,12 @@ from ..graph import (
     ARC_REPORTS_DOWN,
     ARC_REPORTS_UP,
     CustomerGraph,
+    Step,
 )
 from ..model import CompetitorStaff, Employee, KeyPerson
 from .cards import employee_card, person_card, staff_card
 from .facts import Facts
 from .result import RelationshipMap
-from .steps import Step
 from .style import (
     APPROVER_BORDER,
     CLOSENESS_COLOURS,

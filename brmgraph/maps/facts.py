@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from ..graph import CustomerGraph, Perspective
-from .steps import Step, steps_of
+from ..analysis.context import AnalysisContext
+from ..graph import CustomerGraph, Perspective, Step
 
 
 # --------------------------------------------------------------------------- facts
 class Facts:
-    """Everything the analysis modules say about one customer, under one perspective."""
+    """Everything the analysis modules say about one customer, under one perspective.
+
+    Best paths (with their steps), coverage and exposure all come from one
+    :class:`~brmgraph.analysis.context.AnalysisContext`; the maps decide nothing."""
 
     def __init__(
         self,
@@ -21,20 +24,22 @@ class Facts:
         today: date,
         max_cost: int,
         project: str | None = None,
+        ctx: AnalysisContext | None = None,
     ) -> None:
         from ..analysis.coverage import coverage
         from ..analysis.degrees import cooling, degrees
         from ..analysis.exposure import exposure
-        from ..analysis.paths import best_paths
         from ..analysis.strategy import advice
 
         self.cg = cg
         self.perspective = perspective
         self.max_cost = max_cost
-        self.paths = best_paths(cg, perspective)
-        self.coverage = coverage(cg, perspective, project=project, max_cost=max_cost)
+        #: the customer's analysis context: each search runs once for the whole map
+        self.ctx = ctx if ctx is not None else AnalysisContext(cg, max_cost)
+        self.paths = self.ctx.paths(perspective)
+        self.coverage = coverage(self.ctx, perspective, project=project, max_cost=max_cost)
         self.members = {m.person: m for m in self.coverage.members}
-        self.exposure = exposure(cg, project=project, max_cost=max_cost)
+        self.exposure = exposure(self.ctx, project=project, max_cost=max_cost)
         self.exposed = {x.person: x.reasons for x in self.exposure.exposed}
         self.unassessed = set(self.exposure.unassessed)
         self.advice = {pid: advice(p) for pid, p in cg.persons.items()}
@@ -53,7 +58,7 @@ class Facts:
     def steps(self, person: str) -> list[Step]:
         """The steps of the perspective's best path to ``person`` ([] when there is none)."""
         res = self.paths.get(person)
-        return steps_of(self.cg, list(res.path)) if res is not None else []
+        return list(res.steps) if res is not None else []
 
     def reached(self) -> list[str]:
         """Decision makers whose coverage status is not ``none``."""

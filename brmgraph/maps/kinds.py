@@ -6,6 +6,7 @@ import time
 from datetime import date
 from typing import Iterable, Sequence
 
+from ..analysis.rules import DEFAULT_MAX_COST
 from ..errors import BadArgument, NotFound
 from ..graph import COMPANY, CustomerGraph, Perspective
 from ..model import CompetitorStaff, Employee
@@ -35,7 +36,7 @@ def customer_map(
     perspective: Perspective = COMPANY,
     *,
     today: date | None = None,
-    max_cost: int = 4,
+    max_cost: int = DEFAULT_MAX_COST,
     focus: str | None = None,
 ) -> RelationshipMap:
     """A customer's relationship map: org chart plus every influence edge.
@@ -120,7 +121,7 @@ def project_map(
     perspective: Perspective = COMPANY,
     *,
     today: date | None = None,
-    max_cost: int = 4,
+    max_cost: int = DEFAULT_MAX_COST,
 ) -> RelationshipMap:
     """A project's decision chain.
 
@@ -269,7 +270,7 @@ def company_map(
     *,
     employees: Iterable[Employee] | None = None,
     today: date | None = None,
-    max_cost: int = 4,
+    max_cost: int = DEFAULT_MAX_COST,
 ) -> RelationshipMap:
     """Our relationship resources across customers.
 
@@ -333,7 +334,7 @@ def competitor_map(
     staff: Iterable[CompetitorStaff] | None = None,
     competitor_name: str | None = None,
     today: date | None = None,
-    max_cost: int = 4,
+    max_cost: int = DEFAULT_MAX_COST,
 ) -> RelationshipMap:
     """A competitor's relationship resources, drawn like :func:`company_map` from the
     perspective ``competitor:<id>``, plus a competitor node its staff work for."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..analysis.rules import DEFAULT_MAX_COST
 from ..errors import BadArgument, NotFound
 from ..graph import CustomerGraph, Perspective
 from .kinds import check_ours, company_map, competitor_map, customer_map, project_map
@@ -20,7 +21,7 @@ def map_from_store(
     perspective: str | Perspective | None = None,
     *,
     today: date | None = None,
-    max_cost: int = 4,
+    max_cost: int = DEFAULT_MAX_COST,
 ) -> RelationshipMap:
     """Build one of the four maps from a :class:`~brmgraph.store.base.Store`.
 

@@ -12,11 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..analysis.rules import DEFAULT_MAX_COST
 from ..errors import BadArgument
 from ..graph import CustomerGraph, Perspective
 from ..store import Store
-
-DEFAULT_MAX_COST = 4
 
 
 def jsonable(obj: Any) -> Any:
