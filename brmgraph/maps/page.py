@@ -34,7 +34,11 @@ def page_template() -> str:
 def script_json(obj: Any) -> str:
     """JSON safe to put inside a <script> element."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # no "<", ">" or "&" at all: nothing in the data can end the element or open a comment
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
 
 
 def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "") -> str:
