@@ -596,3 +596,18 @@ def test_map_highlights_the_edge_the_steps_name(strength: str, up: bool, want_ed
     assert (edge["from"], edge["to"]) == (src, dst) and edge["arrows"] == "to" or (
         (edge["from"], edge["to"]) == (dst, src) and edge["arrows"] == "from"
     )
+
+
+def test_focus_modes(c1: CustomerGraph) -> None:
+    m = maps.customer_map(c1, today=TODAY, focus="project:J1")
+    # J1's chain P1, P3; one hop around them (P2, P4, S1, E2 and P3's/P1's neighbours); best paths E1>P2>P1, E2>P3
+    assert {"P1", "P3", "E1", "E2", "P2"} <= {n["id"] for n in m.nodes}
+    assert {n["id"] for n in m.contract()["nodes"]} == {n["id"] for n in m.nodes}
+    one = maps.customer_map(c1, today=TODAY, focus="person:P3:1")
+    # P3's neighbours: P2 (its superior), E2 and P1 (influence edges); plus its best path E2>P3
+    assert sorted(n["id"] for n in one.nodes) == ["E2", "P1", "P2", "P3"]
+    assert all(e["from"] in {"E2", "P1", "P2", "P3"} and e["to"] in {"E2", "P1", "P2", "P3"} for e in one.edges)
+    with pytest.raises(NotFound):
+        maps.customer_map(c1, today=TODAY, focus="person:P404")
+    with pytest.raises(BadArgument):
+        maps.customer_map(c1, today=TODAY, focus="everything")

@@ -22,6 +22,7 @@ def map_from_store(
     *,
     today: date | None = None,
     max_cost: int = DEFAULT_MAX_COST,
+    focus: str | None = None,
 ) -> RelationshipMap:
     """Build one of the four maps from a :class:`~brmgraph.store.base.Store`.
 
@@ -48,7 +49,7 @@ def map_from_store(
     p = check_perspective(perspective or "company", employees, competitors)
     if kind == "customer":
         ds = store.customer_graph(ident)
-        return customer_map(CustomerGraph.from_dataset(ds, ident), p, today=today, max_cost=max_cost)
+        return customer_map(CustomerGraph.from_dataset(ds, ident), p, today=today, max_cost=max_cost, focus=focus)
     if kind == "project":
         j = store.project(ident)
         ds = store.customer_graph(j.customer)
