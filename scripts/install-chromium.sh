@@ -3,8 +3,9 @@
 # Idempotent: does nothing when /usr/bin/chromium already exists. Needs root (or sudo).
 set -eu
 
-if [ -x /usr/bin/chromium ]; then
-    echo "chromium already installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
+# Chinese labels need a CJK font (fonts-noto-cjk); without one they render as boxes.
+if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    echo "chromium and a CJK font already installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
     exit 0
 fi
 
@@ -20,5 +21,5 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends chromium fonts-liberation fonts-wqy-zenhei
+$SUDO apt-get install -y --no-install-recommends chromium fonts-liberation fonts-wqy-zenhei fonts-noto-cjk
 /usr/bin/chromium --version

@@ -226,7 +226,7 @@ def test_html_is_self_contained(c1: CustomerGraph, tmp_path: Path) -> None:
     assert "cdn" not in page.lower().replace("cdn_resources", "")
     assert "vis.Network" in page and "window.brmReady" in page
     # every script is inline: the vis-network library and our own code, nothing fetched
-    assert set(re.findall(r"<script[^>]*>", page)) == {"<script>"}
+    assert set(re.findall(r"<script[^>]*>", page)) == {"<script>", '<script type="application/json" id="brm-map">'}
     assert re.findall(r"<link[^>]*>", page) == []
 
 
@@ -343,15 +343,18 @@ def expected_demo_counts(url: str) -> dict[tuple[str, str | None], dict[str, int
         edges += sum(1 for i in cg.influences if i.source in inc and i.target in inc)
         out[("project", j.id)] = {"nodes": len(inc), "edges": edges}
 
-    def reach(sources: set[str], perspective: Perspective) -> tuple[int, int]:
+    def reach(sources: set[str], perspective: Perspective, gaps: bool = False) -> tuple[int, int]:
+        # gaps (our company map): every decision maker we do not reach is drawn as well
         nodes = edges = 0
         for cg in cgs.values():
-            if not (set(cg.employees) | set(cg.staff)) & sources:
+            if not gaps and not (set(cg.employees) | set(cg.staff)) & sources:
                 continue
             inc = {i.target for i in cg.influences if i.source in sources}
             for m in coverage(cg, perspective).members:
                 if m.status != "none":
                     inc |= {m.person} | {x for x in m.path if x in cg.persons}
+                elif gaps:
+                    inc.add(m.person)
             if not inc:
                 continue
             nodes += 1 + len(inc)
@@ -360,7 +363,7 @@ def expected_demo_counts(url: str) -> dict[tuple[str, str | None], dict[str, int
             edges += sum(1 for i in cg.influences if i.target in inc and (i.source in sources or i.source in inc))
         return nodes, edges
 
-    n, e = reach({x.id for x in full.employees}, COMPANY)
+    n, e = reach({x.id for x in full.employees}, COMPANY, gaps=True)
     out[("company", None)] = {"nodes": n + len(full.employees), "edges": e}
     for k in full.competitors:
         staff = {s.id for s in full.competitor_staff if s.competitor == k.id}
@@ -442,3 +445,169 @@ def test_cli_map_errors(demo_url: str, tmp_path: Path, args: list[str], code: in
 def test_cli_map_needs_out(demo_url: str) -> None:
     rc, _, stderr = run_cli("map", "customer", "C1", "--store", demo_url)
     assert rc != 0 and "--out" in stderr
+
+
+# ----------------------------------------------------------------------------- gaps first
+def test_gaps_are_marked_and_over_budget_paths_dashed(c1: CustomerGraph) -> None:
+    # max cost 3: P4's best path E1>P2>P1>P4 costs 4 -> not reached, drawn dashed grey
+    m = maps.customer_map(c1, today=TODAY, max_cost=3)
+    p1, p4 = node(m, "P1"), node(m, "P4")
+    assert p4["badge"] == "NOT REACHED" and p4["coverage"] == "none"
+    assert p4["badge"] != p4["color"]["border"]  # the marker is not the approver frame
+    assert p1["badge"].startswith("EXPOSED") and "STANCE UNKNOWN" in p1["badge"]  # reached, but stance unknown
+    assert "badge" not in node(m, "P3")
+    by_id = {e["id"]: e for e in m.edges}
+    last = by_id["r:P1>P4"]
+    assert last.get("over_budget") and not last.get("on_path")
+    assert last["dashes"] and last["color"]["color"] == maps.style.OVER_BUDGET_COLOUR and last["label"] == "cost 4"
+    # shared edges of a reached path stay solid orange
+    assert by_id["x:E1>P2"]["on_path"] and by_id["x:E1>P2"]["dashes"] is False
+    assert by_id["x:E1>P2"]["color"]["color"] == maps.PATH_COLOUR
+    # at max cost 4 the same path is reached and solid
+    m4 = maps.customer_map(c1, today=TODAY, max_cost=4)
+    assert {e["id"] for e in m4.edges if e.get("over_budget")} == set()
+    assert "badge" not in node(m4, "P4")
+
+
+def test_steps_are_drawn_in_the_direction_of_travel(c1: CustomerGraph) -> None:
+    m = maps.customer_map(c1, today=TODAY)
+    by_id = {e["id"]: e for e in m.edges}
+    # E1>P2>P1 refers UP the reporting line P1>P2: the arrow points at the superior P1
+    assert by_id["r:P1>P2"]["from"] == "P1" and by_id["r:P1>P2"]["arrows"] == "from"
+    # P1>P4 goes down the line: the arrow points at P4
+    assert by_id["r:P1>P4"]["arrows"] == "to"
+    # edges not on a path keep the drawn direction
+    assert by_id["r:P2>P3"]["arrows"] == "to"
+
+
+def test_hover_colour_is_not_the_path_colour(c1: CustomerGraph) -> None:
+    m = maps.customer_map(c1, today=TODAY)
+    for e in m.edges:
+        assert e["color"]["hover"] == e["color"]["highlight"] != maps.PATH_COLOUR
+    for n in m.nodes:
+        if "highlight" in n["color"]:
+            assert n["color"]["highlight"]["border"] != maps.PATH_COLOUR
+
+
+def test_company_map_always_shows_uncovered_decision_makers() -> None:
+    data = json.loads(json.dumps(SMALL))
+    # C3: a customer none of our employees touches, with a veto holder
+    data["customers"].append({"id": "C3", "name": "Far Away"})
+    data["key_persons"].append({"id": "R1", "customer": "C3", "name": "Ren", "veto": "yes"})
+    ds = Dataset.model_validate(data)
+    cgs = [CustomerGraph.from_dataset(ds, c.id) for c in ds.customers]
+    m = maps.company_map(cgs, employees=ds.employees, today=TODAY)
+    assert node(m, "R1")["badge"] == "NOT REACHED" and "customer:C3" in {n["id"] for n in m.nodes}
+    assert any("NOT REACHED (1)" in s and "Ren (R1)" in s for s in m.summary)
+    legend = maps.style.legend_html()
+    for entry in ("NOT REACHED", "customer", "competitor 友商 (hexagon)", "over the cost limit", "hovered"):
+        assert entry in legend
+
+
+def test_map_contract_is_embedded(c1: CustomerGraph) -> None:
+    m = maps.customer_map(c1, today=TODAY, max_cost=3)
+    page = m.html()
+    found = re.search(r'<script type="application/json" id="brm-map">(.*?)</script>', page, re.S)
+    assert found
+    doc = json.loads(found.group(1))
+    assert doc == json.loads(json.dumps(m.contract()))
+    assert set(doc) == {"kind", "scope", "perspective", "max_cost", "nodes", "paths"}
+    assert doc["scope"] == {"customer": "C1"} and doc["max_cost"] == 3
+    assert [n["id"] for n in doc["nodes"]] == [n["id"] for n in m.nodes]
+    p4 = next(n for n in doc["nodes"] if n["id"] == "P4")
+    assert p4 == {"id": "P4", "kind": "key_person", "decision_maker": True, "status": "none", "cost": 4, "reasons": ["UNCOVERED"]}
+    assert {"target": "P4", "path": ["E1", "P2", "P1", "P4"], "cost": 4, "within_budget": False} in doc["paths"]
+
+
+def _contract_agrees(m: maps.RelationshipMap, cg: CustomerGraph, project: str | None, max_cost: int) -> int:
+    """Compare a map's contract with coverage --json and exposure --json; returns DMs checked."""
+    from brmgraph.analysis.coverage import coverage
+    from brmgraph.analysis.exposure import exposure
+
+    cov = coverage(cg, Perspective.parse(m.perspective), project=project, max_cost=max_cost).model_dump(mode="json")
+    exp = exposure(cg, project=project, max_cost=max_cost).model_dump(mode="json")
+    doc = m.contract()
+    nodes = {n["id"]: n for n in doc["nodes"] if n["kind"] == "key_person"}
+    members = {x["person"]: x for x in cov["members"]}
+    assert {k for k, n in nodes.items() if n["decision_maker"]} == set(members) & set(nodes)
+    for pid, x in members.items():
+        if pid in nodes:
+            assert (nodes[pid]["status"], nodes[pid]["cost"]) == (x["status"], x["cost"]), pid
+    exposed = {x["person"]: x["reasons"] for x in exp["exposed"]}
+    for pid, n in nodes.items():
+        assert n["reasons"] == exposed.get(pid, []), pid
+        if not n["decision_maker"]:
+            assert n["status"] is None
+    for p in doc["paths"]:
+        x = members[p["target"]]
+        assert p["path"] == x["path"] and p["cost"] == x["cost"]
+        assert p["within_budget"] == (x["cost"] <= max_cost)
+    return len(members)
+
+
+def test_map_contract_equals_coverage_and_exposure_on_generated_data() -> None:
+    import io
+
+    from brmgraph.generate import generate
+
+    buf = io.StringIO()
+    generate(buf, customers=8, persons_per=30, employees=40, competitors=3, staff_per=4, seed=11)
+    ds = Dataset.model_validate(json.loads(buf.getvalue()))
+    checked = 0
+    for c in ds.customers[:12]:
+        cg = CustomerGraph.from_dataset(ds, c.id)
+        for max_cost in (2, 4):
+            checked += _contract_agrees(maps.customer_map(cg, today=TODAY, max_cost=max_cost), cg, None, max_cost)
+        for j in sorted(cg.projects)[:2]:
+            checked += _contract_agrees(maps.project_map(cg, j, today=TODAY), cg, j, 4)
+    assert checked > 20
+
+
+@pytest.mark.parametrize(
+    "strength, up, want_edge, want_kind",
+    [
+        ("weak", False, "r:K03>K08", "reports_down"),  # reporting line 1 < influence 3
+        ("strong", False, "r:K03>K08", "reports_down"),  # equal cost 1: reports_down comes first
+        ("strong", True, "i:K08>K03", "influences_internal"),  # influence 1 < referral up 2
+        ("medium", True, "r:K03>K08", "reports_up"),  # equal cost 2: reports_up comes first
+        ("weak", True, "r:K03>K08", "reports_up"),  # referral up 2 < influence 3
+    ],
+)
+def test_map_highlights_the_edge_the_steps_name(strength: str, up: bool, want_edge: str, want_kind: str) -> None:
+    # K03 is K08's superior; an influence on the same pair, in either direction
+    src, dst = ("K08", "K03") if up else ("K03", "K08")
+    ds = Dataset.model_validate({
+        "customers": [{"id": "C1"}],
+        "key_persons": [
+            {"id": "K03", "customer": "C1", "closeness": "support", "veto": "yes" if up else "no"},
+            {"id": "K08", "customer": "C1", "closeness": "support", "reports_to": "K03", "veto": "no" if up else "yes"},
+        ],
+        "employees": [{"id": "E1"}],
+        "influences": [{"source": "E1", "target": src, "strength": "strong"}, {"source": src, "target": dst, "strength": strength}],
+    })
+    cg = CustomerGraph.from_dataset(ds, "C1")
+    m = maps.customer_map(cg, today=TODAY)
+    steps = cg.steps([src, dst])
+    assert [s.kind for s in steps] == [want_kind]
+    assert path_edges(m) == {f"x:E1>{src}", want_edge}
+    assert node(m, dst)["path_edges"] == [f"x:E1>{src}", want_edge]
+    edge = next(e for e in m.edges if e["id"] == want_edge)
+    # the arrow points where the path travels: from src to dst
+    assert (edge["from"], edge["to"]) == (src, dst) and edge["arrows"] == "to" or (
+        (edge["from"], edge["to"]) == (dst, src) and edge["arrows"] == "from"
+    )
+
+
+def test_focus_modes(c1: CustomerGraph) -> None:
+    m = maps.customer_map(c1, today=TODAY, focus="project:J1")
+    # J1's chain P1, P3; one hop around them (P2, P4, S1, E2 and P3's/P1's neighbours); best paths E1>P2>P1, E2>P3
+    assert {"P1", "P3", "E1", "E2", "P2"} <= {n["id"] for n in m.nodes}
+    assert {n["id"] for n in m.contract()["nodes"]} == {n["id"] for n in m.nodes}
+    one = maps.customer_map(c1, today=TODAY, focus="person:P3:1")
+    # P3's neighbours: P2 (its superior), E2 and P1 (influence edges); plus its best path E2>P3
+    assert sorted(n["id"] for n in one.nodes) == ["E2", "P1", "P2", "P3"]
+    assert all(e["from"] in {"E2", "P1", "P2", "P3"} and e["to"] in {"E2", "P1", "P2", "P3"} for e in one.edges)
+    with pytest.raises(NotFound):
+        maps.customer_map(c1, today=TODAY, focus="person:P404")
+    with pytest.raises(BadArgument):
+        maps.customer_map(c1, today=TODAY, focus="everything")

@@ -43,6 +43,10 @@ def map_cmd(
         str | None,
         typer.Option("--today", help="Date YYYY-MM-DD for relationship degrees and cooling (default: today)."),
     ] = None,
+    focus: Annotated[
+        str | None,
+        typer.Option("--focus", help="Customer map only: project:J (its chain, their best paths, one hop around) or person:P[:hops]."),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -53,9 +57,12 @@ def map_cmd(
     """
     from ..maps import map_from_store
 
+    _check_args(kind, ident, perspective)
+    if focus and kind is not MapKind.customer:
+        raise BadArgument("--focus works with `map customer` only")
     as_of = _parse_date(today)
     with store_from(store) as st:
-        m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost)
+        m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost, focus=focus)
     path = m.write(out)
     size = path.stat().st_size
     if as_json:
@@ -78,6 +85,17 @@ def map_cmd(
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _check_args(kind: MapKind, ident: str | None, perspective: str | None) -> None:
+    """The argument rules of `brmgraph map`, worded for the command line."""
+    if kind is MapKind.company:
+        if ident:
+            raise BadArgument("`map company` takes no id")
+    elif not ident:
+        raise BadArgument(f"`map {kind.value}` needs an id")
+    if kind is MapKind.competitor and perspective not in (None, "") and perspective != f"competitor:{ident}":
+        raise BadArgument(f"the competitor map always uses the perspective competitor:{ident}; leave out --perspective")
 
 
 def _parse_date(text: str | None) -> date | None:

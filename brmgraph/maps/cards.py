@@ -1,0 +1,111 @@
+"""Hover cards: the facts about one node, as rows the page renders with ``textContent``."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..graph import CustomerGraph
+from ..model import CompetitorStaff, Employee, Stance
+from .facts import Facts
+from .style import FEATURE_ROWS
+
+
+# --------------------------------------------------------------------------- cards
+def _stance(s: Stance) -> str:
+    return f"{s.value} {s.zh}"
+
+
+def _path_text(names: dict[str, str], cg: CustomerGraph, path: list[str], cost: int | None) -> str:
+    if not path:
+        return "none 无路径"
+    label = lambda x: (cg.persons[x].name if x in cg.persons else cg.employees[x].name if x in cg.employees else cg.staff[x].name if x in cg.staff else "") or x  # noqa: E731
+    return " → ".join(label(x) for x in path) + f"  (cost {cost}, {len(path) - 1} hop{'s' if len(path) != 2 else ''})"
+
+
+def name_of(cg: CustomerGraph, x: str) -> str:
+    for d in (cg.persons, cg.employees, cg.staff):
+        if x in d:
+            return d[x].name or x
+    return x
+
+
+def person_card(facts: Facts, pid: str) -> dict[str, Any]:
+    from ..analysis.degrees import DEPTH_LABELS
+
+    cg = facts.cg
+    p = cg.persons[pid]
+    rows: list[list[Any]] = []
+    for fieldname, label in FEATURE_ROWS:
+        v = getattr(p, fieldname)
+        rows.append([label, _stance(v) if isinstance(v, Stance) else f"{v.value} {v.zh}"])
+    rows.append(["Reports to 汇报给", f"{name_of(cg, p.reports_to)} ({p.reports_to})" if p.reports_to else "—"])
+    internal = sorted(i.source for i in cg.influences if i.target == pid and i.source in cg.persons)
+    ours = sorted(i.source for i in cg.influences if i.target == pid and i.source in cg.employees)
+    theirs = sorted(i.source for i in cg.influences if i.target == pid and i.source in cg.staff)
+    strength = {(i.source, i.target): i.strength.value for i in cg.influences}
+    fmt = lambda xs: ", ".join(f"{name_of(cg, x)} ({strength[(x, pid)]})" for x in xs) or "—"  # noqa: E731
+    rows.append(["Influenced by 影响力关系", [f"internal: {fmt(internal)}", f"ours: {fmt(ours)}", f"competitors': {fmt(theirs)}"]])
+    influences_out = sorted(i.target for i in cg.influences if i.source == pid)
+    if influences_out:
+        rows.append(["Influences 影响", ", ".join(f"{name_of(cg, x)}" for x in influences_out)])
+    adv = facts.advice.get(pid)
+    if adv is not None:
+        tactics = [f"· {t.name}" + (f" {t.name_zh}" if t.name_zh else "") for t in adv.tactics[:4]]
+        rows.append(["Strategy 关系策略", [f"{adv.label} {adv.label_zh}", *tactics]])
+    best = facts.paths.get(pid)
+    if best is not None:
+        rows.append([f"Best path ({facts.perspective})", _path_text({}, cg, best.path, best.cost)])
+    m = facts.members.get(pid)
+    if m is not None:
+        rows.append(["Coverage 覆盖", f"{m.status} (max cost {facts.coverage.max_cost})"])
+    if facts.roles.get(pid):
+        rows.append(["Decision chain 决策链", ", ".join(facts.roles[pid])])
+    if pid in facts.exposed:
+        rows.append(["Exposure 风险", ", ".join(facts.exposed[pid])])
+    elif pid in facts.unassessed:
+        rows.append(["Exposure 风险", "veto not yet assessed 未评估"])
+    degs = sorted(facts.by_person.get(pid, []), key=lambda d: d.employee)
+    if degs:
+        lines = [
+            f"{name_of(cg, d.employee)}: {d.frequency}×/90d, {d.length_years:g} y, depth {d.depth} {DEPTH_LABELS.get(d.depth, ('', ''))[0]}"
+            for d in degs
+        ]
+    else:
+        lines = ["no interactions recorded"]
+    if pid in facts.cooling:
+        lines.append("COOLING: nobody in touch for 90 days 关系降温")
+    rows.append(["Degrees 频度/长度/深度", lines])
+    sub = " · ".join(x for x in (p.title, p.department, cg.customer.name or cg.id) if x)
+    return {"h": f"{p.name or pid} ({pid})", "sub": sub, "rows": rows}
+
+
+def employee_card(e: Employee, facts_list: Sequence[Facts]) -> dict[str, Any]:
+    rows: list[list[Any]] = [["Team 团队", e.team or "—"], ["Title 职务", e.title or "—"]]
+    direct: list[str] = []
+    degs: list[str] = []
+    for f in facts_list:
+        cg = f.cg
+        for i in sorted(cg.influences, key=lambda i: i.target):
+            if i.source == e.id:
+                direct.append(f"{name_of(cg, i.target)} @ {cg.customer.name or cg.id} ({i.strength.value})")
+        for d in f.by_employee.get(e.id, []):
+            degs.append(f"{name_of(cg, d.person)}: {d.frequency}×/90d, {d.length_years:g} y, depth {d.depth}")
+    rows.append([f"Influences directly ({len(direct)}) 直接影响", direct[:12] + (["…"] if len(direct) > 12 else []) or ["—"]])
+    if degs:
+        rows.append(["Degrees 频度/长度/深度", degs[:10] + (["…"] if len(degs) > 10 else [])])
+    return {"h": f"{e.name or e.id} ({e.id})", "sub": "our employee 我司员工", "rows": rows}
+
+
+def staff_card(s: CompetitorStaff, competitor_name: str, facts_list: Sequence[Facts]) -> dict[str, Any]:
+    direct: list[str] = []
+    for f in facts_list:
+        cg = f.cg
+        for i in sorted(cg.influences, key=lambda i: i.target):
+            if i.source == s.id:
+                direct.append(f"{name_of(cg, i.target)} @ {cg.customer.name or cg.id} ({i.strength.value})")
+    rows = [["Competitor 友商", competitor_name], [f"Influences directly ({len(direct)}) 直接影响", direct[:12] or ["—"]]]
+    return {"h": f"{s.name or s.id} ({s.id})", "sub": "competitor staff 友商员工", "rows": rows}
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.0f}%"

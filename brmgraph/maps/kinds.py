@@ -1,0 +1,388 @@
+"""The four maps of the BRM method, built from customer graphs."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Iterable, Sequence
+
+from ..analysis.rules import DEFAULT_MAX_COST
+from ..errors import BadArgument, NotFound
+from ..graph import COMPANY, CustomerGraph, Perspective
+from ..model import CompetitorStaff, Employee
+from .builder import Builder
+from .cards import name_of, pct
+from .facts import Facts
+from .focus import focus_nodes
+from .layout import org_levels, tree_readable
+from .result import RelationshipMap
+from .style import (
+    EDGE_EXTERNAL,
+    EDGE_INTERNAL,
+    EDGE_REPORTS,
+    EDGE_WORKS_AT,
+    EDGE_WORKS_FOR,
+)
+
+
+# --------------------------------------------------------------------------- maps
+def check_ours(perspective: Perspective, what: str) -> None:
+    if not perspective.ours:
+        raise BadArgument(f"the {what} map draws our side; use `brmgraph map competitor <id>` for a competitor's relationships")
+
+
+def customer_map(
+    cg: CustomerGraph,
+    perspective: Perspective = COMPANY,
+    *,
+    today: date | None = None,
+    max_cost: int = DEFAULT_MAX_COST,
+    focus: str | None = None,
+) -> RelationshipMap:
+    """A customer's relationship map: org chart plus every influence edge.
+
+    ``focus`` (``project:J`` or ``person:P[:hops]``, see :mod:`.focus`) keeps only that
+    part of the map.
+
+    Nodes: all key persons of the customer, and every employee and competitor staff
+    member with an influence edge into them. Edges: one per reporting line and one per
+    influence edge. Highlighted: the best paths of ``perspective`` to the customer's
+    decision makers.
+    """
+    t0 = time.perf_counter()
+    today = today or date.today()
+    facts = Facts(cg, perspective, today=today, max_cost=max_cost)
+    keep = focus_nodes(cg, facts, focus) if focus else None
+    b = Builder()
+    levels = org_levels(cg, cg.persons)
+    has_org = tree_readable(levels, len(cg.employees) + len(cg.staff))
+    for pid in sorted(cg.persons):
+        b.key_person(facts, pid, level=levels.get(pid) if has_org else None)
+    comp_names = {k: (c.name or k) for k, c in cg.competitors.items()}
+    for eid in sorted(cg.employees):
+        b.employee(cg.employees[eid], [facts], level=0 if has_org else None)
+    for sid in sorted(cg.staff):
+        s = cg.staff[sid]
+        b.staff(s, comp_names.get(s.competitor, s.competitor), [facts], level=0 if has_org else None)
+    b.relation_edges(cg)
+    _highlight_members(b, facts)
+    _attach_all_paths(b, facts)
+    cov = facts.coverage
+    summary = [
+        f"{len(cg.persons)} key persons, {len(cg.employees)} of our employees, {len(cg.staff)} competitor staff",
+        f"decision makers {len(cov.members)} · coverage {pct(cov.coverage)} · weighted {pct(cov.weighted_coverage)} ({cov.perspective}, max cost {cov.max_cost})",
+        f"exposed veto holders/approvers {len(facts.exposure.exposed)} · not yet assessed {len(facts.exposure.unassessed)}",
+    ]
+    name = cg.customer.name or cg.id
+    if focus:
+        summary.append(f"focus {focus}: {len(keep or ())} of {len(b.ids)} people shown")
+    m = b.result(
+        kind="customer",
+        scope={"customer": cg.id},
+        max_cost=max_cost,
+        title=f"Customer relationship map 客户关系图谱 — {name} ({cg.id})",
+        subtitle=f"perspective {perspective} · as of {today.isoformat()}",
+        perspective=str(perspective),
+        hierarchical=has_org,
+        summary=summary,
+    )
+    if keep is not None:
+        m.restrict(keep)
+        m.title += f" · focus {focus}"
+    m.build_seconds = time.perf_counter() - t0
+    return m
+
+
+def _highlight_members(b: Builder, facts: Facts, *, reached_only: bool = False) -> None:
+    """Draw the best path to each decision maker: solid when reached, dashed grey with its
+    cost when it is over the limit (unless ``reached_only``). Each drawn path goes into
+    the page's data contract."""
+    for m in facts.coverage.members:
+        if not m.path or (reached_only and m.status == "none"):
+            continue
+        if not all(x in b.ids for x in m.path):
+            continue
+        b.highlight(facts.steps(m.person), within_budget=m.status != "none", cost=m.cost)
+        b.paths.append(
+            {"target": m.person, "path": list(m.path), "cost": m.cost, "within_budget": m.cost is not None and m.cost <= facts.max_cost}
+        )
+
+
+def _attach_all_paths(b: Builder, facts: Facts) -> None:
+    """Give every drawn key person its own best path (shown when the node is clicked)."""
+    for pid, res in facts.paths.items():
+        if pid in b.ids and res.path and all(x in b.ids for x in res.path):
+            b.attach_path(pid, b.path_edge_ids(facts.steps(pid)), res.path)
+
+
+def project_map(
+    cg: CustomerGraph,
+    project_id: str,
+    perspective: Perspective = COMPANY,
+    *,
+    today: date | None = None,
+    max_cost: int = DEFAULT_MAX_COST,
+) -> RelationshipMap:
+    """A project's decision chain.
+
+    Nodes: the chain's members; everyone with an influence edge into a member (key
+    persons, our employees, competitor staff); every node on the best path of
+    ``perspective`` to a member. Edges: reporting lines and influence edges among those
+    nodes. Highlighted: those best paths.
+    """
+    t0 = time.perf_counter()
+    if project_id not in cg.projects:
+        raise NotFound(f"unknown project {project_id!r} at customer {cg.id!r}")
+    today = today or date.today()
+    j = cg.projects[project_id]
+    facts = Facts(cg, perspective, today=today, max_cost=max_cost, project=project_id)
+    members = [m.person for m in facts.coverage.members]
+    include: set[str] = set(members)
+    for i in cg.influences:
+        if i.target in members:
+            include.add(i.source)
+    for m in facts.coverage.members:
+        include.update(m.path)
+    persons = sorted(x for x in include if x in cg.persons)
+    levels = org_levels(cg, persons)
+    has_org = any(cg.persons[x].reports_to in include for x in persons) and tree_readable(
+        levels, sum(1 for x in include if x not in cg.persons)
+    )
+    b = Builder()
+    roles = {m.person: m.role for m in j.decision_chain}
+    for pid in persons:
+        b.key_person(facts, pid, level=levels.get(pid) if has_org else None, role=roles.get(pid, ""))
+    comp_names = {k: (c.name or k) for k, c in cg.competitors.items()}
+    for x in sorted(include):
+        if x in cg.employees:
+            b.employee(cg.employees[x], [facts], level=0 if has_org else None)
+        elif x in cg.staff:
+            s = cg.staff[x]
+            b.staff(s, comp_names.get(s.competitor, s.competitor), [facts], level=0 if has_org else None)
+    b.relation_edges(cg)
+    _highlight_members(b, facts)
+    _attach_all_paths(b, facts)
+    cov = facts.coverage
+    rivals = ", ".join(comp_names.get(k, k) for k in j.competitors) or "none listed"
+    summary = [
+        f"{len(members)} decision-chain members · coverage {pct(cov.coverage)} · weighted {pct(cov.weighted_coverage)} ({cov.perspective}, max cost {cov.max_cost})",
+        f"exposed {len(facts.exposure.exposed)} · not yet assessed {len(facts.exposure.unassessed)} · competitors: {rivals}",
+        f"status {j.status.value}" + (f" · stage {j.stage}" if j.stage else "") + (f" · amount {j.amount:,.0f}" if j.amount is not None else ""),
+    ]
+    return b.result(
+        kind="project",
+        scope={"project": project_id},
+        max_cost=max_cost,
+        title=f"Project decision chain 项目决策链 — {j.name or j.id} ({j.id}) at {cg.customer.name or cg.id}",
+        subtitle=f"perspective {perspective} · as of {today.isoformat()}",
+        perspective=str(perspective),
+        hierarchical=has_org,
+        summary=summary,
+        build_seconds=time.perf_counter() - t0,
+    )
+
+
+def _reach_plan(
+    cgs: Sequence[CustomerGraph],
+    perspective: Perspective,
+    sources: set[str],
+    *,
+    today: date,
+    max_cost: int,
+    gaps: bool = False,
+) -> tuple[list[Facts], int, int, list[tuple[Facts, list[str]]]]:
+    """Shared by the company and competitor maps: per customer, the key persons the
+    ``sources`` influence directly, the decision makers the perspective reaches (status
+    not ``none``) and the key persons on those best paths, plus a customer hub node.
+    With ``gaps`` (our company map) every decision maker we do not reach is drawn too,
+    also at customers none of the ``sources`` touches."""
+    facts_list: list[Facts] = []
+    reached_total = dm_total = 0
+    plan: list[tuple[Facts, list[str]]] = []
+    for cg in cgs:
+        if not gaps and not (set(cg.employees) | set(cg.staff)) & sources:
+            continue
+        facts = Facts(cg, perspective, today=today, max_cost=max_cost)
+        include: set[str] = {i.target for i in cg.influences if i.source in sources}
+        reached = facts.reached()
+        dm_total += len(facts.coverage.members)
+        reached_total += len(reached)
+        for m in facts.coverage.members:
+            if m.status != "none":
+                include.add(m.person)
+                include.update(x for x in m.path if x in cg.persons)
+            elif gaps:
+                include.add(m.person)
+        if not include:
+            continue
+        facts_list.append(facts)
+        plan.append((facts, sorted(include)))
+    return facts_list, reached_total, dm_total, plan
+
+
+def _draw_reach(b: Builder, plan: list[tuple[Facts, list[str]]], sources: set[str]) -> None:
+    for facts, persons in plan:
+        cg = facts.cg
+        hub = f"customer:{cg.id}"
+        cov = facts.coverage
+        b.hub(
+            hub,
+            "customer",
+            f"{cg.customer.name or cg.id}",
+            {
+                "h": f"{cg.customer.name or cg.id} ({cg.id})",
+                "sub": "customer 客户" + (f" · tier {cg.customer.tier}" if cg.customer.tier else "") + (f" · {cg.customer.industry}" if cg.customer.industry else ""),
+                "rows": [
+                    ["Key persons 关键人", str(len(cg.persons))],
+                    ["Decision makers 决策人", str(len(cov.members))],
+                    [f"Coverage ({cov.perspective})", f"{pct(cov.coverage)} · weighted {pct(cov.weighted_coverage)}"],
+                    ["Open projects 进行中项目", ", ".join(j.id for j in cg.open_projects()) or "—"],
+                ],
+            },
+        )
+        for pid in persons:
+            b.key_person(facts, pid)
+            b.edge(f"w:{pid}>{cg.id}", pid, hub, EDGE_WORKS_AT, title=f"{name_of(cg, pid)} works at {cg.customer.name or cg.id}")
+        # only edges whose source is a perspective source, or between drawn key persons
+        for p in sorted(cg.persons.values(), key=lambda p: p.id):
+            if p.id in b.ids and p.reports_to and p.reports_to in b.ids:
+                b.edge(f"r:{p.reports_to}>{p.id}", p.reports_to, p.id, EDGE_REPORTS, title=f"{name_of(cg, p.id)} reports to {name_of(cg, p.reports_to)}")
+        for i in sorted(cg.influences, key=lambda i: (i.source, i.target)):
+            internal = i.source in cg.persons
+            if not internal and i.source not in sources:
+                continue
+            b.edge(
+                f"{'i' if internal else 'x'}:{i.source}>{i.target}",
+                i.source,
+                i.target,
+                EDGE_INTERNAL if internal else EDGE_EXTERNAL,
+                strength=i.strength.value,
+                ours=i.source in cg.employees,
+                title=f"{name_of(cg, i.source)} → {name_of(cg, i.target)}: {'internal' if internal else 'external'} influence, {i.strength.value}",
+            )
+        _highlight_members(b, facts, reached_only=True)
+        _attach_all_paths(b, facts)
+
+
+def company_map(
+    cgs: Iterable[CustomerGraph],
+    perspective: Perspective = COMPANY,
+    *,
+    employees: Iterable[Employee] | None = None,
+    today: date | None = None,
+    max_cost: int = DEFAULT_MAX_COST,
+) -> RelationshipMap:
+    """Our relationship resources across customers.
+
+    Nodes: our employees of ``perspective`` (all of ``employees`` that belong to it, even
+    those who reach nobody, when given; otherwise those found in ``cgs``); per customer
+    they touch, a customer node, the key persons they influence directly, the decision
+    makers the perspective reaches (coverage not ``none``) and the key persons relaying
+    those best paths. Edges: our external influence edges, internal influence and
+    reporting among drawn key persons, and ``works at`` from each key person to its
+    customer. Highlighted: the best paths to the reached decision makers.
+    """
+    t0 = time.perf_counter()
+    check_ours(perspective, "company")
+    today = today or date.today()
+    cgs = list(cgs)
+    pool: dict[str, Employee] = {}
+    for cg in cgs:
+        pool.update(cg.employees)
+    if employees is not None:
+        pool.update({e.id: e for e in employees})
+    chosen = {eid: e for eid, e in pool.items() if _employee_in(e, perspective)}
+    b = Builder()
+    facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(chosen), today=today, max_cost=max_cost, gaps=True)
+    for eid in sorted(chosen):
+        b.employee(chosen[eid], facts_list)
+    _draw_reach(b, plan, set(chosen))
+    summary = [
+        f"{len(chosen)} employees · {len(plan)} customers reached · {sum(1 for n in b.net.nodes if n['kind'] == 'key_person')} key persons drawn",
+        f"decision makers reached within cost {max_cost}: {reached} of {dms}",
+    ]
+    missing = [f"{name_of(f.cg, m.person)} ({m.person}) @ {f.cg.customer.name or f.cg.id}" for f in facts_list for m in f.coverage.members if m.status == "none"]
+    if missing:
+        summary.append(f"NOT REACHED ({len(missing)}): " + "; ".join(missing[:8]) + (f"; … {len(missing) - 8} more" if len(missing) > 8 else ""))
+    return b.result(
+        kind="company",
+        scope={"customers": [f.cg.id for f in facts_list]},
+        max_cost=max_cost,
+        title="Our relationship resources 我司关系资源图谱" + ("" if perspective.kind == "company" else f" — {perspective}"),
+        subtitle=f"perspective {perspective} · as of {today.isoformat()}",
+        perspective=str(perspective),
+        hierarchical=False,
+        summary=summary,
+        build_seconds=time.perf_counter() - t0,
+    )
+
+
+def _employee_in(e: Employee, p: Perspective) -> bool:
+    if p.kind == "company":
+        return True
+    if p.kind == "individual":
+        return e.id == p.value
+    if p.kind == "team":
+        return e.team == p.value
+    return False
+
+
+def competitor_map(
+    cgs: Iterable[CustomerGraph],
+    competitor_id: str,
+    *,
+    staff: Iterable[CompetitorStaff] | None = None,
+    competitor_name: str | None = None,
+    today: date | None = None,
+    max_cost: int = DEFAULT_MAX_COST,
+) -> RelationshipMap:
+    """A competitor's relationship resources, drawn like :func:`company_map` from the
+    perspective ``competitor:<id>``, plus a competitor node its staff work for."""
+    t0 = time.perf_counter()
+    today = today or date.today()
+    perspective = Perspective("competitor", competitor_id)
+    cgs = list(cgs)
+    pool: dict[str, CompetitorStaff] = {}
+    name = competitor_name
+    bids: list[str] = []
+    for cg in cgs:
+        pool.update({k: v for k, v in cg.staff.items() if v.competitor == competitor_id})
+        if competitor_id in cg.competitors and not name:
+            name = cg.competitors[competitor_id].name
+        bids += [j.id for j in cg.projects.values() if competitor_id in j.competitors]
+    if staff is not None:
+        pool.update({s.id: s for s in staff if s.competitor == competitor_id})
+    name = name or competitor_id
+    b = Builder()
+    facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(pool), today=today, max_cost=max_cost)
+    hub = f"competitor:{competitor_id}"
+    b.hub(
+        hub,
+        "competitor",
+        name,
+        {
+            "h": f"{name} ({competitor_id})",
+            "sub": "competitor 友商",
+            "rows": [["Staff 员工", str(len(pool))], ["Bids on 参与项目", ", ".join(sorted(bids)) or "—"]],
+        },
+    )
+    for sid in sorted(pool):
+        b.staff(pool[sid], name, facts_list)
+        b.edge(f"f:{sid}>{competitor_id}", sid, hub, EDGE_WORKS_FOR, title=f"{pool[sid].name or sid} works for {name}")
+    _draw_reach(b, plan, set(pool))
+    summary = [
+        f"{len(pool)} staff · {len(plan)} customers reached · bids on {len(set(bids))} project(s)",
+        f"decision makers reached within cost {max_cost}: {reached} of {dms} in the customers drawn",
+    ]
+    return b.result(
+        kind="competitor",
+        scope={"competitor": competitor_id, "customers": [f.cg.id for f in facts_list]},
+        max_cost=max_cost,
+        title=f"Competitor relationships 友商关系资源图谱 — {name} ({competitor_id})",
+        subtitle=f"perspective {perspective} · as of {today.isoformat()}",
+        perspective=str(perspective),
+        hierarchical=False,
+        summary=summary,
+        build_seconds=time.perf_counter() - t0,
+    )
+
