@@ -1,4 +1,4 @@
-"""The analysis commands (SPEC 5) end to end on the embedded store.
+"""The analysis commands end to end on the embedded store.
 
 Data set (two customers)::
 
@@ -202,7 +202,7 @@ def test_flags_csv(store, capsys):
 
 
 def test_flags_shards_split_customers(store, capsys):
-    from brmgraph.cli.analysis import shard_of
+    from brmgraph.batch import shard_of
 
     # customers go to shards by a stable hash of their id: the union of all shards is the
     # whole run, no customer twice
@@ -257,10 +257,13 @@ def test_tactics(store, capsys, tmp_path):
 
 
 def test_tour_shows_every_analysis(store):
-    from brmgraph.cli.analysis import tour
+    from brmgraph.cli.demo import print_tour
+    from brmgraph.demo import build_tour
 
     con = Console(record=True, width=120)
-    tour(store, con)
+    tour = build_tour(store)
+    assert tour is not None and tour.customer == "C1"
+    print_tour(tour, con)
     text = con.export_text()
     for part in ("1. Report", "2. A path", "3. Exposure", "4. Nightly flags", "5. Strategies",
                  "Customer line", "Influence line", "brmgraph path --to", "UNCOVERED", "defuse"):

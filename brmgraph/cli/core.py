@@ -14,12 +14,18 @@ from .common import JsonOpt, StoreOpt, console, print_json, store_from
 
 @app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="A JSON or YAML file, or a folder of CSV files.")],
+    path: Annotated[Path, typer.Argument(metavar="FILE_OR_DIR", help="A JSON or YAML file, or a folder of CSV files.")],
     replace: Annotated[bool, typer.Option("--replace", help="Make the store hold exactly this data set.")] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Validate a data set (SPEC §3) and upsert it; nothing is written unless all of it is valid."""
+    """Check a data set and load it into the store; nothing is written unless all of it is valid.
+
+    Every problem is listed with its place (file and field, or CSV line and column).
+    Loading the same file twice changes nothing.
+
+    Example: brmgraph import customers.yaml --store sqlite:///brm.db
+    """
     from ..dataset import import_path
 
     with store_from(store) as st:
@@ -34,7 +40,10 @@ def import_cmd(
 
 @app.command("schema")
 def schema_cmd() -> None:
-    """Print the JSON Schema of the input format."""
+    """Print the JSON Schema of the input format (for editors and for checking files before an import).
+
+    Example: brmgraph schema > brmgraph-schema.json
+    """
     from ..dataset import input_schema
 
     print(json.dumps(input_schema(), ensure_ascii=False, indent=2))
@@ -42,7 +51,10 @@ def schema_cmd() -> None:
 
 @app.command("info")
 def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """Show what the store holds: records per kind."""
+    """Show which store is in use and how many records of each kind it holds.
+
+    Example: brmgraph info --store neo4j://localhost:7687
+    """
     with store_from(store) as st:
         counts = st.counts()
         url = st.url
