@@ -6,23 +6,28 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-# one stamp per install: the demo needs the package only, the tests also the test extras
+# The demo gets a plain (non-editable) install of the package alone, so it prints no
+# packaging notices; it is redone when a source file changes. The tests get an editable
+# install with the test extras; once that exists, the demo uses it as is.
 STAMP      := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+SOURCES    := pyproject.toml $(shell find brmgraph -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: venv venv-test demo test test-fast chromium neo4j-start neo4j-stop bench docs clean
 
-venv: $(STAMP)
+venv: $(if $(wildcard $(TEST_STAMP)),$(TEST_STAMP),$(STAMP))
 
 venv-test: $(TEST_STAMP)
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+
+$(STAMP): $(SOURCES) | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check .
 	touch $(STAMP)
 
-$(TEST_STAMP): $(STAMP)
+$(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(TEST_STAMP)
 
@@ -30,7 +35,7 @@ demo: venv
 	cd $${DEMO_DIR:-.} && $(CURDIR)/$(VENV)/bin/brmgraph demo
 
 # docs/cli.md is generated from the command-line app (tests/test_docs.py checks it is current)
-docs: venv
+docs: venv-test
 	$(PY) -m brmgraph.cli.docgen
 
 chromium:
