@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .analysis.exposure import ExposureResult, Flag, exposure
 from .analysis.lines import Report, report
-from .analysis.paths import PathResult, best_paths
+from .analysis.context import AnalysisContext
+from .analysis.paths import PathResult
 from .analysis.strategy import StrategyAdvice, advice
 from .batch import collect_flags
 from .errors import BadArgument
@@ -104,7 +105,8 @@ def build_tour(store_url: str) -> Tour | None:
     finally:
         st.close()
     today = max((x.date for x in cg.interactions), default=date.today())
-    paths = best_paths(cg, COMPANY)
+    ctx = AnalysisContext(cg)  # one search per perspective, shared by every step
+    paths = ctx.paths(COMPANY)
     dms = cg.decision_makers()
 
     def rank(d: str) -> tuple:
@@ -116,17 +118,17 @@ def build_tour(store_url: str) -> Tour | None:
     if target is not None:
         path = paths[target]
         if any(s.competitor in cg.competitors for s in cg.staff.values()):
-            competitor_path = best_paths(cg, ALL_COMPETITORS)[target]
+            competitor_path = ctx.paths(ALL_COMPETITORS)[target]
     adv = {pid: advice(cg.persons[pid]) for pid in sorted(cg.persons)}
     focus = next((p for p in dms if cg.persons[p].closeness.opposing), dms[0] if dms else None)
     return Tour(
         customer=cid,
         cg=cg,
-        report=report(cg, COMPANY, today=today),
+        report=report(ctx, COMPANY, today=today),
         target=target,
         path=path,
         competitor_path=competitor_path,
-        exposure=exposure(cg),
+        exposure=exposure(ctx),
         flags=records,
         advice=adv,
         focus=focus,

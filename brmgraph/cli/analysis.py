@@ -24,7 +24,7 @@ import typer
 from ..analysis.rules import DEFAULT_MAX_COST
 from ..batch import Progress
 from ..errors import BadArgument, ExitCode
-from ..graph import CustomerGraph, Perspective
+from ..graph import CustomerGraph, Perspective, PerspectiveKind
 from ..store import Store
 from . import app
 from .common import (
@@ -54,9 +54,9 @@ def perspective_of(st: Store, text: str | None) -> Perspective:
     from ..analysis.paths import check_perspective
 
     p = Perspective.parse(text)
-    if p.kind in ("individual", "team"):
+    if p.kind in (PerspectiveKind.individual, PerspectiveKind.team):
         return check_perspective(p, st.employees(), [])
-    if p.kind == "competitor":
+    if p.kind == PerspectiveKind.competitor:
         return check_perspective(p, [], st.competitors())
     return p
 

@@ -266,7 +266,7 @@ def describe_param(p: Any) -> str:
     if getattr(p, "envvar", None) and getattr(p, "show_envvar", False):
         extras.append(f"environment variable `{p.envvar}`")
     tail = f" ({'; '.join(extras)})" if extras else ""
-    return f"- {head} — {text}{tail}"
+    return f"- {head} — {text.rstrip('.')}{tail}."
 
 
 def exit_code_table() -> str:

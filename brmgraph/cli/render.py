@@ -5,96 +5,33 @@ Every function takes the console to print on, so the demo tour and tests can rec
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..graph import CustomerGraph
+from ..analysis.coverage import CoverageResult
+from ..analysis.exposure import ExposureResult, Flag
+from ..analysis.lines import Report
+from ..analysis.paths import PathResult
+from ..analysis.strategy import StrategyAdvice
+from ..graph import CustomerGraph, Step
+from ..labels import ArcKind, Closer, Line, Reason, Status, Term, label
+from ..model import KeyPerson, ProjectStatus, Stance, Tri
 
 # ------------------------------------------------------------------ labels
-_L: dict[str, tuple[str, str]] = {
-    "step": ("step", "步"),
-    "id": ("id", "编号"),
-    "name": ("name", "姓名"),
-    "title": ("title", "职务"),
-    "department": ("department", "部门"),
-    "arc": ("arc", "关系"),
-    "cost": ("cost", "代价"),
-    "hops": ("hops", "跳数"),
-    "person": ("person", "关键人"),
-    "status": ("status", "覆盖"),
-    "path": ("path", "路径"),
-    "veto": ("veto", "一票否决"),
-    "approver": ("approver", "一票批准"),
-    "reasons": ("reasons", "风险"),
-    "closeness": ("closeness", "关系紧密度"),
-    "solution": ("solution", "方案认可度"),
-    "price": ("price", "价格接受度"),
-    "reports_to": ("reports to", "汇报给"),
-    "strategy": ("strategy", "关系策略"),
-    "tactics": ("tactics", "战术"),
-    "project": ("project", "项目"),
-    "customer": ("customer", "客户"),
-    "role": ("role", "角色"),
-    "coverage": ("coverage", "覆盖率"),
-    "weighted": ("weighted", "加权覆盖率"),
-    "ours": ("ours", "我司"),
-    "competitor": ("competitor", "友商"),
-    "closer": ("closer", "更近"),
-    "out_degree": ("out-degree", "出度"),
-    "betweenness": ("betweenness", "中介中心度"),
-    "reach": ("reach", "可达决策人"),
-    "on_paths": ("on best paths", "最佳路径经过"),
-    "employee": ("employee", "员工"),
-    "team": ("team", "团队"),
-    "direct": ("direct", "直接"),
-    "frequency": ("frequency (90 d)", "频度(90天)"),
-    "length": ("length (years)", "长度(年)"),
-    "depth": ("depth", "深度"),
-    "influenced_by": ("influenced by", "受谁影响"),
-    "interactions": ("interactions", "互动"),
-    "unassessed": ("not yet assessed (veto unknown)", "尚未评估(一票否决未知)"),
-    "no_path": ("no path", "无路径"),
-    "no_exposed": ("no exposed veto holder or approver", "无风险否决人/批准人"),
-    "line_customer": ("Customer line", "客户线"),
-    "line_chain": ("Decision-chain line", "决策链"),
-    "line_person": ("Key-person line", "关键人"),
-    "line_influence": ("Influence line", "影响力"),
-    "breadth": ("breadth", "广"),
-    "depth_line": ("depth", "深"),
-    "transparency": ("transparency", "透"),
-    "cooling": ("cooling", "关系降温"),
-    "stance_mix": ("stance mix", "态度分布"),
-    "decision_makers": ("decision makers", "决策人"),
-    "exposure": ("exposure", "风险"),
-    "flags": ("flags", "告警"),
-    "none": ("none", "无"),
-}
-_STATUS_ZH = {"direct": "直接", "indirect": "间接", "none": "未覆盖"}
-_REASON_ZH = {"UNCOVERED": "未覆盖", "OPPOSED": "反对", "STANCE_UNKNOWN": "态度未知", "COMPETITOR_CLOSER": "友商更近"}
-_STANCE_ZH = {"strong_support": "强支持", "support": "支持", "neutral": "中立", "oppose": "反对",
-              "strong_oppose": "强反对", "unknown": "未知"}
-_TRI_ZH = {"yes": "是", "no": "否", "unknown": "未知"}
-_STRENGTH_ZH = {"strong": "强", "medium": "中", "weak": "弱"}
-_CLOSER_ZH = {"ours": "我司", "competitor": "友商", "equal": "持平", "neither": "均无"}
+# colours of the closeness values (presentation only; the words come from Stance.label)
 _STANCE_STYLE = {"strong_support": "bold green", "support": "green", "neutral": "yellow", "oppose": "red",
                  "strong_oppose": "bold red", "unknown": "dim"}
+_STATUS_STYLE = {"direct": "green", "indirect": "yellow", "none": "bold red"}
 
 
 def t(key: str, lang: str) -> str:
-    en, zh = _L[key]
-    return zh if lang == "zh" else en
-
-
-def _v(value: Any, table: dict[str, str], lang: str) -> str:
-    s = "" if value is None else str(value)
-    return table.get(s, s) if lang == "zh" else s
+    """A word of the tables (column head, caption) in ``lang``."""
+    return Term(key).label(lang)
 
 
 def stance(value: str, lang: str) -> str:
-    return f"[{_STANCE_STYLE.get(value, '')}]{escape(_v(value, _STANCE_ZH, lang))}[/]"
+    return f"[{_STANCE_STYLE.get(value, '')}]{escape(label(Stance, value, lang))}[/]"
 
 
 def _pct(x: float | None) -> str:
@@ -124,7 +61,7 @@ def _path_text(cg: CustomerGraph, path: list[str], lang: str) -> str:
 
 
 # ------------------------------------------------------------------ renderers
-def render_path(out: Console, cg: CustomerGraph, res: Any, lang: str = "en") -> None:
+def render_path(out: Console, cg: CustomerGraph, res: PathResult, lang: str = "en") -> None:
     head = f"{t('path', lang)} → {escape(res.target)} {escape(_who(cg, res.target))} · {escape(res.perspective)}"
     if res.cost is None:
         out.print(f"{head}: [red]{t('no_path', lang)}[/]")
@@ -132,45 +69,41 @@ def render_path(out: Console, cg: CustomerGraph, res: Any, lang: str = "en") -> 
     tab = Table(title=f"{head} · {t('cost', lang)} {res.cost}, {t('hops', lang)} {res.hops}")
     for k in ("step", "id", "name", "title", "arc", "cost"):
         tab.add_column(t(k, lang), justify="right" if k in ("step", "cost") else "left")
-    prev = None
     for i, n in enumerate(res.path):
-        arc = cost = ""
-        if prev is not None:
-            d = cg.g.edges[prev, n]
-            kinds = d["kinds"]
-            if any(k.startswith("influences") for k in kinds):
-                st = next(
-                    (x.strength.value for x in cg.influences if x.source == prev and x.target == n), ""
-                )
-                arc = ("影响·" + _STRENGTH_ZH.get(st, st)) if lang == "zh" else f"influences ({st})"
-            if "reports_down" in kinds:
-                arc = arc or ("上级→下级" if lang == "zh" else "superior of")
-            if "reports_up" in kinds:
-                arc = arc or ("向上引荐" if lang == "zh" else "reports to (referral up)")
-            cost = str(d["cost"])
+        step = res.steps[i - 1] if i else None  # the arc that arrives at n
         title = cg.persons[n].title if n in cg.persons else (cg.employees[n].title if n in cg.employees else "")
-        tab.add_row(str(i), escape(n), escape(_who(cg, n)), escape(title), arc, cost)
-        prev = n
+        tab.add_row(str(i), escape(n), escape(_who(cg, n)), escape(title),
+                    _arc_text(cg, step, lang) if step else "", str(step.cost) if step else "")
     out.print(tab)
 
 
-def render_coverage(out: Console, cg: CustomerGraph, res: Any, lang: str = "en") -> None:
+def _arc_text(cg: CustomerGraph, step: Step, lang: str) -> str:
+    """The kind of the step's arc, with the strength when it is an influence."""
+    kind = ArcKind(step.kind)
+    text = kind.label(lang)
+    if kind in (ArcKind.influences_internal, ArcKind.influences_external):
+        strength = next((x.strength for x in cg.influences if x.source == step.from_ and x.target == step.to), None)
+        if strength is not None:
+            text += f"·{strength.label(lang)}" if lang == "zh" else f" ({strength.label(lang)})"
+    return escape(text)
+
+
+def render_coverage(out: Console, cg: CustomerGraph, res: CoverageResult, lang: str = "en") -> None:
     scope = ", ".join(f"{k} {v}" for k, v in res.scope.items())
     tab = Table(
-        title=f"{t('coverage', lang)} · {escape(scope)} · {escape(res.perspective)} · max cost {res.max_cost}",
+        title=f"{t('coverage', lang)} · {escape(scope)} · {escape(res.perspective)} · {t('max_cost', lang)} {res.max_cost}",
         caption=f"{t('coverage', lang)} {_pct(res.coverage)} · {t('weighted', lang)} {_pct(res.weighted_coverage)}",
     )
     for k in ("person", "name", "veto", "approver", "status", "cost", "path"):
         tab.add_column(t(k, lang), justify="right" if k == "cost" else "left")
-    style = {"direct": "green", "indirect": "yellow", "none": "bold red"}
     for m in res.members:
         p = cg.persons[m.person]
         tab.add_row(
             escape(m.person),
             escape(p.name),
-            _v(p.veto.value, _TRI_ZH, lang),
-            _v(p.approver.value, _TRI_ZH, lang),
-            f"[{style[m.status]}]{_v(m.status, _STATUS_ZH, lang)}[/]",
+            label(Tri, p.veto, lang),
+            label(Tri, p.approver, lang),
+            f"[{_STATUS_STYLE[m.status]}]{label(Status, m.status, lang)}[/]",
             "—" if m.cost is None else str(m.cost),
             _path_text(cg, m.path, lang),
         )
@@ -180,7 +113,7 @@ def render_coverage(out: Console, cg: CustomerGraph, res: Any, lang: str = "en")
     out.print(tab)
 
 
-def render_exposure(out: Console, cg: CustomerGraph, res: Any, lang: str = "en") -> None:
+def render_exposure(out: Console, cg: CustomerGraph, res: ExposureResult, lang: str = "en") -> None:
     scope = ", ".join(f"{k} {v}" for k, v in res.scope.items())
     title = f"{t('exposure', lang)} · {escape(scope)}"
     if res.exposed:
@@ -193,9 +126,9 @@ def render_exposure(out: Console, cg: CustomerGraph, res: Any, lang: str = "en")
                 escape(e.person),
                 escape(p.name),
                 escape(p.title),
-                _v(e.veto, _TRI_ZH, lang),
-                _v(e.approver, _TRI_ZH, lang),
-                "[red]" + ", ".join(_v(r, _REASON_ZH, lang) for r in e.reasons) + "[/]",
+                label(Tri, e.veto, lang),
+                label(Tri, e.approver, lang),
+                "[red]" + ", ".join(label(Reason, r, lang) for r in e.reasons) + "[/]",
             )
         out.print(tab)
     else:
@@ -205,7 +138,7 @@ def render_exposure(out: Console, cg: CustomerGraph, res: Any, lang: str = "en")
         out.print(f"{t('unassessed', lang)}: {names}")
 
 
-def render_flags(out: Console, records: list[Any], lang: str = "en") -> None:
+def render_flags(out: Console, records: list[Flag], lang: str = "en") -> None:
     if not records:
         out.print(f"{t('flags', lang)}: [green]{t('none', lang)}[/]")
         return
@@ -214,11 +147,11 @@ def render_flags(out: Console, records: list[Any], lang: str = "en") -> None:
         tab.add_column(t(k, lang))
     for f in records:
         tab.add_row(escape(f.project), escape(f.customer), escape(f.person),
-                    ", ".join(_v(r, _REASON_ZH, lang) for r in f.reasons))
+                    ", ".join(label(Reason, r, lang) for r in f.reasons))
     out.print(tab)
 
 
-def render_advice(out: Console, cg_person: Any, adv: Any, lang: str = "en") -> None:
+def render_advice(out: Console, cg_person: KeyPerson, adv: StrategyAdvice, lang: str = "en") -> None:
     label = adv.label_zh if lang == "zh" else f"{adv.label} ({adv.label_zh})"
     summary = (adv.summary_zh or adv.summary) if lang == "zh" else adv.summary
     out.print(
@@ -230,19 +163,19 @@ def render_advice(out: Console, cg_person: Any, adv: Any, lang: str = "en") -> N
     tab = Table(show_header=True)
     tab.add_column(t("tactics", lang))
     tab.add_column("", overflow="fold")
-    tab.add_column("source" if lang == "en" else "来源", style="dim")
+    tab.add_column(t("source", lang), style="dim")
     for x in adv.tactics:
         name = f"{x.name_zh or x.name}" if lang == "zh" else f"{x.name} ({x.name_zh})" if x.name_zh else x.name
         tab.add_row(escape(name), escape(x.body(lang)), x.source)
     out.print(tab)
 
 
-def render_report(out: Console, cg: CustomerGraph, rep: Any, lang: str = "en") -> None:
+def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en") -> None:
     L = rep.lines
     c = L.customer
     out.rule(f"[bold]{escape(rep.customer)} {escape(c.name)}[/] · {escape(rep.perspective)} · {rep.today}")
     # customer line
-    tab = Table(title=t("line_customer", lang), show_header=False)
+    tab = Table(title=Line.customer.label(lang), show_header=False)
     tab.add_column("")
     tab.add_column("")
     mix = ", ".join(f"{stance(k, lang)} {n}" for k, n in c.stance_mix.items() if n)
@@ -257,9 +190,9 @@ def render_report(out: Console, cg: CustomerGraph, rep: Any, lang: str = "en") -
     out.print(tab)
     render_exposure(out, cg, c.exposure, lang)
     # decision-chain line
-    out.rule(t("line_chain", lang))
+    out.rule(Line.decision_chain.label(lang))
     for j in L.decision_chain:
-        status = _v(j.status, {"open": "进行中", "won": "赢单", "lost": "丢单"}, lang)
+        status = label(ProjectStatus, j.status, lang)
         out.print(
             f"[bold]{escape(j.project)} {escape(j.name)}[/] · {status} · {escape(j.stage)}"
             + (f" · {j.amount:,.0f}" if j.amount is not None else "")
@@ -277,11 +210,11 @@ def render_report(out: Console, cg: CustomerGraph, rep: Any, lang: str = "en") -
                 escape(m.person),
                 escape(cg.persons[m.person].name) if m.person in cg.persons else "",
                 escape(m.role),
-                _v(mc.status, _STATUS_ZH, lang) if mc else "",
+                label(Status, mc.status, lang) if mc else "",
                 "—" if not mc or mc.cost is None else str(mc.cost),
                 "—" if not cmp_ or cmp_.ours_cost is None else str(cmp_.ours_cost),
                 "—" if not cmp_ or cmp_.competitor_cost is None else str(cmp_.competitor_cost),
-                _v(cmp_.closer, _CLOSER_ZH, lang) if cmp_ else "",
+                label(Closer, cmp_.closer, lang) if cmp_ else "",
             )
         tab.caption = (
             f"{t('coverage', lang)} {_pct(j.coverage.coverage)} · {t('weighted', lang)} {_pct(j.coverage.weighted_coverage)}"
@@ -291,7 +224,7 @@ def render_report(out: Console, cg: CustomerGraph, rep: Any, lang: str = "en") -
         if j.exposure.exposed or j.exposure.unassessed:
             render_exposure(out, cg, j.exposure, lang)
     # key-person line
-    out.rule(t("line_person", lang))
+    out.rule(Line.key_person.label(lang))
     tab = Table()
     for k in ("person", "name", "closeness", "solution", "price", "veto", "approver", "strategy", "cost"):
         tab.add_column(t(k, lang), no_wrap=k == "person", justify="right" if k == "cost" else "left")
@@ -304,12 +237,12 @@ def render_report(out: Console, cg: CustomerGraph, rep: Any, lang: str = "en") -
             stance(kp.closeness, lang),
             stance(kp.solution_acceptance, lang),
             stance(kp.price_acceptance, lang),
-            _v(kp.veto, _TRI_ZH, lang),
-            _v(kp.approver, _TRI_ZH, lang),
+            label(Tri, kp.veto, lang),
+            label(Tri, kp.approver, lang),
             kp.strategy.label_zh if lang == "zh" else kp.strategy.strategy,
             "—" if bp.cost is None else str(bp.cost),
         )
-    tab.caption = ("粗体 = 决策人, * = 关系降温" if lang == "zh" else "bold = decision maker, * = cooling")
+    tab.caption = t("key_person_legend", lang)
     out.print(tab)
     degs = [d for kp in L.key_person for d in kp.degrees]
     if degs:
@@ -320,7 +253,7 @@ def render_report(out: Console, cg: CustomerGraph, rep: Any, lang: str = "en") -
             tab.add_row(escape(d.employee), escape(d.person), str(d.frequency), f"{d.length_years:.2f}", str(d.depth))
         out.print(tab)
     # influence line
-    out.rule(t("line_influence", lang))
+    out.rule(Line.influence.label(lang))
     tab = Table()
     for k in ("person", "name", "out_degree", "betweenness", "reach", "on_paths"):
         tab.add_column(t(k, lang), justify="left" if k in ("person", "name") else "right")
