@@ -11,11 +11,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..demo import Tour, build_tour, load_demo, new_folder
+from ..demo import Tour, build_tour, demo_data_path, load_demo, new_folder
 from ..errors import BadArgument
 from . import app
 from .common import console
 from .render import render_advice, render_exposure, render_flags, render_path, render_report, stance, t
+
+__all__ = ["demo_cmd", "print_tour", "demo_data_path"]  # demo_data_path: brmgraph.demo's, for older callers
 
 
 @app.command("demo")
