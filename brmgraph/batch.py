@@ -32,13 +32,13 @@ def shard_of(customer_id: str, n: int) -> int:
 
 
 class Shard(NamedTuple):
-    """Shard ``index`` (1-based) of ``count``."""
+    """Shard ``number`` (1-based) of ``total``."""
 
-    index: int
-    count: int
+    number: int
+    total: int
 
     def holds(self, customer_id: str) -> bool:
-        return shard_of(customer_id, self.count) == self.index - 1
+        return shard_of(customer_id, self.total) == self.number - 1
 
 
 def parse_shard(text: str) -> Shard:

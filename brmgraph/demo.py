@@ -14,9 +14,9 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from .analysis.context import AnalysisContext
 from .analysis.exposure import ExposureResult, Flag, exposure
 from .analysis.lines import Report, report
-from .analysis.context import AnalysisContext
 from .analysis.paths import PathResult
 from .analysis.strategy import StrategyAdvice, advice
 from .batch import collect_flags

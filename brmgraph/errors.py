@@ -56,7 +56,7 @@ class InvalidData(BrmError):
 
     exit_code = ExitCode.BAD_INPUT
 
-    def __init__(self, problems: list["Problem"], source: str = "") -> None:
+    def __init__(self, problems: list[Problem], source: str = "") -> None:
         self.problems = problems
         self.source = source
         first = problems[0] if problems else None

@@ -83,6 +83,6 @@ def main(argv: list[str] | None = None) -> None:
             ctx = getattr(exc, "ctx", None)
             cmd = ctx.command_path if ctx is not None else "brmgraph"
             typer.echo(f"error: {exc.format_message()} (see '{cmd} --help')", err=True)
-            sys.exit(exc.exit_code or ExitCode.BAD_INPUT)
+            sys.exit(getattr(exc, "exit_code", 0) or ExitCode.BAD_INPUT)
         typer.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
         sys.exit(ExitCode.INTERNAL)

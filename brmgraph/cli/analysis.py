@@ -231,7 +231,8 @@ def _progress_bar() -> Iterator[Progress | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
 
     bar = Bar(TextColumn("flags"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
               console=err_console, transient=True)
@@ -251,7 +252,9 @@ def report_cmd(
     max_cost: MaxCostOpt = DEFAULT_MAX_COST,
     today: Annotated[
         str | None,
-        typer.Option("--today", metavar="YYYY-MM-DD", help="Reference date for contact frequency and cooling (default: today)."),
+        typer.Option(
+            "--today", metavar="YYYY-MM-DD", help="Reference date for contact frequency and cooling (default: today)."
+        ),
     ] = None,
     template: TemplateOpt = None,
     employee_template: EmpTemplateOpt = None,

@@ -31,7 +31,9 @@ def import_cmd(
     with store_from(store) as st:
         summary = import_path(st, path, replace=replace)
     if as_json:
-        print_json({"imported": summary.counts, "records": summary.records, "replaced": summary.replaced, "store": st.url})
+        print_json(
+            {"imported": summary.counts, "records": summary.records, "replaced": summary.replaced, "store": st.url}
+        )
     else:
         parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items() if n)
         verb = "replaced store with" if summary.replaced else "imported"

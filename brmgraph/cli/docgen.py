@@ -44,7 +44,8 @@ they use the environment variable `BRM_STORE`, and without that `sqlite:///brm.d
 |---|---|
 | `sqlite:///relative/brm.db` | embedded SQLite file, path relative to the current folder |
 | `sqlite:////absolute/brm.db` | embedded SQLite file, absolute path (four slashes) |
-| `neo4j://host:7687`, `bolt://host:7687` | a Neo4j server; user and password from `BRM_NEO4J_USER` / `BRM_NEO4J_PASSWORD` |
+| `neo4j://host:7687`, `bolt://host:7687` | a Neo4j server; user and password from `BRM_NEO4J_USER` / \
+`BRM_NEO4J_PASSWORD` |
 
 **Perspectives** (`--perspective`, short `-p`) say whose relationships a path may start
 from: `individual:E1` (one employee), `team:East` (every employee whose team is East),
@@ -128,14 +129,16 @@ JSON, abridged (`lines.customer` also has `coverage`, `exposure` and `cooling`):
 {"customer": "C1", "perspective": "company", "max_cost": 4, "today": "2026-11-01",
  "lines": {
    "customer": {"customer": "C1", "key_persons": 15,
-                "stance_mix": {"strong_support": 2, "support": 3, "neutral": 6, "oppose": 0, "strong_oppose": 1, "unknown": 3},
+                "stance_mix": {"strong_support": 2, "support": 3, "neutral": 6, "oppose": 0,
+                               "strong_oppose": 1, "unknown": 3},
                 "departments": ["Executive", "..."], "covered_departments": ["..."],
                 "breadth": 1.0, "depth": 0.79, "transparency": 0.72, "decision_makers": ["P101", "..."]},
    "decision_chain": [{"project": "J1", "status": "open", "members": [{"person": "P102", "role": "decision_maker"}],
                        "coverage": {"...": "as coverage --json"}, "exposure": {"...": "as exposure --json"}}],
    "key_person": [{"person": "P101", "closeness": "neutral", "veto": "yes", "approver": "yes",
                    "strategy": {"strategy": "influence", "label_zh": "影响", "tactics": ["..."]}}],
-   "influence": {"persons": [{"person": "P101", "out_degree": 0, "betweenness": 39.0, "reach": 5, "on_best_paths": 1}]}}}
+   "influence": {"persons": [{"person": "P101", "out_degree": 0, "betweenness": 39.0, "reach": 5,
+                              "on_best_paths": 1}]}}}
 ```
 """,
     "tactics": """\
@@ -144,7 +147,8 @@ JSON:
 ```json
 {"person": "P103", "closeness": "unknown", "strategy": "assess", "label": "assess", "label_zh": "摸底",
  "summary": "...", "summary_zh": "...",
- "tactics": [{"id": "ask_insiders", "name": "Ask the insiders", "name_zh": "内线打听", "text": "...", "text_zh": "...", "source": "builtin"}]}
+ "tactics": [{"id": "ask_insiders", "name": "Ask the insiders", "name_zh": "内线打听",
+              "text": "...", "text_zh": "...", "source": "builtin"}]}
 ```
 """,
     "map": """\
@@ -178,7 +182,12 @@ JSON: the same shape as `neo4j status`.
 JSON: the shape of `neo4j status` plus `"stopped": true` when it was running.
 """,
     "neo4j status": """\
-JSON: `{"state": "stopped", "running": false, "answering": false, "pid": null, "port": null, "url": null, "home": "/root/.cache/brmgraph/neo4j"}`.
+JSON:
+
+```json
+{"state": "stopped", "running": false, "answering": false, "pid": null, "port": null, "url": null,
+ "home": "/root/.cache/brmgraph/neo4j"}
+```
 """,
 }
 

@@ -21,8 +21,12 @@ def generate_cmd(
     competitors: Annotated[int, typer.Option("--competitors", min=0, metavar="N", help="Competitors.")],
     out: Annotated[Path, typer.Option("--out", metavar="FILE", help="Output JSON file ('-' for stdout).")],
     staff_per: Annotated[int, typer.Option("--staff-per", min=0, metavar="N", help="Staff per competitor.")] = 10,
-    projects_per: Annotated[int, typer.Option("--projects-per", min=0, metavar="N", help="Projects per customer (two in three open).")] = 3,
-    seed: Annotated[str, typer.Option("--seed", metavar="SEED", help="Random seed: the same seed gives the same file.")] = "0",
+    projects_per: Annotated[
+        int, typer.Option("--projects-per", min=0, metavar="N", help="Projects per customer (two in three open).")
+    ] = 3,
+    seed: Annotated[
+        str, typer.Option("--seed", metavar="SEED", help="Random seed: the same seed gives the same file.")
+    ] = "0",
     as_json: JsonOpt = False,
 ) -> None:
     """Write a realistic synthetic data set in the input format (JSON), for trials and load tests.

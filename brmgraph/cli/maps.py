@@ -30,7 +30,9 @@ def map_cmd(
         str | None,
         typer.Argument(metavar="ID", help="Customer, project or competitor id (none for `company`)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="The HTML file to write.", dir_okay=False)] = ...,  # type: ignore[assignment]
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="The HTML file to write.", dir_okay=False)
+    ] = ...,  # type: ignore[assignment]
     perspective: Annotated[
         str | None,
         typer.Option(

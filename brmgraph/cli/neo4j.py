@@ -97,6 +97,9 @@ def status_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(f"{st.state}: {st.url} (pid {st.pid}, home {st.home})")
     else:
         typer.echo(f"stopped (home {st.home})")
-    code = ExitCode.OK if st.running and st.answering else (ExitCode.SERVER_NOT_ANSWERING if st.running else ExitCode.SERVER_STOPPED)
+    if not st.running:
+        code = ExitCode.SERVER_STOPPED
+    else:
+        code = ExitCode.OK if st.answering else ExitCode.SERVER_NOT_ANSWERING
     if code:
         raise typer.Exit(code)

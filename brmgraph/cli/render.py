@@ -42,6 +42,10 @@ def _num(x: float | None, nd: int = 2) -> str:
     return "—" if x is None else f"{x:.{nd}f}"
 
 
+def _coverage_text(cov: CoverageResult, lang: str) -> str:
+    return f"{_pct(cov.coverage)} · {t('weighted', lang)} {_pct(cov.weighted_coverage)}"
+
+
 def _who(cg: CustomerGraph, node: str) -> str:
     if node in cg.persons:
         p = cg.persons[node]
@@ -91,7 +95,8 @@ def _arc_text(cg: CustomerGraph, step: Step, lang: str) -> str:
 def render_coverage(out: Console, cg: CustomerGraph, res: CoverageResult, lang: str = "en") -> None:
     scope = ", ".join(f"{k} {v}" for k, v in res.scope.items())
     tab = Table(
-        title=f"{t('coverage', lang)} · {escape(scope)} · {escape(res.perspective)} · {t('max_cost', lang)} {res.max_cost}",
+        title=f"{t('coverage', lang)} · {escape(scope)} · {escape(res.perspective)} · "
+        f"{t('max_cost', lang)} {res.max_cost}",
         caption=f"{t('coverage', lang)} {_pct(res.coverage)} · {t('weighted', lang)} {_pct(res.weighted_coverage)}",
     )
     for k in ("person", "name", "veto", "approver", "status", "cost", "path"):
@@ -184,7 +189,7 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
     tab.add_row(t("breadth", lang), f"{_pct(c.breadth)} ({len(c.covered_departments)}/{len(c.departments)})")
     tab.add_row(t("depth_line", lang), _num(c.depth))
     tab.add_row(t("transparency", lang), _pct(c.transparency))
-    tab.add_row(t("coverage", lang), f"{_pct(c.coverage.coverage)} · {t('weighted', lang)} {_pct(c.coverage.weighted_coverage)}")
+    tab.add_row(t("coverage", lang), _coverage_text(c.coverage, lang))
     tab.add_row(t("decision_makers", lang), escape(", ".join(c.decision_makers)) or "—")
     tab.add_row(t("cooling", lang), escape(", ".join(c.cooling)) or "—")
     out.print(tab)
@@ -217,7 +222,7 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
                 label(Closer, cmp_.closer, lang) if cmp_ else "",
             )
         tab.caption = (
-            f"{t('coverage', lang)} {_pct(j.coverage.coverage)} · {t('weighted', lang)} {_pct(j.coverage.weighted_coverage)}"
+            f"{t('coverage', lang)} {_coverage_text(j.coverage, lang)}"
             + "".join(f" · {escape(k.competitor)} {_pct(k.coverage)}" for k in j.competitor_coverage)
         )
         out.print(tab)
@@ -267,8 +272,8 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
             tab.add_column(t(k, lang))
         for e in L.influence.employees:
             tab.add_row(escape(e.employee), escape(e.name), escape(e.team), str(e.reach), str(e.direct))
-        for k in L.influence.competitors:
-            tab.add_row(escape(k.competitor), escape(k.name), t("competitor", lang), str(k.reach), str(k.direct))
+        for cr in L.influence.competitors:
+            tab.add_row(escape(cr.competitor), escape(cr.name), t("competitor", lang), str(cr.reach), str(cr.direct))
         out.print(tab)
 
 
