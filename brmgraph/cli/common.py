@@ -35,12 +35,19 @@ def _unwrap(text: str | None) -> str | None:
 
 def _plain_types(params: list[Any], ctx: Any) -> list[Any]:
     """Show a value's real name, not a Python type: on/off flags take no value (typer would
-    print ``<bool>``), and free-text arguments are named by their metavar alone."""
+    print ``<bool>``); an option without a metavar of its own is named after itself
+    (``--host HOST``) or its choices (``a|b``); free-text arguments by their metavar alone."""
     for p in params:
-        if getattr(p, "is_flag", False) and p.metavar is None:
-            p.metavar = ""
-        elif p.param_type_name == "argument" and p.display_type(ctx) in ("<str>", "<path>"):
-            p.display_type_rich = lambda ctx: None
+        if p.param_type_name == "argument":
+            if p.display_type(ctx) in ("<str>", "<path>"):
+                p.display_type_rich = lambda ctx: None
+        elif p.metavar is None:
+            if getattr(p, "is_flag", False) or getattr(p, "count", False):
+                p.metavar = ""
+            else:
+                shown = p.display_type(ctx)
+                long = next((o for o in p.opts if o.startswith("--")), p.opts[0]).lstrip("-")
+                p.metavar = shown[1:-1] if "|" in shown else long.replace("-", "_").upper()
     return params
 
 
