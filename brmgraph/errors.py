@@ -1,23 +1,62 @@
-"""Named errors. The CLI turns every :class:`BrmError` into one line and a non-zero exit."""
+"""Named errors and the one table of exit codes.
+
+The CLI turns every :class:`BrmError` into one line on stderr and the error's exit code.
+:data:`EXIT_CODES` is the only list of exit codes and their meanings: the help text and
+``docs/cli.md`` are generated from it.
+"""
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    BAD_INPUT = 2
+    FLAGGED = 3
+    NOT_FOUND = 4
+    STORE_UNAVAILABLE = 5
+    SETUP = 6
+    LOCAL_NEO4J = 7
+    INTERNAL = 70
+    INTERRUPTED = 130
+    # the same codes under the names ``neo4j status`` gives them
+    SERVER_NOT_ANSWERING = 1
+    SERVER_STOPPED = 3
+
+
+#: exit code → what it means, for people and scripts that run brmgraph
+EXIT_CODES: dict[ExitCode, str] = {
+    ExitCode.OK: "success",
+    ExitCode.ERROR: "another brmgraph error; for `neo4j status`: the server runs but does not answer",
+    ExitCode.BAD_INPUT: "bad command-line arguments (a malformed perspective, date or shard...) "
+    "or a rejected import (invalid data; nothing was written)",
+    ExitCode.FLAGGED: "`flags --fail-on-flags` printed at least one flag; for `neo4j status`: the server is stopped",
+    ExitCode.NOT_FOUND: "an unknown id (customer, project, key person, employee, team, competitor) or a missing file",
+    ExitCode.STORE_UNAVAILABLE: "the store cannot be opened or does not answer",
+    ExitCode.SETUP: "a prerequisite is missing (Java, Maven, Chromium...)",
+    ExitCode.LOCAL_NEO4J: "the local Neo4j server did not start or stop",
+    ExitCode.INTERNAL: "an unexpected internal error (a bug: please report it)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C) or aborted",
+}
 
 
 class BrmError(Exception):
     """Base of every error brmgraph reports to a user."""
 
-    exit_code = 1
+    exit_code: int = ExitCode.ERROR
 
 
 class InvalidData(BrmError):
-    """A data set broke one or more rules of SPEC §3.
+    """A data set broke one or more rules of the input format.
 
     ``problems`` holds every problem found, each a ``Problem`` (where, why).
     """
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
-    def __init__(self, problems: list["Problem"], source: str = "") -> None:
+    def __init__(self, problems: list[Problem], source: str = "") -> None:
         self.problems = problems
         self.source = source
         first = problems[0] if problems else None
@@ -50,22 +89,22 @@ class Problem:
 class NotFound(BrmError):
     """An id (customer, project, person, employee, team, competitor) does not exist."""
 
-    exit_code = 4
+    exit_code = ExitCode.NOT_FOUND
 
 
 class BadArgument(BrmError):
     """A command-line value is malformed (perspective spelling, store URL...)."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 class StoreUnavailable(BrmError):
     """The store cannot be opened or does not answer."""
 
-    exit_code = 5
+    exit_code = ExitCode.STORE_UNAVAILABLE
 
 
 class SetupError(BrmError):
     """A prerequisite is missing (Java, Maven, Chromium...)."""
 
-    exit_code = 6
+    exit_code = ExitCode.SETUP

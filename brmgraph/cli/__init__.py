@@ -1,31 +1,50 @@
-"""The ``brmgraph`` command line. Sub-modules register their commands on :data:`app`."""
+"""The ``brmgraph`` command line: it parses arguments, calls the library and prints.
+
+Each sub-module registers its commands on :data:`app`; :func:`main` is the entry point
+users run (console script and ``python -m brmgraph``) and turns every error into one line
+on stderr and the exit code of :data:`brmgraph.errors.EXIT_CODES`.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
-from ..errors import BrmError, InvalidData
+from .. import __version__
+from ..errors import EXIT_CODES, BrmError, ExitCode, InvalidData
+from .common import BrmTyper, Group
 
-app = typer.Typer(
+app = BrmTyper(
     name="brmgraph",
-    help="Relationship intelligence for B2B sales: who decides, who reaches them, and through whom.",
-    no_args_is_help=True,
+    cls=Group,
+    help="Relationship intelligence for B2B sales: who decides, who reaches them, and through whom.\n\n"
+    "Example: brmgraph demo",
+    epilog="Run 'brmgraph COMMAND --help' for the options and an example of each command.\n\nExit codes:\n"
+    + "\n".join(f"{int(code):>4}  {meaning}" for code, meaning in EXIT_CODES.items()),
+    no_args_is_help=False,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
 
-# Command modules register themselves on import. Each owns its own file.
-from . import core, demo  # noqa: E402,F401
 
-for _optional in ("analysis", "neo4j", "maps", "generate", "serve"):
-    try:
-        __import__(f"{__name__}.{_optional}")
-    except ModuleNotFoundError as exc:  # module not written yet
-        if exc.name != f"{__name__}.{_optional}":
-            raise
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)] = False,
+) -> None:
+    if version:
+        typer.echo(f"brmgraph {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+# the command modules register their commands on import
+from . import core, demo, analysis, neo4j, maps, generate, serve  # noqa: E402,F401,I001  (order = order in --help)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -50,18 +69,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         typer.echo("error: aborted", err=True)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
         typer.echo("error: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        sys.exit(0)
+        sys.exit(ExitCode.OK)
     except Exception as exc:  # click usage errors and the unexpected
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command group: its help was printed
+            sys.exit(ExitCode.OK)
         # click's usage errors (typer may vendor click, so test by shape, not class)
         if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
             ctx = getattr(exc, "ctx", None)
             cmd = ctx.command_path if ctx is not None else "brmgraph"
             typer.echo(f"error: {exc.format_message()} (see '{cmd} --help')", err=True)
-            sys.exit(exc.exit_code or 2)
+            sys.exit(getattr(exc, "exit_code", 0) or ExitCode.BAD_INPUT)
         typer.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
-        sys.exit(70)
+        sys.exit(ExitCode.INTERNAL)

@@ -14,7 +14,7 @@ from .common import JsonOpt, StoreOpt, console, print_json, store_from
 
 @app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="A JSON or YAML file, or a folder of CSV files (a CRM export folder with --profile).")],
+    path: Annotated[Path, typer.Argument(metavar="FILE_OR_DIR", help="A JSON or YAML file, or a folder of CSV files (a CRM export folder with --profile).")],
     replace: Annotated[bool, typer.Option("--replace", help="Make the store hold exactly this data set.")] = False,
     profile: Annotated[
         str | None,
@@ -26,7 +26,16 @@ def import_cmd(
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Validate a data set (SPEC §3) and upsert it; nothing is written unless all of it is valid."""
+    """Check a data set and load it into the store; nothing is written unless all of it is valid.
+
+    Every problem is listed with its place (file and field, or CSV line and column).
+    Loading the same file twice changes nothing.
+
+    With --profile, a CRM export folder is mapped to our records and only the fields the
+    profile maps are changed; with --patch, records give only the fields to change.
+
+    Example: brmgraph import customers.yaml --store sqlite:///brm.db
+    """
     from ..dataset import import_path
 
     if sum((replace, patch, profile is not None)) > 1:
@@ -39,7 +48,9 @@ def import_cmd(
     with store_from(store) as st:
         summary = import_path(st, path, replace=replace)
     if as_json:
-        print_json({"imported": summary.counts, "records": summary.records, "replaced": summary.replaced, "store": st.url})
+        print_json(
+            {"imported": summary.counts, "records": summary.records, "replaced": summary.replaced, "store": st.url}
+        )
     else:
         parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items() if n)
         verb = "replaced store with" if summary.replaced else "imported"
@@ -97,7 +108,10 @@ def _import_partial(path: Path, profile: str | None, store: str | None, as_json:
 
 @app.command("schema")
 def schema_cmd() -> None:
-    """Print the JSON Schema of the input format."""
+    """Print the JSON Schema of the input format (for editors and for checking files before an import).
+
+    Example: brmgraph schema > brmgraph-schema.json
+    """
     from ..dataset import input_schema
 
     print(json.dumps(input_schema(), ensure_ascii=False, indent=2))
@@ -105,7 +119,10 @@ def schema_cmd() -> None:
 
 @app.command("info")
 def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """Show what the store holds: records per kind."""
+    """Show which store is in use and how many records of each kind it holds.
+
+    Example: brmgraph info --store neo4j://localhost:7687
+    """
     with store_from(store) as st:
         counts = st.counts()
         url = st.url
