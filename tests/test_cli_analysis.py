@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from brmgraph.cli import main
+from tests.builders import run_cli
 
 DATA = {
     "customers": [{"id": "C1", "name": "Huaxin"}, {"id": "C2", "name": "Kangren"}],
@@ -67,14 +67,8 @@ def store(tmp_path: Path, sqlite_url: str, capsys) -> str:
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    r = run_cli(*args)
+    return r.code, r.out, r.err
 
 
 def js(capsys, store: str, *args: str):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from brmgraph import __version__
-from brmgraph.cli import main
+from tests.builders import run_cli
 from brmgraph.errors import EXIT_CODES, BrmError, ExitCode
 
 from .test_docs import command_tree
@@ -23,14 +23,8 @@ PKG = ROOT / "brmgraph"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    r = run_cli(*args)
+    return r.code, r.out, r.err
 
 
 def help_of(capsys, command: str) -> str:
