@@ -90,7 +90,7 @@ class JsonLoc:
     def __call__(self, loc: tuple = ()) -> str:
         path = f"$.{self.section}[{self.index}]"
         for part in self.prefix + tuple(loc):
-            path += f"[{part}]" if isinstance(part, int) else f".{part}"
+            path += f"[{part}]" if isinstance(part, int) else f".{escaped(str(part), 60)}"
         return f"{self.file}: {path}"
 
     def sub(self, *prefix: Any) -> "JsonLoc":
@@ -106,7 +106,7 @@ class CsvLoc:
         self.file, self.line = file, line
 
     def __call__(self, loc: tuple = ()) -> str:
-        col = f", column {loc[0]}" if loc else ""
+        col = f", column {escaped(str(loc[0]), 60)}" if loc else ""
         return f"{self.file}: line {self.line}{col}"
 
 
@@ -533,7 +533,13 @@ def _pydantic_problems(
         elif err["type"] == "missing":
             msg = "required field is missing"
         elif err["type"] == "extra_forbidden":
-            msg = f"unknown field {loc[-1]!r}"
+            msg = f"unknown field {shown(loc[-1])}"
+        elif err["type"] in ("too_long", "string_too_long"):
+            ctx = err.get("ctx") or {}
+            n = ctx.get("actual_length") or (len(err["input"]) if isinstance(err.get("input"), str) else None)
+            msg = f"too long ({n:,} characters); at most {ctx.get('max_length'):,} are allowed" if n else msg
+        elif err["type"] == "finite_number":
+            msg = "must be a finite number (not NaN or Infinity)"
         if chain_where is not None and len(loc) >= 2 and loc[0] == "decision_chain" and isinstance(loc[1], int):
             out.append(Problem(chain_where(loc[1])(loc[2:]), msg))
         else:
