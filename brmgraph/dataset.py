@@ -727,6 +727,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
                     )
                 )
     problems.extend(_cycles(ds, W, reports))
+    problems.extend(_too_deep(ds, W, reports))
 
     for i, s in enumerate(ds.competitor_staff):
         if not has(s.competitor, "competitor"):
@@ -836,6 +837,52 @@ def _cycles(ds: Dataset, W: dict[tuple[str, int], Locator], reports: dict[str, s
         for n in walk:
             state[n] = 2
     return problems
+
+
+#: deepest reports_to chain accepted (levels, a person without superior being level 1):
+#: far above any real organisation, and it bounds the length of an influence path
+#: along the hierarchy (path results grow with the square of the depth)
+MAX_REPORTS_DEPTH = 1000
+
+
+def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Problem]:
+    """Key persons of the file whose reports_to chain is deeper than
+    :data:`MAX_REPORTS_DEPTH`, reported once per chain (where it crosses the limit).
+    Linear: every person's level is computed once; cycles are reported elsewhere."""
+    index = {p.id: i for i, p in enumerate(ds.key_persons)}
+    level: dict[str, int] = {}
+    for p in ds.key_persons:
+        if p.id in level:
+            continue
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        node: str | None = p.id
+        while node is not None and node not in level and node in reports and node not in on_chain:
+            on_chain.add(node)
+            chain.append(node)
+            nxt = reports.get(node)
+            node = nxt if nxt != node else None
+        if node is not None and node in on_chain:  # a cycle: no level for this chain
+            for n in chain:
+                level[n] = 0
+            continue
+        base = level.get(node, 0) if node is not None else 0
+        for n in reversed(chain):
+            base += 1
+            level[n] = base
+    out = []
+    for p in ds.key_persons:
+        lv = level.get(p.id, 0)
+        boss = reports.get(p.id)
+        if lv > MAX_REPORTS_DEPTH and not (boss in index and level.get(boss, 0) > MAX_REPORTS_DEPTH):  # type: ignore[operator]
+            out.append(
+                Problem(
+                    W[("key_persons", index[p.id])](("reports_to",)),
+                    f"the reports_to chain above {shown(p.id)} is more than {MAX_REPORTS_DEPTH:,} levels deep "
+                    f"(level {lv:,}); break the chain",
+                )
+            )
+    return out
 
 
 def parse_dataset(doc: Any, source: str = "<data>") -> tuple[Dataset, list[Problem]]:
