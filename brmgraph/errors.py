@@ -122,3 +122,26 @@ def shown(value: object, limit: int = ECHO_LIMIT) -> str:
 def safe_line(text: str) -> str:
     """One line of error output: escaped and at most :data:`LINE_LIMIT` characters."""
     return escaped(text.replace("\n", " "), LINE_LIMIT)
+
+
+class CannotWrite(BrmError):
+    """An output file (``--out``) cannot be written: full disk, no permission, missing folder."""
+
+    exit_code = 2
+
+
+def os_error_text(exc: OSError) -> str:
+    """A short, plain reason for an operating-system error (for one-line messages)."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full (no space left on device)"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is exceeded"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    if exc.errno == errno.ENOENT:
+        return "the folder does not exist"
+    return exc.strerror or type(exc).__name__
