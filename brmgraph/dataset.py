@@ -357,7 +357,7 @@ def _load_json(text: str, src: str) -> Any:
     except ValueError as exc:  # an integer beyond Python's int-string limit
         m = re.search(r"[0-9]{1000,}", text)
         where = f"{_line_col(text, m.start())}: " if m else ""
-        raise InvalidData([Problem(src, f"{where}a number with {len(m.group()) if m else 'too many'} digits; numbers are limited to 100 digits (quote an id to keep it as text)")], src) from None
+        raise InvalidData([Problem(src, f"{where}a number with {len(m.group()) if m else 'too many'} digits is too long (an id of digits must be quoted)")], src) from None
 
 
 def read_path(path: Path | str, max_bytes: int | None = None) -> RawDataset:
