@@ -289,3 +289,72 @@ def test_deep_chain_at_the_limit_is_analysed_quickly(tmp_path: Path, capsys: pyt
     assert res["hops"] == MAX_REPORTS_DEPTH and res["path"][:3] == ["E1", "D0", "D1"]
     assert run(["flags", "--store", url], capsys)[0] == 0
     assert time.perf_counter() - started < 20
+
+
+# --------------------------------------------------------------------------- fuzz
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.sampled_from(["C1", "P1", "P2", "E1", "K1", "J1", "S1", "2026-02-30", "1.10", "010", "strong", "支持", "", " "]),
+)
+_json_values = st.recursive(_scalars, lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids, max_size=3), max_leaves=8)
+_fields = st.sampled_from(["id", "customer", "name", "reports_to", "closeness", "veto", "source", "target", "strength",
+                           "employee", "person", "date", "kind", "amount", "close_date", "decision_chain",
+                           "competitors", "attrs", "tier", "status", "competitor", "team", "role"])
+
+
+@st.composite
+def mutated_documents(draw: st.DrawFn) -> object:
+    """A valid data set with a few random changes: fields set to random JSON values,
+    records dropped or replaced, sections replaced, or (rarely) a non-object document."""
+    if draw(st.integers(0, 20)) == 0:
+        return draw(_json_values)
+    doc = copy.deepcopy(BASE)
+    for _ in range(draw(st.integers(1, 4))):
+        section = draw(st.sampled_from(sorted(doc)))
+        what = draw(st.integers(0, 9))
+        if what == 0:
+            doc[section] = draw(_json_values)
+        elif not isinstance(doc[section], list) or not doc[section]:
+            continue
+        else:
+            i = draw(st.integers(0, len(doc[section]) - 1))
+            if what == 1:
+                del doc[section][i]
+            elif what == 2 or not isinstance(doc[section][i], dict):
+                doc[section][i] = draw(_json_values)
+            else:
+                doc[section][i][draw(_fields)] = draw(_json_values)
+    return doc
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(doc=mutated_documents(), fmt=st.sampled_from(["json", "yaml"]), replace=st.booleans())
+def test_fuzz_importer_never_exits_70(doc: object, fmt: str, replace: bool, tmp_path_factory: pytest.TempPathFactory,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    d = tmp_path_factory.mktemp("fuzz")
+    url = f"sqlite:///{d / 'brm.db'}"
+    good = write_json(d, BASE, "good.json")
+    assert run(["import", str(good), "--store", url], capsys)[0] == 0
+    if fmt == "json":
+        path = write_json(d, doc)
+    else:
+        path = d / "in.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8", errors="surrogatepass")
+    before = snapshot(url)
+    code, _, err = run(["import", str(path), "--store", url] + (["--replace"] if replace else []), capsys)
+    assert code in (0, 2), err[:2000]
+    assert "unexpected" not in err
+    if code == 2:
+        assert err.startswith(f"error: {path}") or err.startswith("error: ") and str(path) in err
+        assert snapshot(url) == before
+    else:
+        # accepted: every analysis runs on it without a crash
+        for args in (["info"], ["flags"], ["report", "--customer", "C1"]):
+            c, _, e = run(args + ["--store", url], capsys)
+            assert c in (0, 4), (args, e[:2000])
