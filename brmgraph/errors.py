@@ -108,3 +108,79 @@ class SetupError(BrmError):
     """A prerequisite is missing (Java, Maven, Chromium...)."""
 
     exit_code = ExitCode.SETUP
+
+
+# --------------------------------------------------------------------------- showing user text
+#: longest piece of user-supplied text echoed in a message (the rest is cut with "…")
+ECHO_LIMIT = 80
+#: longest line printed for one error
+LINE_LIMIT = 2000
+
+_UNSAFE = None
+
+
+def escaped(text: str, limit: int | None = None) -> str:
+    """``text`` made safe to print: control characters, lone surrogates and other
+    unprintable code points become ``\\xNN``/``\\uNNNN`` escapes (no terminal escape
+    sequences, no encoding errors); cut to ``limit`` characters with "…"."""
+    global _UNSAFE
+    if _UNSAFE is None:
+        import re
+
+        _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff]")
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(_escape_char, text)
+    return text
+
+
+def _escape_char(m: "object") -> str:
+    n = ord(m.group())  # type: ignore[attr-defined]
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def capped(text: str, limit: int = 300) -> str:
+    """A message part (such as a parser's explanation) cut to ``limit`` characters."""
+    return escaped(text, limit)
+
+
+def shown(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A user-supplied value as echoed in a message: quoted like ``repr``, escaped, and
+    cut to ``limit`` characters (a 300 MB value never becomes a 300 MB message)."""
+    if isinstance(value, str):
+        cut = value[:limit]
+        text = repr(cut)
+        if len(value) > limit:
+            text = text[:-1] + "…" + text[-1]
+        return escaped(text)
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 1000 else "<a very large number>"
+    return escaped(text, limit)
+
+
+def safe_line(text: str) -> str:
+    """One line of error output: escaped and at most :data:`LINE_LIMIT` characters."""
+    return escaped(text.replace("\n", " "), LINE_LIMIT)
+
+
+class CannotWrite(BrmError):
+    """An output file (``--out``) cannot be written: full disk, no permission, missing folder."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+def os_error_text(exc: OSError) -> str:
+    """A short, plain reason for an operating-system error (for one-line messages)."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full (no space left on device)"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is exceeded"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    if exc.errno == errno.ENOENT:
+        return "the folder does not exist"
+    return exc.strerror or type(exc).__name__

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ..errors import EXIT_CODES, BrmError, ExitCode, InvalidData
+from ..errors import EXIT_CODES, BrmError, ExitCode, InvalidData, capped, safe_line
 from .common import BrmTyper, Group
 
 app = BrmTyper(
@@ -34,7 +34,10 @@ app = BrmTyper(
 def _root(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="On an unexpected error, print the full traceback.")] = False,
 ) -> None:
+    global DEBUG
+    DEBUG = DEBUG or debug
     if version:
         typer.echo(f"brmgraph {__version__}")
         raise typer.Exit()
@@ -47,31 +50,72 @@ def _root(
 from . import core, demo, analysis, neo4j, maps, generate, serve  # noqa: E402,F401,I001  (order = order in --help)
 
 
+#: set by ``--debug`` (anywhere on the command line): full tracebacks for unexpected errors
+DEBUG = False
+#: most problems of a rejected data set printed one per line (the count is always given)
+MAX_PROBLEM_LINES = 1000
+REPORT_HINT = "this is a bug in brmgraph: please report it with the command you ran and this message"
+
+
+def _say(text: str) -> None:
+    """One line on stderr, user text escaped and capped (no markup is interpreted)."""
+    typer.echo(safe_line(text), err=True)
+
+
+def _bug_location(exc: BaseException) -> str:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown location"
+    ours = [f for f in frames if "brmgraph" in f.filename.replace("\\", "/").split("/")]
+    f = frames[-1]
+    where = f"{_short_file(f.filename)}:{f.lineno} in {f.name}"
+    if ours and ours[-1] is not f:
+        o = ours[-1]
+        where += f", called from {_short_file(o.filename)}:{o.lineno} in {o.name}"
+    return where
+
+
+def _short_file(name: str) -> str:
+    parts = name.replace("\\", "/").split("/")
+    if "brmgraph" in parts:
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("brmgraph") :])
+    return "/".join(parts[-2:])
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning library errors into one clean line."""
+    global DEBUG
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args[: args.index("--") if "--" in args else len(args)]:
+        DEBUG = True
+        args.remove("--debug")
     try:
-        rv = app(args=argv, prog_name="brmgraph", standalone_mode=False)
+        rv = app(args=args, prog_name="brmgraph", standalone_mode=False)
         if isinstance(rv, int) and rv:
             sys.exit(rv)
     except InvalidData as exc:
         # every problem on a line of its own, the file named on each
         if len(exc.problems) == 1:
-            typer.echo(f"error: {exc.problems[0]}", err=True)
+            _say(f"error: {exc.problems[0]}")
         else:
-            typer.echo(f"error: {len(exc.problems)} problems in {exc.source}; nothing was imported:", err=True)
-            for p in exc.problems:
-                typer.echo(f"  {p}", err=True)
+            _say(f"error: {len(exc.problems)} problems in {exc.source}; nothing was imported:")
+            for p in exc.problems[:MAX_PROBLEM_LINES]:
+                _say(f"  {p}")
+            if len(exc.problems) > MAX_PROBLEM_LINES:
+                _say(f"  ... and {len(exc.problems) - MAX_PROBLEM_LINES} more problems not shown")
         sys.exit(exc.exit_code)
     except BrmError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        _say(f"error: {exc}")
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        typer.echo("error: aborted", err=True)
+        _say("error: aborted")
         sys.exit(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
-        typer.echo("error: interrupted", err=True)
+        _say("error: interrupted")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         sys.exit(ExitCode.OK)
@@ -82,7 +126,16 @@ def main(argv: list[str] | None = None) -> None:
         if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
             ctx = getattr(exc, "ctx", None)
             cmd = ctx.command_path if ctx is not None else "brmgraph"
-            typer.echo(f"error: {exc.format_message()} (see '{cmd} --help')", err=True)
+            _say(f"error: {exc.format_message()} (see '{cmd} --help')")
             sys.exit(getattr(exc, "exit_code", 0) or ExitCode.BAD_INPUT)
-        typer.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
+        if DEBUG:
+            import traceback
+
+            traceback.print_exc()
+        try:
+            text = str(exc)
+        except Exception:  # noqa: BLE001 - a broken __str__ must not hide the error
+            text = "<no message>"
+        hint = "" if DEBUG else "; run again with --debug for the full traceback"
+        _say(f"error: unexpected {type(exc).__name__}: {capped(text, 300)} ({REPORT_HINT}; at {_bug_location(exc)}{hint})")
         sys.exit(ExitCode.INTERNAL)

@@ -25,6 +25,15 @@ def import_cmd(
     ] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    max_bytes: Annotated[
+        str | None,
+        typer.Option(
+            "--max-bytes",
+            envvar="BRM_MAX_BYTES",
+            show_envvar=True,
+            help="Largest input read, in bytes (suffix K, M or G allowed; a CSV folder counts all its files). Default 1G.",
+        ),
+    ] = None,
 ) -> None:
     """Check a data set and load it into the store; nothing is written unless all of it is valid.
 
@@ -36,17 +45,18 @@ def import_cmd(
 
     Example: brmgraph import customers.yaml --store sqlite:///brm.db
     """
-    from ..dataset import import_path
+    from ..dataset import import_path, parse_size
 
     if sum((replace, patch, profile is not None)) > 1:
         from ..errors import BadArgument
 
         raise BadArgument("--replace, --patch and --profile cannot be combined; choose one import mode")
+    limit = parse_size(max_bytes, "--max-bytes (or BRM_MAX_BYTES)") if max_bytes is not None else None
     if profile is not None or patch:
         _import_partial(path, profile, store, as_json)
         return
     with store_from(store) as st:
-        summary = import_path(st, path, replace=replace)
+        summary = import_path(st, path, replace=replace, max_bytes=limit)
     if as_json:
         print_json(
             {"imported": summary.counts, "records": summary.records, "replaced": summary.replaced, "store": st.url}
@@ -54,7 +64,8 @@ def import_cmd(
     else:
         parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items() if n)
         verb = "replaced store with" if summary.replaced else "imported"
-        console.print(f"{verb} {summary.records} records ({parts or 'nothing'}) into {st.url}")
+        # user text (the store path may hold "[/b]"): printed as written, never as markup
+        console.print(f"{verb} {summary.records} records ({parts or 'nothing'}) into {st.url}", markup=False)
 
 
 def _import_partial(path: Path, profile: str | None, store: str | None, as_json: bool) -> None:
@@ -131,7 +142,9 @@ def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    t = Table(title=f"brmgraph store {url}")
+    from rich.markup import escape
+
+    t = Table(title=f"brmgraph store {escape(url)}")
     t.add_column("kind")
     t.add_column("records", justify="right")
     for k, n in counts.items():

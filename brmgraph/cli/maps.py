@@ -94,6 +94,7 @@ def map_cmd(
             f"wrote {path} ({len(m.nodes)} nodes, {len(m.edges)} edges, {size / 1024:.0f} KiB): {m.title}",
             highlight=False,
             soft_wrap=True,
+            markup=False,  # the path and title are user text
         )
 
 
