@@ -16,14 +16,12 @@ from __future__ import annotations
 import json
 import os
 from contextlib import contextmanager
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Iterator
 
 from ..errors import BrmError, NotFound, StoreUnavailable
 from ..model import (
-    ChainMember,
     Competitor,
     CompetitorStaff,
     Customer,
@@ -33,12 +31,8 @@ from ..model import (
     Interaction,
     KeyPerson,
     Project,
-    ProjectStatus,
-    Stance,
-    Strength,
-    Tri,
-    trusted,
 )
+from . import records as R
 from .base import IdIndex, ImportCheck, ImportSummary, Store
 
 #: rows per ``UNWIND $rows`` statement
@@ -156,10 +150,6 @@ Q_INTERACTIONS = "read/interactions"
 Q_CUSTOMER_GRAPH = "read/customer_graph"
 Q_CUSTOMER_GRAPH_SOURCES = "read/customer_graph_sources"
 
-_STANCE = {s.value: s for s in Stance}
-_TRI = {t.value: t for t in Tri}
-_STRENGTH = {s.value: s for s in Strength}
-_STATUS = {s.value: s for s in ProjectStatus}
 #: IdIndex kind -> influence source kind (the relationship type of its influences)
 _SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
 
@@ -525,13 +515,13 @@ class Neo4jStore(Store):
             competitors: set[str] = set()
             for r in rows:
                 for p in r["persons"]:
-                    for source, _strength, k in p[10]:
-                        if k == 1:
-                            employees.add(source)
-                        elif k == 2:
-                            staff.add(source)
+                    for i in p["influences"]:
+                        if i["source_kind"] == 1:
+                            employees.add(i["source"])
+                        elif i["source_kind"] == 2:
+                            staff.add(i["source"])
                 for j in r["projects"]:
-                    competitors.update(j[2])
+                    competitors.update(j["competitors"])
             if not rows:
                 return rows, None
             src = tx.run(
@@ -546,9 +536,9 @@ class Neo4jStore(Store):
             rows, src = s.execute_read(work)
         if not rows:
             return []
-        emp = {e["id"]: _employee(e) for e in src["employees"]}
-        stf = {x["id"]: _staff(x) for x in src["staff"]}
-        comp = {k["id"]: _competitor(k) for k in src["competitors"]}
+        emp = {e["id"]: R.employee(**e) for e in src["employees"]}
+        stf = {x["id"]: R.competitor_staff(**x) for x in src["staff"]}
+        comp = {k["id"]: R.competitor(**k) for k in src["competitors"]}
         out = []
         for r in rows:
             cid = r["customer"]["id"]
@@ -558,46 +548,30 @@ class Neo4jStore(Store):
             e_ids: set[str] = set()
             s_ids: set[str] = set()
             for p in r["persons"]:
-                pid = p[0]
-                persons.append(
-                    trusted(
-                        KeyPerson,
-                        {
-                            "id": pid,
-                            "customer": cid,
-                            "name": p[1] or "",
-                            "title": p[2] or "",
-                            "department": p[3] or "",
-                            "closeness": _STANCE[p[4] or "unknown"],
-                            "solution_acceptance": _STANCE[p[5] or "unknown"],
-                            "price_acceptance": _STANCE[p[6] or "unknown"],
-                            "veto": _TRI[p[7] or "unknown"],
-                            "approver": _TRI[p[8] or "unknown"],
-                            "reports_to": p[9],
-                        },
-                    )
-                )
-                for source, strength, k in p[10]:
-                    influences.append(trusted(Influence, {"source": source, "target": pid, "strength": _STRENGTH[strength]}))
-                    if k == 1:
-                        e_ids.add(source)
-                    elif k == 2:
-                        s_ids.add(source)
-                for employee, day, kind in p[11]:
-                    if with_interactions:
-                        interactions.append(
-                            trusted(Interaction, {"employee": employee, "person": pid, "date": _iso_date(day), "kind": kind})
-                        )
+                p = dict(p)
+                incoming = p.pop("influences")
+                met = p.pop("interactions")
+                pid = p["id"]
+                persons.append(R.key_person(customer=cid, **p))
+                for i in incoming:
+                    influences.append(R.influence(i["source"], pid, i["strength"]))
+                    if i["source_kind"] == 1:
+                        e_ids.add(i["source"])
+                    elif i["source_kind"] == 2:
+                        s_ids.add(i["source"])
+                if with_interactions:
+                    for x in met:
+                        interactions.append(R.interaction(x["employee"], pid, x["date"], x["kind"]))
             projects = []
             k_ids: set[str] = set()
-            for props, chain, bidders in r["projects"]:
-                projects.append(_project({**props, "customer": cid, "decision_chain": chain, "competitors": bidders}))
-                k_ids.update(bidders)
+            for j in r["projects"]:
+                projects.append(R.project(customer=cid, **j))
+                k_ids.update(j["competitors"])
             staff = [stf[x] for x in sorted(s_ids) if x in stf]
             k_ids.update(x.competitor for x in staff)
             out.append(
                 Dataset.model_construct(
-                    customers=[_customer(r["customer"])],
+                    customers=[R.customer(**r["customer"])],
                     key_persons=_by_id(persons),
                     employees=[emp[x] for x in sorted(e_ids) if x in emp],
                     competitors=[comp[x] for x in sorted(k_ids) if x in comp],
@@ -700,82 +674,36 @@ def _existing_index(tx: Any, ds: Dataset) -> IdIndex:
     return idx
 
 
-_iso_date = date.fromisoformat
-
-
-def _date(v: Any) -> date | None:
-    if v is None:
-        return None
-    if hasattr(v, "to_native"):
-        return v.to_native()
-    if isinstance(v, date):
-        return v
-    return date.fromisoformat(str(v))
-
-
 def _customer(n: dict[str, Any]) -> Customer:
-    return Customer.model_construct(
-        id=n["id"],
-        name=n.get("name", ""),
-        industry=n.get("industry", ""),
-        tier=n.get("tier", ""),
-        attrs=json.loads(n.get("attrs") or "{}"),
-    )
+    return R.customer(**n)
 
 
 def _person(n: dict[str, Any]) -> KeyPerson:
-    return KeyPerson.model_construct(
-        id=n["id"],
-        customer=n["customer"],
-        name=n.get("name", ""),
-        title=n.get("title", ""),
-        department=n.get("department", ""),
-        closeness=_STANCE[n.get("closeness", "unknown")],
-        solution_acceptance=_STANCE[n.get("solution_acceptance", "unknown")],
-        price_acceptance=_STANCE[n.get("price_acceptance", "unknown")],
-        veto=_TRI[n.get("veto", "unknown")],
-        approver=_TRI[n.get("approver", "unknown")],
-        reports_to=n.get("reports_to"),
-    )
+    return R.key_person(**n)
 
 
 def _employee(n: dict[str, Any]) -> Employee:
-    return Employee.model_construct(id=n["id"], name=n.get("name", ""), team=n.get("team", ""), title=n.get("title", ""))
+    return R.employee(**n)
 
 
 def _competitor(n: dict[str, Any]) -> Competitor:
-    return Competitor.model_construct(id=n["id"], name=n.get("name", ""))
+    return R.competitor(**n)
 
 
 def _staff(n: dict[str, Any]) -> CompetitorStaff:
-    return CompetitorStaff.model_construct(id=n["id"], name=n.get("name", ""), competitor=n["competitor"])
+    return R.competitor_staff(**n)
 
 
 def _project(n: dict[str, Any]) -> Project:
-    amount = n.get("amount")
-    return Project.model_construct(
-        id=n["id"],
-        customer=n["customer"],
-        name=n.get("name", ""),
-        status=_STATUS[n.get("status", "open")],
-        stage=n.get("stage", ""),
-        amount=float(amount) if amount is not None else None,
-        close_date=_date(n.get("close_date")),
-        decision_chain=[
-            ChainMember.model_construct(person=m[0], role=m[1]) if isinstance(m, list)
-            else ChainMember.model_construct(person=m["person"], role=m["role"])
-            for m in n["decision_chain"]
-        ],
-        competitors=list(n["competitors"]),
-    )
+    return R.project(**n)
 
 
 def _influence(r: Any) -> Influence:
-    return Influence.model_construct(source=r["source"], target=r["target"], strength=_STRENGTH[r["strength"]])
+    return R.influence(**dict(r))
 
 
 def _interaction(r: Any) -> Interaction:
-    return Interaction.model_construct(employee=r["employee"], person=r["person"], date=_date(r["date"]), kind=r["kind"])
+    return R.interaction(**dict(r))
 
 
 def _by_id(items: Iterable[Any]) -> list[Any]:

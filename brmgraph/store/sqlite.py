@@ -13,25 +13,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..errors import BadArgument, NotFound, StoreUnavailable
-from ..model import (
-    ChainMember,
-    Competitor,
-    CompetitorStaff,
-    Customer,
-    Dataset,
-    Employee,
-    Influence,
-    Interaction,
-    KeyPerson,
-    Project,
-    trusted,
-)
+from ..model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
+from . import records as R
 from .base import IdIndex, ImportCheck, ImportSummary, Store
 
 BUSY_TIMEOUT_S = 120.0
@@ -218,94 +205,42 @@ class SqliteStore(Store):
         return idx
 
     def customers(self) -> list[Customer]:
-        return [_customer(r) for r in self.conn.execute("SELECT * FROM customers ORDER BY id")]
+        return [R.customer(*r) for r in self.conn.execute(f"SELECT {_COLS['customers']} FROM customers ORDER BY id")]
 
     def projects(self, customer: str | None = None) -> list[Project]:
         if customer is None:
-            rows = self.conn.execute("SELECT * FROM projects ORDER BY id")
+            rows = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects ORDER BY id")
         else:
-            rows = self.conn.execute("SELECT * FROM projects WHERE customer = ? ORDER BY id", (customer,))
-        return [_project(r) for r in rows]
+            rows = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer = ? ORDER BY id", (customer,))
+        return [R.project(*r) for r in rows]
 
     def project(self, project_id: str) -> Project:
-        row = self.conn.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE id = ?", (project_id,)).fetchone()
         if row is None:
             raise NotFound(f"unknown project {project_id!r}")
-        return _project(row)
+        return R.project(*row)
 
     def key_person(self, person_id: str) -> KeyPerson:
-        row = self.conn.execute("SELECT * FROM key_persons WHERE id = ?", (person_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE id = ?", (person_id,)).fetchone()
         if row is None:
             raise NotFound(f"unknown key person {person_id!r}")
-        return _person(row)
+        return R.key_person(*row)
 
     def employees(self) -> list[Employee]:
-        return [Employee(id=i, name=n, team=t, title=ti) for i, n, t, ti in self.conn.execute("SELECT * FROM employees ORDER BY id")]
+        return [R.employee(*r) for r in self.conn.execute(f"SELECT {_COLS['employees']} FROM employees ORDER BY id")]
 
     def competitors(self) -> list[Competitor]:
-        return [Competitor(id=i, name=n) for i, n in self.conn.execute("SELECT * FROM competitors ORDER BY id")]
+        return [R.competitor(*r) for r in self.conn.execute(f"SELECT {_COLS['competitors']} FROM competitors ORDER BY id")]
 
     def competitor_staff(self) -> list[CompetitorStaff]:
         return [
-            CompetitorStaff(id=i, name=n, competitor=k)
-            for i, n, k in self.conn.execute("SELECT * FROM competitor_staff ORDER BY id")
+            R.competitor_staff(*r) for r in self.conn.execute(f"SELECT {_COLS['competitor_staff']} FROM competitor_staff ORDER BY id")
         ]
 
     def customer_graph(self, customer_id: str) -> Dataset:
-        c = self.conn
-        # one read transaction: a consistent snapshot even while another process imports
-        c.execute("BEGIN")
-        try:
-            row = c.execute("SELECT * FROM customers WHERE id = ?", (customer_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"unknown customer {customer_id!r}")
-            persons = [_person(r) for r in c.execute("SELECT * FROM key_persons WHERE customer = ? ORDER BY id", (customer_id,))]
-            projects = [_project(r) for r in c.execute("SELECT * FROM projects WHERE customer = ? ORDER BY id", (customer_id,))]
-            influences = [
-                trusted(Influence, {"source": s, "target": t, "strength": _STRENGTH[st]})
-                for s, t, st in c.execute(
-                    "SELECT source, target, strength FROM influences WHERE customer = ? ORDER BY source, target", (customer_id,)
-                )
-            ]
-            employees = [
-                trusted(Employee, {"id": i, "name": n, "team": t, "title": ti})
-                for i, n, t, ti in c.execute(
-                    "SELECT * FROM employees WHERE id IN (SELECT source FROM influences WHERE customer = ?) ORDER BY id",
-                    (customer_id,),
-                )
-            ]
-            staff = [
-                trusted(CompetitorStaff, {"id": i, "name": n, "competitor": k})
-                for i, n, k in c.execute(
-                    "SELECT * FROM competitor_staff WHERE id IN (SELECT source FROM influences WHERE customer = ?) ORDER BY id",
-                    (customer_id,),
-                )
-            ]
-            wanted = {s.competitor for s in staff} | {k for j in projects for k in j.competitors}
-            competitors = [
-                trusted(Competitor, {"id": i, "name": n})
-                for i, n in c.execute("SELECT * FROM competitors ORDER BY id")
-                if i in wanted
-            ]
-            interactions = [
-                trusted(Interaction, {"employee": e, "person": p, "date": _date(d), "kind": k})
-                for e, p, d, k in c.execute(
-                    "SELECT employee, person, date, kind FROM interactions WHERE customer = ? ORDER BY employee, person, date, kind",
-                    (customer_id,),
-                )
-            ]
-        finally:
-            c.execute("COMMIT")
-        return Dataset.model_construct(
-            customers=[_customer(row)],
-            key_persons=persons,
-            employees=employees,
-            competitors=competitors,
-            competitor_staff=staff,
-            influences=influences,
-            projects=projects,
-            interactions=interactions,
-        )
+        for ds in self.iter_customer_graphs([customer_id]):
+            return ds
+        raise NotFound(f"unknown customer {customer_id!r}")  # pragma: no cover - iter raises first
 
     #: customers read per round of queries in :meth:`iter_customer_graphs`
     BATCH = 200
@@ -313,71 +248,87 @@ class SqliteStore(Store):
     def iter_customer_graphs(
         self, customer_ids: list[str] | None = None, *, interactions: bool = True
     ) -> Iterator[Dataset]:
-        """Stream sub-graphs, reading ``BATCH`` customers per round of five indexed queries
-        (instead of eight queries per customer); each yields exactly what
-        :meth:`customer_graph` gives (without interactions when ``interactions`` is
-        False). Unknown ids raise NotFound."""
+        """Stream sub-graphs, reading ``BATCH`` customers per round of indexed queries
+        (one read transaction per round: a consistent snapshot even while another
+        process imports); :meth:`customer_graph` is its first item. Without
+        ``interactions`` the interactions are left out. Unknown ids raise NotFound."""
         c = self.conn
         ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
-        employees = {
-            i: trusted(Employee, {"id": i, "name": n, "team": t, "title": ti})
-            for i, n, t, ti in c.execute("SELECT * FROM employees")
-        }
-        staff = {
-            i: trusted(CompetitorStaff, {"id": i, "name": n, "competitor": k})
-            for i, n, k in c.execute("SELECT * FROM competitor_staff")
-        }
-        competitors = [trusted(Competitor, {"id": i, "name": n}) for i, n in c.execute("SELECT * FROM competitors ORDER BY id")]
+        single = len(ids) == 1
+        employees: dict[str, Employee] | None = None
+        staff: dict[str, CompetitorStaff] | None = None
+        competitors: dict[str, Competitor] | None = None
         for start in range(0, len(ids), self.BATCH):
             chunk = ids[start : start + self.BATCH]
             marks = _marks(len(chunk))
-            groups: dict[str, dict[str, list]] = {
+            groups: dict[str, dict[str, list[Any]]] = {
                 cid: {"persons": [], "projects": [], "influences": [], "interactions": []} for cid in chunk
             }
             c.execute("BEGIN")
             try:
-                rows = {r[0]: r for r in c.execute(f"SELECT * FROM customers WHERE id IN ({marks})", chunk)}
-                for r in c.execute(f"SELECT * FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
-                    groups[r[1]]["persons"].append(_person(r))
-                for r in c.execute(f"SELECT * FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
-                    groups[r[1]]["projects"].append(_project(r))
-                for s_, t, st, cu in c.execute(
-                    f"SELECT source, target, strength, customer FROM influences WHERE customer IN ({marks}) "
-                    "ORDER BY source, target",
+                rows = {
+                    r[0]: R.customer(*r)
+                    for r in c.execute(f"SELECT {_COLS['customers']} FROM customers WHERE id IN ({marks})", chunk)
+                }
+                for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
+                    p = R.key_person(*r)
+                    groups[p.customer]["persons"].append(p)
+                for r in c.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
+                    j = R.project(*r)
+                    groups[j.customer]["projects"].append(j)
+                for cu, *r in c.execute(
+                    f"SELECT customer, {_COLS['influences']} FROM influences WHERE customer IN ({marks}) ORDER BY source, target",
                     chunk,
                 ):
-                    groups[cu]["influences"].append(trusted(Influence, {"source": s_, "target": t, "strength": _STRENGTH[st]}))
-                for e, p, d, k, cu in (
-                    c.execute(
-                        f"SELECT employee, person, date, kind, customer FROM interactions WHERE customer IN ({marks}) "
+                    groups[cu]["influences"].append(R.influence(*r))
+                if interactions:
+                    for cu, *r in c.execute(
+                        f"SELECT customer, {_COLS['interactions']} FROM interactions WHERE customer IN ({marks}) "
                         "ORDER BY employee, person, date, kind",
                         chunk,
-                    )
-                    if interactions
-                    else ()
-                ):
-                    groups[cu]["interactions"].append(
-                        trusted(Interaction, {"employee": e, "person": p, "date": _date(d), "kind": k})
-                    )
+                    ):
+                        groups[cu]["interactions"].append(R.interaction(*r))
+                sources = sorted({i.source for g in groups.values() for i in g["influences"]})
+                if single:  # one customer: read only its sources
+                    employees = self._by_ids("employees", sources)
+                    staff = self._by_ids("competitor_staff", sources)
+                    wanted = {s.competitor for s in staff.values()} | {
+                        k for g in groups.values() for j in g["projects"] for k in j.competitors
+                    }
+                    competitors = self._by_ids("competitors", sorted(wanted))
+                elif employees is None:  # many: read the (small) source tables once
+                    employees = {e.id: e for e in self.employees()}
+                    staff = {s.id: s for s in self.competitor_staff()}
+                    competitors = {k.id: k for k in self.competitors()}
             finally:
                 c.execute("COMMIT")
+            assert employees is not None and staff is not None and competitors is not None
             for cid in chunk:
                 if cid not in rows:
                     raise NotFound(f"unknown customer {cid!r}")
                 gr = groups[cid]
-                sources = {i.source for i in gr["influences"]}
-                st_ = [staff[x] for x in sorted(sources) if x in staff]
+                srcs = sorted({i.source for i in gr["influences"]})
+                st_ = [staff[x] for x in srcs if x in staff]
                 wanted = {x.competitor for x in st_} | {k for j in gr["projects"] for k in j.competitors}
                 yield Dataset.model_construct(
-                    customers=[_customer(rows[cid])],
+                    customers=[rows[cid]],
                     key_persons=gr["persons"],
-                    employees=[employees[x] for x in sorted(sources) if x in employees],
-                    competitors=[k for k in competitors if k.id in wanted],
+                    employees=[employees[x] for x in srcs if x in employees],
+                    competitors=[competitors[k] for k in sorted(wanted) if k in competitors],
                     competitor_staff=st_,
                     influences=gr["influences"],
                     projects=gr["projects"],
                     interactions=gr["interactions"],
                 )
+
+    def _by_ids(self, table: str, ids: list[str]) -> dict[str, Any]:
+        """Records of ``table`` (a constant name) with these ids, by id."""
+        decode = R.DECODERS[table][0]
+        out: dict[str, Any] = {}
+        for chunk in _chunks(ids, 500):
+            for r in self.conn.execute(f"SELECT {_COLS[table]} FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk):
+                out[r[0]] = decode(*r)
+        return out
 
     def export(self) -> Dataset:
         c = self.conn
@@ -385,20 +336,17 @@ class SqliteStore(Store):
         try:
             ds = Dataset.model_construct(
                 customers=self.customers(),
-                key_persons=[_person(r) for r in c.execute("SELECT * FROM key_persons ORDER BY id")],
+                key_persons=[R.key_person(*r) for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons ORDER BY id")],
                 employees=self.employees(),
                 competitors=self.competitors(),
                 competitor_staff=self.competitor_staff(),
                 influences=[
-                    Influence.model_construct(source=s, target=t, strength=_STRENGTH[st])
-                    for s, t, st in c.execute("SELECT source, target, strength FROM influences ORDER BY source, target")
+                    R.influence(*r) for r in c.execute(f"SELECT {_COLS['influences']} FROM influences ORDER BY source, target")
                 ],
                 projects=self.projects(),
                 interactions=[
-                    Interaction(employee=e, person=p, date=date.fromisoformat(d), kind=k)
-                    for e, p, d, k in c.execute(
-                        "SELECT employee, person, date, kind FROM interactions ORDER BY employee, person, date, kind"
-                    )
+                    R.interaction(*r)
+                    for r in c.execute(f"SELECT {_COLS['interactions']} FROM interactions ORDER BY employee, person, date, kind")
                 ],
             )
         finally:
@@ -409,46 +357,9 @@ class SqliteStore(Store):
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-# ---------------------------------------------------------------------- row mapping
-from ..model import ProjectStatus, Stance, Strength, Tri  # noqa: E402
-
-_STANCE = {s.value: s for s in Stance}
-_TRI = {t.value: t for t in Tri}
-_STRENGTH = {s.value: s for s in Strength}
-_STATUS = {s.value: s for s in ProjectStatus}
-
-
-@lru_cache(maxsize=8192)
-def _date(text: str) -> date:
-    # interactions repeat a few thousand distinct days: parse each once
-    return date.fromisoformat(text)
-
-
-def _customer(r: tuple) -> Customer:
-    return trusted(Customer, {"id": r[0], "name": r[1], "industry": r[2], "tier": r[3], "attrs": json.loads(r[4])})
-
-
-def _person(r: tuple) -> KeyPerson:
-    return trusted(
-        KeyPerson,
-        {
-            "id": r[0], "customer": r[1], "name": r[2], "title": r[3], "department": r[4],
-            "closeness": _STANCE[r[5]], "solution_acceptance": _STANCE[r[6]], "price_acceptance": _STANCE[r[7]],
-            "veto": _TRI[r[8]], "approver": _TRI[r[9]], "reports_to": r[10],
-        },
-    )
-
-
-def _project(r: tuple) -> Project:
-    return trusted(
-        Project,
-        {
-            "id": r[0], "customer": r[1], "name": r[2], "status": _STATUS[r[3]], "stage": r[4], "amount": r[5],
-            "close_date": date.fromisoformat(r[6]) if r[6] else None,
-            "decision_chain": [trusted(ChainMember, {"person": p, "role": role}) for p, role in json.loads(r[7])],
-            "competitors": json.loads(r[8]),
-        },
-    )
+# ---------------------------------------------------------------------- helpers
+#: SELECT column list of each table, in its decoder's parameter order
+_COLS = {section: R.select(cols) for section, (_decode, cols) in R.DECODERS.items()}
 
 
 def _marks(n: int) -> str:
