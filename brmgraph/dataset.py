@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidData, Problem
+from .errors import BadArgument, InvalidData, Problem
 from .model import (
     ChainMember,
     Competitor,
@@ -632,20 +632,33 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def import_path(store: Store, path: Path | str, *, replace: bool = False) -> ImportSummary:
-    """Validate ``path`` against the store's content and import it, all or nothing."""
+def import_path(
+    store: Store, path: Path | str, *, replace: bool = False, allow_empty: bool = False, effective: str | None = None
+) -> ImportSummary:
+    """Validate ``path`` against the store's content and import it, all or nothing.
+
+    A replace by a data set without records is refused (:class:`BadArgument`, the store
+    unchanged) unless ``allow_empty``: an empty file is far more often a failed export
+    than a wish to empty the store. ``effective`` (a date or ISO time, see
+    :mod:`brmgraph.store.history`) stamps the import's change set."""
     with _gc_paused():
-        return _import_path(store, path, replace=replace)
+        return _import_path(store, path, replace=replace, allow_empty=allow_empty, effective=effective)
 
 
-def _import_path(store: Store, path: Path | str, *, replace: bool) -> ImportSummary:
+def _import_path(store: Store, path: Path | str, *, replace: bool, allow_empty: bool, effective: str | None) -> ImportSummary:
     raw = read_path(path)
     parsed, problems = parse_records(raw)
+    source = str(path)
     if replace:
         problems += check_references(parsed)
         if problems:
             raise InvalidData(problems, raw.source)
-        return store.import_dataset(_normalised(parsed.ds), replace=True)
+        if parsed.ds.record_count() == 0 and not allow_empty:
+            raise BadArgument(
+                f"{raw.source} holds no records; refusing to replace the store {store.url} with nothing "
+                "(give --allow-empty to empty it on purpose)"
+            )
+        return store.import_dataset(_normalised(parsed.ds), replace=True, source=source, effective=effective)
     if problems:
         # report everything at once: field problems and references against the store
         problems += check_references(parsed, store.id_index())
@@ -657,7 +670,7 @@ def _import_path(store: Store, path: Path | str, *, replace: bool) -> ImportSumm
         if more:
             raise InvalidData(more, raw.source)
 
-    return store.import_dataset(_normalised(parsed.ds), replace=False, check=check)
+    return store.import_dataset(_normalised(parsed.ds), replace=False, check=check, source=source, effective=effective)
 
 
 def problems_of(problems: Iterable[Problem]) -> list[str]:

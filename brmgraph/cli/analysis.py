@@ -31,11 +31,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import BadArgument
+from ..errors import BadArgument, StoreUnavailable
 from ..graph import COMPANY, CustomerGraph, Perspective
 from ..store import Store
 from . import app
 from .common import (
+    AsOfOpt,
     JsonOpt,
     LangOpt,
     PerspectiveOpt,
@@ -431,13 +432,14 @@ def path_cmd(
     perspective: PerspectiveOpt = "company",
     as_json: JsonOpt = False,
     lang: LangOpt = "en",
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Best influence path to a key person (SPEC 4.2): least cost, fewest arcs, smallest ids."""
     from ..analysis.paths import best_path
 
     check_lang(lang)
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
         person = st.key_person(to)
         cg = customer_graph(st, person.customer)
@@ -456,6 +458,7 @@ def coverage_cmd(
     max_cost: MaxCostOpt = 4,
     as_json: JsonOpt = False,
     lang: LangOpt = "en",
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Decision-chain coverage of a project or customer (SPEC 4.3)."""
@@ -463,7 +466,7 @@ def coverage_cmd(
 
     check_lang(lang)
     _max_cost(max_cost)
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         cid, pid = _scope(st, project, customer)
         persp = perspective_of(st, perspective)
         cg = customer_graph(st, cid)
@@ -480,13 +483,14 @@ def exposure_cmd(
     customer: CustomerOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = "en",
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Exposed veto holders and sole approvers of a project or customer (SPEC 4.4)."""
     from ..analysis.exposure import exposure
 
     check_lang(lang)
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         cid, pid = _scope(st, project, customer)
         cg = customer_graph(st, cid)
     res = exposure(cg, project=pid)
@@ -594,6 +598,11 @@ def flags_cmd(
         str | None, typer.Option("--shard", help="i/n (1-based): only the customers whose stable id hash falls in shard i of n.")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes, each with its own store connection.")] = 1,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="T", help='Only flags new since T ("change": "new") or resolved since T ("change": "resolved").'),
+    ] = None,
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Veto holders in open projects' decision chains that we do not reach (UNCOVERED), one
@@ -603,8 +612,16 @@ def flags_cmd(
     sh = _parse_shard(shard)
     if workers < 1:
         raise BadArgument(f"--workers must be >= 1, not {workers}")
-    with store_from(store) as st:
+    if as_of is not None or since is not None:
+        workers = 1  # the state at a past time lives in this process only
+    then: list[Any] | None = None
+    if since is not None:
+        with store_from(store, as_of=since) as past:
+            then = collect_flags(past, None)
+    with store_from(store, as_of=as_of) as st:
         ids = [c.id for c in st.customers()]
+        if not ids and then is None:
+            raise StoreUnavailable(f"store {st.url} holds no customers")
         if sh:
             i, n = sh
             ids = [c for c in ids if shard_of(c, n) == i - 1]
@@ -615,6 +632,22 @@ def flags_cmd(
     if workers > 1 and len(ids) >= 2:
         records = collect_flags_parallel(url, ids, workers, progress=sys.stderr.isatty())
     out = sys.stdout
+    if then is not None:
+        from .history import flags_since
+
+        changed = flags_since(records, then)
+        if fmt == "csv":
+            w = csv.writer(out, lineterminator="\n")
+            w.writerow(["project", "customer", "person", "reasons", "change"])
+            for d in changed:
+                w.writerow([d["project"], d["customer"], d["person"], ";".join(d["reasons"]), d["change"]])
+        else:
+            for d in changed:
+                out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        out.flush()
+        if fail_on_flags and any(d["change"] == "new" for d in changed):
+            raise typer.Exit(3)
+        return
     if fmt == "csv":
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["project", "customer", "person", "reasons"])
@@ -638,6 +671,7 @@ def report_cmd(
     employee_template: EmpTemplateOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = "en",
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """The four lines (customer, decision chain, key person, influence) of a customer."""
@@ -648,7 +682,7 @@ def report_cmd(
     _max_cost(max_cost)
     day = _today(today)
     tpl = load_template(template, employee_template)
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
         cg = customer_graph(st, customer)
     rep = report(cg, persp, max_cost=max_cost, today=day, template=tpl)

@@ -11,7 +11,7 @@ import typer
 
 from ..errors import BadArgument
 from . import app
-from .common import JsonOpt, StoreOpt, console, print_json, store_from
+from .common import AsOfOpt, JsonOpt, StoreOpt, console, print_json, store_from
 
 
 class MapKind(str, Enum):
@@ -43,6 +43,7 @@ def map_cmd(
         str | None,
         typer.Option("--today", help="Date YYYY-MM-DD for relationship degrees and cooling (default: today)."),
     ] = None,
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -54,7 +55,7 @@ def map_cmd(
     from ..maps import map_from_store
 
     as_of = _parse_date(today)
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost)
     path = m.write(out)
     size = path.stat().st_size

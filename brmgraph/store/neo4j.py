@@ -32,8 +32,9 @@ from ..model import (
     KeyPerson,
     Project,
 )
+from . import history as H
 from . import records as R
-from .base import IdIndex, ImportCheck, ImportSummary, Store
+from .base import IdIndex, ImportCheck, ImportSummary, Store, change_time, plan_changes
 
 #: rows per ``UNWIND $rows`` statement
 BATCH = 10_000
@@ -149,6 +150,14 @@ Q_INFLUENCES = "read/influences"
 Q_INTERACTIONS = "read/interactions"
 Q_CUSTOMER_GRAPH = "read/customer_graph"
 Q_CUSTOMER_GRAPH_SOURCES = "read/customer_graph_sources"
+# history (brmgraph/store/history.py)
+Q_CHANGESETS = "history/changesets"
+Q_CREATE_CHANGESET = "history/create_changeset"
+Q_CREATE_VERSIONS = "history/create_versions"
+Q_VERSIONS_AFTER = "history/versions_after"
+Q_VERSIONS_ALL = "history/versions_all"
+Q_VERSIONS_OF = "history/versions_of"
+Q_LAST_CHANGE = "history/last_change"
 
 #: IdIndex kind -> influence source kind (the relationship type of its influences)
 _SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
@@ -243,12 +252,23 @@ class Neo4jStore(Store):
             return list(s.execute_read(lambda tx: list(tx.run(load_cypher(name), **params))))
 
     # ------------------------------------------------------------------ writing
-    def import_dataset(self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None) -> ImportSummary:
-        if self._import_staged(ds, replace=replace, check=check):
-            return ImportSummary(counts=ds.counts(), replaced=replace)
+    def import_dataset(
+        self,
+        ds: Dataset,
+        *,
+        replace: bool = False,
+        check: ImportCheck | None = None,
+        source: str = "",
+        effective: str | None = None,
+    ) -> ImportSummary:
+        meta = {"source": source, "effective": effective}
+        staged = self._import_staged(ds, replace=replace, check=check, meta=meta)
+        if staged is not None:
+            return staged
         with self._guard(), self._session(write=True) as s:
             tx = s.begin_transaction()
             try:
+                history = self._history_begin(tx, ds, replace=replace, effective=effective)
                 if replace:
                     tx.run(load_cypher(Q_DELETE_ALL)).consume()
                     existing = IdIndex()
@@ -261,13 +281,60 @@ class Neo4jStore(Store):
                     query = load_cypher(name)
                     for i in range(0, len(rows), BATCH):
                         tx.run(query, rows=rows[i : i + BATCH]).consume()
+                summary = self._history_commit(tx, ds, history, replace=replace, source=source)
                 tx.commit()
             finally:
                 if tx.closed() is False:
                     tx.rollback()
-        return ImportSummary(counts=ds.counts(), replaced=replace)
+        return summary
 
-    def _import_staged(self, ds: Dataset, *, replace: bool, check: ImportCheck | None) -> bool:
+    def _history_begin(self, tx: Any, ds: Dataset, *, replace: bool, effective: str | None) -> tuple[Any, ...]:
+        """Inside the import transaction, before writing: the change set's id and time,
+        and which versions the import ends (compared with the stored state)."""
+        sets = _changesets(tx)
+        at = change_time(sets, effective)
+        current = None if _stored_count(tx) == 0 else Dataset.model_construct(**_export_tx(tx))
+        ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
+        cs = (sets[-1].id + 1) if sets else 1
+        return cs, at, ended, changes
+
+    def _history_commit(self, tx: Any, ds: Dataset, history: tuple[Any, ...], *, replace: bool, source: str) -> ImportSummary:
+        """Inside the import transaction, after writing: the change set and version rows."""
+        cs, at, ended, changes = history
+        counts = {"records": ds.counts(), **changes}
+        tx.run(
+            load_cypher(Q_CREATE_CHANGESET), id=cs, time=at, source=source,
+            mode="replace" if replace else "upsert", counts=json.dumps(counts),
+        ).consume()
+        keys = [[sec, key] for sec, key, _d in ended]
+        last: dict[tuple[str, str], str] = {}
+        for i in range(0, len(keys), LOOKUP_BATCH):
+            for r in tx.run(load_cypher(Q_LAST_CHANGE), keys=keys[i : i + LOOKUP_BATCH]):
+                last[(r["section"], r["key"])] = r["last"]
+        rows = [[v.section, v.key, v.data, v.valid_from, v.valid_to, v.changeset] for v in H.versions(ended, last, at, cs)]
+        for i in range(0, len(rows), BATCH):
+            tx.run(load_cypher(Q_CREATE_VERSIONS), rows=rows[i : i + BATCH]).consume()
+        return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
+
+    # ------------------------------------------------------------------ history
+    def changesets(self) -> list[H.ChangeSet]:
+        with self._guard(), self._session() as s:
+            return s.execute_read(_changesets)  # type: ignore[no-any-return]
+
+    def versions(self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None) -> list[H.Version]:
+        if keys is not None:
+            rows = self._read(Q_VERSIONS_OF, keys=[list(k) for k in keys])
+        elif after is not None:
+            rows = self._read(Q_VERSIONS_AFTER, after=after)
+        else:
+            rows = self._read(Q_VERSIONS_ALL)
+        return [
+            H.Version(r["section"], r["key"], r["data"], r["valid_from"], r["valid_to"], r["changeset"]) for r in rows
+        ]
+
+    def _import_staged(
+        self, ds: Dataset, *, replace: bool, check: ImportCheck | None, meta: dict[str, Any]
+    ) -> ImportSummary | None:
         """A large import into an empty store, or a replace of or by a large data set, in many small
         transactions and still all or nothing (one huge transaction needs gigabytes of
         heap and a commit that takes minutes):
@@ -282,18 +349,19 @@ class Neo4jStore(Store):
 
         A failure or a kill before 2 commits leaves the old content (staged nodes are
         removed now, or by the next staged import; so are retired ones left by a kill
-        after 2). False (nothing done) when the store
+        after 2). The change set and version rows are written by transaction 2.
+        None (nothing done) when the store
         is not empty and not replacing, or ``ds`` repeats an id (the upsert path then)."""
         if ds.record_count() < STAGE_MIN_RECORDS and not replace:
-            return False  # small: one transaction (no need to ask the store)
+            return None  # small: one transaction (no need to ask the store)
         with self._guard(), self._session(write=True) as s:
             stored = s.execute_read(_stored_count)
             large = ds.record_count() >= STAGE_MIN_RECORDS or (replace and stored >= STAGE_MIN_RECORDS)
             if not large or (stored and not replace):
-                return False  # one transaction
+                return None  # one transaction
             plan = self._plan(ds, IdIndex())
             if any(name not in Q_STAGE for name, _rows in plan):  # something to merge: not a plain bulk load
-                return False
+                return None
             if not replace and check is not None:
                 check(IdIndex())
             s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
@@ -306,6 +374,7 @@ class Neo4jStore(Store):
                             tx.commit()
                 tx = s.begin_transaction()
                 try:
+                    history = self._history_begin(tx, ds, replace=replace, effective=meta["effective"])
                     if replace:  # the old data set becomes invisible; deleted after the commit
                         for name in Q_RETIRE.values():
                             tx.run(load_cypher(name)).consume()
@@ -319,6 +388,7 @@ class Neo4jStore(Store):
                                 raise StoreUnavailable(
                                     f"Neo4j at {self.url}: staged records vanished (a concurrent import?); import again"
                                 )
+                    summary = self._history_commit(tx, ds, history, replace=replace, source=meta["source"])
                     tx.commit()
                 finally:
                     if tx.closed() is False:
@@ -334,7 +404,7 @@ class Neo4jStore(Store):
                     s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # the retired data set
                 except Exception:  # pragma: no cover - invisible; the next staged import clears it
                     pass
-        return True
+        return summary
 
     def _plan(self, ds: Dataset, existing: IdIndex) -> list[tuple[str, list[list[Any]]]]:
         """The statements that write ``ds`` (in order, each with its rows). Records whose
@@ -584,27 +654,37 @@ class Neo4jStore(Store):
         return out
 
     def export(self) -> Dataset:
-        def work(tx: Any) -> dict[str, list[Any]]:
-            def q(name: str) -> list[Any]:
-                return list(tx.run(load_cypher(name)))
-
-            return {
-                "customers": _by_id(_customer(r["n"]) for r in q(Q_CUSTOMERS)),
-                "key_persons": _by_id(_person(r["n"]) for r in q(Q_KEY_PERSONS)),
-                "employees": _by_id(_employee(r["n"]) for r in q(Q_EMPLOYEES)),
-                "competitors": _by_id(_competitor(r["n"]) for r in q(Q_COMPETITORS)),
-                "competitor_staff": _by_id(_staff(r["n"]) for r in q(Q_STAFF)),
-                "influences": _sorted_influences(_influence(r) for r in q(Q_INFLUENCES)),
-                "projects": _by_id(_project(r["j"]) for r in q(Q_PROJECTS)),
-                "interactions": _sorted_interactions(_interaction(r) for r in q(Q_INTERACTIONS)),
-            }
-
         with self._guard(), self._session() as s:
-            data = s.execute_read(work)  # one transaction: a consistent snapshot
+            data = s.execute_read(_export_tx)  # one transaction: a consistent snapshot
         return Dataset.model_construct(**data)
 
 
 # ---------------------------------------------------------------------------- mapping
+
+
+def _export_tx(tx: Any) -> dict[str, list[Any]]:
+    """The whole latest state, read in transaction ``tx``, as Dataset fields."""
+
+    def q(name: str) -> list[Any]:
+        return list(tx.run(load_cypher(name)))
+
+    return {
+        "customers": _by_id(_customer(r["n"]) for r in q(Q_CUSTOMERS)),
+        "key_persons": _by_id(_person(r["n"]) for r in q(Q_KEY_PERSONS)),
+        "employees": _by_id(_employee(r["n"]) for r in q(Q_EMPLOYEES)),
+        "competitors": _by_id(_competitor(r["n"]) for r in q(Q_COMPETITORS)),
+        "competitor_staff": _by_id(_staff(r["n"]) for r in q(Q_STAFF)),
+        "influences": _sorted_influences(_influence(r) for r in q(Q_INFLUENCES)),
+        "projects": _by_id(_project(r["j"]) for r in q(Q_PROJECTS)),
+        "interactions": _sorted_interactions(_interaction(r) for r in q(Q_INTERACTIONS)),
+    }
+
+
+def _changesets(tx: Any) -> list[H.ChangeSet]:
+    return [
+        H.ChangeSet(r["id"], r["time"], r["source"], r["mode"], json.loads(r["counts"]))
+        for r in tx.run(load_cypher(Q_CHANGESETS))
+    ]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -19,10 +19,11 @@ from typing import Any, Iterable, Iterator
 from ..errors import BadArgument, NotFound, StoreUnavailable
 from ..model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
 from . import records as R
-from .base import IdIndex, ImportCheck, ImportSummary, Store
+from . import history as H
+from .base import IdIndex, ImportCheck, ImportSummary, Store, change_time, plan_changes
 
 BUSY_TIMEOUT_S = 120.0
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,6 +49,14 @@ CREATE TABLE IF NOT EXISTS interactions (
     employee TEXT NOT NULL, person TEXT NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL, customer TEXT NOT NULL,
     PRIMARY KEY (employee, person, date, kind));
 CREATE INDEX IF NOT EXISTS interactions_customer ON interactions(customer);
+""" + """
+CREATE TABLE IF NOT EXISTS changesets (
+    id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, mode TEXT NOT NULL, counts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
+    changeset INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
+CREATE INDEX IF NOT EXISTS versions_to ON versions(valid_to);
 """
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
@@ -66,11 +75,15 @@ def path_of(url: str) -> Path:
 class SqliteStore(Store):
     """The embedded default store."""
 
-    def __init__(self, url: str = "sqlite:///brm.db") -> None:
+    def __init__(self, url: str = "sqlite:///brm.db", *, create: bool = True) -> None:
         self.url = url
         self.path = path_of(url)
         if self.path.exists() and self.path.is_dir():
             raise StoreUnavailable(f"cannot open store {url}: {self.path} is a folder")
+        if not create and not self.path.exists():
+            raise StoreUnavailable(
+                f"store {url} does not exist (no file {self.path}); create it with `brmgraph import FILE --store {url}`"
+            )
         if not self.path.parent.exists():
             raise StoreUnavailable(f"cannot open store {url}: folder {self.path.parent} does not exist")
         try:
@@ -95,7 +108,10 @@ class SqliteStore(Store):
             )
         else:
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None or int(row[0]) != SCHEMA_VERSION:
+            if row is not None and int(row[0]) == 1:  # version 2 only adds the history tables
+                self.conn.executescript("BEGIN IMMEDIATE;" + SCHEMA + "COMMIT;")
+                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            elif row is None or int(row[0]) != SCHEMA_VERSION:
                 raise StoreUnavailable(f"store {self.url} has schema version {row and row[0]}, expected {SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -105,25 +121,78 @@ class SqliteStore(Store):
             pass
 
     # ------------------------------------------------------------------ writing
-    def import_dataset(self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None) -> ImportSummary:
+    def import_dataset(
+        self,
+        ds: Dataset,
+        *,
+        replace: bool = False,
+        check: ImportCheck | None = None,
+        source: str = "",
+        effective: str | None = None,
+    ) -> ImportSummary:
         c = self.conn
         try:
             c.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(f"store {self.url} is busy or read-only: {exc}") from None
         try:
+            sets = self._changesets()
+            at = change_time(sets, effective)
+            if not replace and check is not None:
+                check(self.id_index())
+            empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
+            current = None if empty else self._snapshot()
+            ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
             if replace:
                 for t in TABLES:
                     c.execute(f"DELETE FROM {t}")  # table names are constants
-            elif check is not None:
-                check(self.id_index())
             self._write(ds)
+            cs = (sets[-1].id + 1) if sets else 1
+            counts = {"records": ds.counts(), **changes}
+            c.execute(
+                "INSERT INTO changesets(id, time, source, mode, counts) VALUES (?,?,?,?,?)",
+                (cs, at, source, "replace" if replace else "upsert", json.dumps(counts)),
+            )
+            last = self._last_change([(sec, key) for sec, key, _d in ended])
+            c.executemany(
+                "INSERT INTO versions(section, key, data, valid_from, valid_to, changeset) VALUES (?,?,?,?,?,?)",
+                ((v.section, v.key, v.data, v.valid_from, v.valid_to, v.changeset) for v in H.versions(ended, last, at, cs)),
+            )
             c.execute("COMMIT")
         except BaseException:
             if c.in_transaction:
                 c.execute("ROLLBACK")
             raise
-        return ImportSummary(counts=ds.counts(), replaced=replace)
+        return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
+
+    def _last_change(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        out: dict[tuple[str, str], str] = {}
+        for sec, key in keys:
+            row = self.conn.execute("SELECT MAX(valid_to) FROM versions WHERE section = ? AND key = ?", (sec, key)).fetchone()
+            if row[0] is not None:
+                out[(sec, key)] = row[0]
+        return out
+
+    # ------------------------------------------------------------------ history
+    def _changesets(self) -> list[H.ChangeSet]:
+        return [
+            H.ChangeSet(i, t, src, mode, json.loads(counts))
+            for i, t, src, mode, counts in self.conn.execute("SELECT id, time, source, mode, counts FROM changesets ORDER BY id")
+        ]
+
+    def changesets(self) -> list[H.ChangeSet]:
+        return self._changesets()
+
+    def versions(self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None) -> list[H.Version]:
+        cols = "SELECT section, key, data, valid_from, valid_to, changeset FROM versions"
+        if keys is not None:
+            out: list[H.Version] = []
+            for sec, key in keys:
+                out.extend(H.Version(*r) for r in self.conn.execute(f"{cols} WHERE section = ? AND key = ?", (sec, key)))
+            return out
+        if after is not None:
+            return [H.Version(*r) for r in self.conn.execute(f"{cols} WHERE valid_to > ?", (after,))]
+        return [H.Version(*r) for r in self.conn.execute(cols)]
 
     def _write(self, ds: Dataset) -> None:
         c = self.conn
@@ -334,24 +403,28 @@ class SqliteStore(Store):
         c = self.conn
         c.execute("BEGIN")
         try:
-            ds = Dataset.model_construct(
-                customers=self.customers(),
-                key_persons=[R.key_person(*r) for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons ORDER BY id")],
-                employees=self.employees(),
-                competitors=self.competitors(),
-                competitor_staff=self.competitor_staff(),
-                influences=[
-                    R.influence(*r) for r in c.execute(f"SELECT {_COLS['influences']} FROM influences ORDER BY source, target")
-                ],
-                projects=self.projects(),
-                interactions=[
-                    R.interaction(*r)
-                    for r in c.execute(f"SELECT {_COLS['interactions']} FROM interactions ORDER BY employee, person, date, kind")
-                ],
-            )
+            return self._snapshot()
         finally:
             c.execute("COMMIT")
-        return ds
+
+    def _snapshot(self) -> Dataset:
+        """The whole latest state (inside the caller's transaction)."""
+        c = self.conn
+        return Dataset.model_construct(
+            customers=self.customers(),
+            key_persons=[R.key_person(*r) for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons ORDER BY id")],
+            employees=self.employees(),
+            competitors=self.competitors(),
+            competitor_staff=self.competitor_staff(),
+            influences=[
+                R.influence(*r) for r in c.execute(f"SELECT {_COLS['influences']} FROM influences ORDER BY source, target")
+            ],
+            projects=self.projects(),
+            interactions=[
+                R.interaction(*r)
+                for r in c.execute(f"SELECT {_COLS['interactions']} FROM interactions ORDER BY employee, person, date, kind")
+            ],
+        )
 
     def counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
