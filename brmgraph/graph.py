@@ -8,7 +8,11 @@ This module is the only place where arcs and their costs are decided (SPEC §4.2
   arc a → b costing 2 (a referral upward).
 
 When several edges join the same ordered pair, the arc keeps the cheapest cost (a path
-can only ever use the cheapest), and ``kinds`` lists every edge behind it.
+can only ever use the cheapest) and records the kind of the edge that sets it
+(:meth:`CustomerGraph.arc_kind`): ``reports_down``, ``reports_up``,
+``influences_internal`` or ``influences_external``; on equal cost the first in that
+order wins (:data:`ARC_KINDS`). Everything that explains a path (the CLI table, the maps)
+asks for that kind here and nowhere else.
 
 >>> from brmgraph.model import Dataset
 >>> ds = Dataset.model_validate({
@@ -22,17 +26,23 @@ can only ever use the cheapest), and ``kinds`` lists every edge behind it.
 [('E1', 'P2', 3), ('P1', 'P2', 2), ('P2', 'P1', 1)]
 >>> sorted(cg.sources(Perspective.parse("team:East")))
 ['E1']
+>>> cg.arc_kind("P2", "P1"), cg.arc_kind("E1", "P2")
+('reports_down', 'influences_external')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from functools import cached_property
 from typing import Iterable
+
+from pydantic import BaseModel, ConfigDict, Field
 
 import networkx as nx
 
 from .errors import BadArgument, NotFound
+from .labels import ArcKind
 from .model import (
     Competitor,
     CompetitorStaff,
@@ -57,10 +67,36 @@ KIND_KEY_PERSON = "key_person"
 KIND_EMPLOYEE = "employee"
 KIND_COMPETITOR_STAFF = "competitor_staff"
 
-ARC_INTERNAL = "influences_internal"
-ARC_EXTERNAL = "influences_external"
-ARC_REPORTS_DOWN = "reports_down"
-ARC_REPORTS_UP = "reports_up"
+ARC_REPORTS_DOWN = ArcKind.reports_down.value
+ARC_REPORTS_UP = ArcKind.reports_up.value
+ARC_INTERNAL = ArcKind.influences_internal.value
+ARC_EXTERNAL = ArcKind.influences_external.value
+#: the four arc kinds, in precedence order: on equal cost the first one names the arc
+ARC_KINDS: tuple[str, ...] = tuple(k.value for k in ArcKind)
+_ARC_RANK = {k: i for i, k in enumerate(ARC_KINDS)}
+
+
+class Step(BaseModel):
+    """One arc of a best path: ``{"from", "to", "kind", "cost"}`` in JSON."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True, frozen=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    kind: str
+    cost: int
+
+
+class PerspectiveKind(str, Enum):
+    """Whose staff paths start from."""
+
+    individual = "individual"
+    team = "team"
+    company = "company"
+    competitor = "competitor"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -71,15 +107,19 @@ class Perspective:
     ``value`` is the employee id, team name, competitor id or ``*``.
 
     >>> Perspective.parse("company")
-    Perspective(kind='company', value=None)
+    Perspective(kind=<PerspectiveKind.company: 'company'>, value=None)
     >>> str(Perspective.parse("competitor:*"))
     'competitor:*'
     """
 
-    kind: str
+    kind: PerspectiveKind
     value: str | None = None
 
-    KINDS = ("individual", "team", "company", "competitor")
+    KINDS = tuple(k.value for k in PerspectiveKind)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, PerspectiveKind):
+            object.__setattr__(self, "kind", PerspectiveKind(self.kind))
 
     @classmethod
     def parse(cls, text: str | None) -> "Perspective":
@@ -108,10 +148,10 @@ class Perspective:
     @property
     def ours(self) -> bool:
         """True for the individual, team and company perspectives (the relay rule applies)."""
-        return self.kind != "competitor"
+        return self.kind is not PerspectiveKind.competitor
 
     def __str__(self) -> str:
-        return self.kind if self.value is None else f"{self.kind}:{self.value}"
+        return self.kind.value if self.value is None else f"{self.kind.value}:{self.value}"
 
 
 def _edges(
@@ -154,18 +194,25 @@ class CustomerGraph:
     succ: dict[str, dict[str, int]]
     #: kind of every node (key person, employee, competitor staff)
     kinds: dict[str, str]
+    #: ``arc_kinds[(u, v)]`` = kind of the edge that sets the cost of arc u → v
+    arc_kinds: dict[tuple[str, str], str]
 
     @cached_property
     def g(self) -> nx.DiGraph:
         """The same arcs as a networkx ``DiGraph`` (built on first use), with node
-        attribute ``kind`` and arc attributes ``cost`` and ``kinds``."""
+        attribute ``kind`` and arc attributes ``cost``, ``kind`` (the edge that sets the
+        cost) and ``kinds`` (every edge on that ordered pair)."""
         g = nx.DiGraph()
         for node, kind in self.kinds.items():
             g.add_node(node, kind=kind)
         kinds: dict[tuple[str, str], list[str]] = {}
         for u, v, _cost, kind in _edges(self.persons, self.employees, self.staff, self.influences):
             kinds.setdefault((u, v), []).append(kind)
-        g.add_edges_from((u, v, {"cost": c, "kinds": kinds[(u, v)]}) for u, nbrs in self.succ.items() for v, c in nbrs.items())
+        g.add_edges_from(
+            (u, v, {"cost": c, "kind": self.arc_kinds[(u, v)], "kinds": kinds[(u, v)]})
+            for u, nbrs in self.succ.items()
+            for v, c in nbrs.items()
+        )
         return g
 
     # ------------------------------------------------------------------ building
@@ -190,11 +237,14 @@ class CustomerGraph:
         kinds.update(dict.fromkeys(employees, KIND_EMPLOYEE))
         kinds.update(dict.fromkeys(staff, KIND_COMPETITOR_STAFF))
         succ: dict[str, dict[str, int]] = {n: {} for n in kinds}
-        for u, v, cost, _kind in _edges(persons, employees, staff, influences):
+        arc_kinds: dict[tuple[str, str], str] = {}
+        for u, v, cost, kind in _edges(persons, employees, staff, influences):
             nbrs = succ[u]
             old = nbrs.get(v)
-            if old is None or cost < old:  # several edges on one pair: the cheapest counts
+            # several edges on one pair: the cheapest counts; on equal cost, ARC_KINDS order
+            if old is None or cost < old or (cost == old and _ARC_RANK[kind] < _ARC_RANK[arc_kinds[(u, v)]]):
                 nbrs[v] = cost
+                arc_kinds[(u, v)] = kind
         return cls(
             customer=customer,
             persons=persons,
@@ -206,6 +256,7 @@ class CustomerGraph:
             interactions=interactions,
             succ=succ,
             kinds=kinds,
+            arc_kinds=arc_kinds,
         )
 
     # ------------------------------------------------------------------ queries
@@ -219,18 +270,29 @@ class CustomerGraph:
     def cost(self, u: str, v: str) -> int:
         return self.succ[u][v]
 
+    def arc_kind(self, u: str, v: str) -> str:
+        """Kind of the edge that sets the cost of arc u → v (see :data:`ARC_KINDS`)."""
+        return self.arc_kinds[(u, v)]
+
+    def steps(self, path: list[str] | tuple[str, ...]) -> list[Step]:
+        """One :class:`Step` per arc of ``path`` (``[]`` for an empty or one-node path)."""
+        return [
+            Step(from_=u, to=v, kind=self.arc_kinds[(u, v)], cost=self.succ[u][v]) for u, v in zip(path, path[1:])
+        ]
+
     def has_arc(self, u: str, v: str) -> bool:
         return v in self.succ.get(u, ())
 
     def sources(self, perspective: Perspective) -> set[str]:
         """Staff ids of ``perspective`` that have at least one edge into this customer."""
-        if perspective.kind == "company":
+        kind = perspective.kind
+        if kind is PerspectiveKind.company:
             return set(self.employees)
-        if perspective.kind == "individual":
+        if kind is PerspectiveKind.individual:
             return {perspective.value} & set(self.employees)  # type: ignore[arg-type]
-        if perspective.kind == "team":
+        if kind is PerspectiveKind.team:
             return {e.id for e in self.employees.values() if e.team == perspective.value}
-        if perspective.kind == "competitor":
+        if kind is PerspectiveKind.competitor:
             if perspective.value == "*":
                 return set(self.staff)
             return {s.id for s in self.staff.values() if s.competitor == perspective.value}
@@ -258,8 +320,10 @@ class CustomerGraph:
 
     def decision_makers(self) -> list[str]:
         """SPEC §4.3: members of open projects' chains, plus veto or approver = yes; sorted."""
+        from .analysis.rules import is_veto_or_approver
+
         out = {m.person for j in self.open_projects() for m in j.decision_chain if m.person in self.persons}
-        out |= {pid for pid, p in self.persons.items() if p.veto.value == "yes" or p.approver.value == "yes"}
+        out |= {pid for pid, p in self.persons.items() if is_veto_or_approver(p)}
         return sorted(out)
 
     def project_decision_makers(self, project_id: str) -> list[str]:

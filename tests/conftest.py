@@ -38,12 +38,21 @@ def shared_dir() -> Path:
     return SHARED
 
 
-# Fixtures owned by other modules (each file is optional until it exists).
-for _mod in ("tests.fixtures_neo4j", "tests.fixtures_browser"):
-    try:
-        _m = __import__(_mod, fromlist=["*"])
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _mod:
-            raise
-    else:
-        globals().update({k: v for k, v in vars(_m).items() if not k.startswith("__")})
+# Fixtures owned by other modules, loaded as plugins.
+pytest_plugins = ["tests.fixtures_neo4j", "tests.fixtures_browser"]
+
+#: fixtures that start an outside part, and the marker a test using them must carry
+_OUTSIDE = {"neo4j_url": "neo4j", "neo4j_store": "neo4j", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs Neo4j or Chromium, however it gets there (directly, via
+    another fixture, or as the ``[neo4j]`` case of a store-parametrised test), so that
+    ``-m "not neo4j and not browser"`` (``make test-fast``) never starts either."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        params = set(map(str, callspec.params.values())) if callspec is not None else set()
+        for fixture, marker in _OUTSIDE.items():
+            if fixture in names or (fixture == "neo4j_store" and "neo4j" in params and "store" in names):
+                item.add_marker(getattr(pytest.mark, marker))

@@ -29,24 +29,34 @@ class Ref:
         self.customers = [c["id"] for c in data.get("customers", [])]
         # arcs: (u, v) -> least cost; influence edges kept separately for "direct"
         self.arcs: dict[tuple[str, str], int] = {}
+        # every edge behind each ordered pair, as (cost, kind)
+        self.edges: dict[tuple[str, str], list[tuple[int, str]]] = {}
         self.influence: set[tuple[str, str]] = set()
         for inf in data.get("influences", []):
             u, v = inf["source"], inf["target"]
-            self._arc(u, v, COST[inf.get("strength", "medium")])
+            kind = "influences_internal" if u in self.kp else "influences_external"
+            self._arc(u, v, COST[inf.get("strength", "medium")], kind)
             self.influence.add((u, v))
         for p in self.kp.values():
             boss = p.get("reports_to")
             if boss:
-                self._arc(boss, p["id"], 1)  # superior -> subordinate
-                self._arc(p["id"], boss, 2)  # referral upward
+                self._arc(boss, p["id"], 1, "reports_down")  # superior -> subordinate
+                self._arc(p["id"], boss, 2, "reports_up")  # referral upward
         self.out: dict[str, list[tuple[str, int]]] = {}
         for (u, v), c in sorted(self.arcs.items()):
             self.out.setdefault(u, []).append((v, c))
         self._cache: dict[tuple[str, str], dict[str, tuple[int, int, list[str]]]] = {}
 
-    def _arc(self, u: str, v: str, cost: int) -> None:
+    def _arc(self, u: str, v: str, cost: int, kind: str) -> None:
         if (u, v) not in self.arcs or cost < self.arcs[(u, v)]:
             self.arcs[(u, v)] = cost
+        self.edges.setdefault((u, v), []).append((cost, kind))
+
+    def arc_kind(self, u: str, v: str) -> str:
+        """The kind of the cheapest edge on (u, v); equal costs go to the first of
+        reports_down, reports_up, influences_internal, influences_external."""
+        order = ["reports_down", "reports_up", "influences_internal", "influences_external"]
+        return min(self.edges[(u, v)], key=lambda ck: (ck[0], order.index(ck[1])))[1]
 
     # ------------------------------------------------------------------ 4.1
     def sources(self, perspective: str) -> list[str]:
@@ -107,8 +117,11 @@ class Ref:
     def path(self, target: str, perspective: str = "company") -> dict[str, Any]:
         b = self.best_paths(perspective).get(target)
         if b is None:
-            return {"target": target, "perspective": perspective, "cost": None, "hops": None, "path": []}
-        return {"target": target, "perspective": perspective, "cost": b[0], "hops": b[1], "path": b[2]}
+            return {"target": target, "perspective": perspective, "cost": None, "hops": None, "path": [], "steps": []}
+        steps = [
+            {"from": u, "to": v, "kind": self.arc_kind(u, v), "cost": self.arcs[(u, v)]} for u, v in zip(b[2], b[2][1:])
+        ]
+        return {"target": target, "perspective": perspective, "cost": b[0], "hops": b[1], "path": b[2], "steps": steps}
 
     # ------------------------------------------------------------------ 4.3
     def project_decision_makers(self, project: str) -> list[str]:

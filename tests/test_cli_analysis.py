@@ -86,9 +86,14 @@ def js(capsys, store: str, *args: str):
 # ---------------------------------------------------------------- path
 def test_path_json(store, capsys):
     assert js(capsys, store, "path", "--to", "P3", "--json") == {
-        "target": "P3", "perspective": "company", "cost": 4, "hops": 3, "path": ["E1", "P1", "P2", "P3"]}
+        "target": "P3", "perspective": "company", "cost": 4, "hops": 3, "path": ["E1", "P1", "P2", "P3"],
+        "steps": [
+            {"from": "E1", "to": "P1", "kind": "influences_external", "cost": 1},
+            {"from": "P1", "to": "P2", "kind": "influences_internal", "cost": 2},
+            {"from": "P2", "to": "P3", "kind": "reports_down", "cost": 1},
+        ]}
     assert js(capsys, store, "path", "--to", "P6", "--json") == {
-        "target": "P6", "perspective": "company", "cost": None, "hops": None, "path": []}
+        "target": "P6", "perspective": "company", "cost": None, "hops": None, "path": [], "steps": []}
     # the opposer itself is reachable
     assert js(capsys, store, "path", "--to", "P5", "--json")["path"] == ["E1", "P5"]
 

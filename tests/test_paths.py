@@ -9,7 +9,7 @@ import pytest
 
 from brmgraph.analysis.paths import PathResult, best_path, best_paths, check_perspective
 from brmgraph.errors import BadArgument, NotFound
-from brmgraph.graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective
+from brmgraph.graph import ALL_COMPETITORS, ARC_KINDS, COMPANY, CustomerGraph, Perspective, Step
 from brmgraph.model import Dataset
 
 S, M, W = "strong", "medium", "weak"
@@ -173,7 +173,10 @@ def test_best_paths_covers_every_key_person_in_id_order():
     cg = _four_perspectives_graph()
     res = best_paths(cg, COMPANY)
     assert list(res) == ["A", "T"]
-    assert res["A"] == PathResult(target="A", perspective="company", cost=2, hops=1, path=["E1", "A"])
+    assert res["A"] == PathResult(
+        target="A", perspective="company", cost=2, hops=1, path=["E1", "A"],
+        steps=[Step(from_="E1", to="A", kind="influences_external", cost=2)],
+    )
     assert best_paths(cg, ALL_COMPETITORS)["A"].path == ["S2", "A"]
 
 
@@ -188,7 +191,54 @@ def test_explicit_sources_and_blocked():
 def test_json_shape_no_path():
     cg = build(["T"], [])
     assert best_path(cg, "T", COMPANY).model_dump(mode="json") == {
-        "target": "T", "perspective": "company", "cost": None, "hops": None, "path": []}
+        "target": "T", "perspective": "company", "cost": None, "hops": None, "path": [], "steps": []}
+
+
+# ---------------------------------------------------------------- arc kinds (steps)
+def test_k03_k08_reporting_line_beats_weak_influence():
+    # K03 is K08's superior (K03 -> K08 costs 1, reports_down) and also influences K08
+    # weakly (cost 3). The cheapest edge is the reporting line, so the step says so.
+    cg = build({"K03": {}, "K08": {"reports_to": "K03"}}, [("E1", "K03", S), ("K03", "K08", W)])
+    r = best_path(cg, "K08", COMPANY)
+    assert r.path == ["E1", "K03", "K08"]
+    assert [s.model_dump(mode="json") for s in r.steps] == [
+        {"from": "E1", "to": "K03", "kind": "influences_external", "cost": 1},
+        {"from": "K03", "to": "K08", "kind": "reports_down", "cost": 1},
+    ]
+
+
+@pytest.mark.parametrize("strength", [S, M, W])
+@pytest.mark.parametrize("direction", ["down", "up"])
+def test_reporting_line_and_influence_on_one_pair(direction, strength):
+    # A and B are joined by a reporting line and by an internal influence A -> B of every
+    # strength; the arc A -> B is "reports_down" (cost 1) when A is B's superior and
+    # "reports_up" (cost 2) when A reports to B. The cheaper edge names the arc; on equal
+    # cost the reporting kind comes first in ARC_KINDS.
+    persons = {"A": {}, "B": {"reports_to": "A"}} if direction == "down" else {"A": {"reports_to": "B"}, "B": {}}
+    cg = build(persons, [("E1", "A", S), ("A", "B", strength)])
+    report_cost = 1 if direction == "down" else 2
+    report_kind = "reports_down" if direction == "down" else "reports_up"
+    infl_cost = {S: 1, M: 2, W: 3}[strength]
+    want_cost = min(report_cost, infl_cost)
+    want_kind = report_kind if report_cost <= infl_cost else "influences_internal"
+    assert cg.arc_kind("A", "B") == want_kind
+    assert cg.cost("A", "B") == want_cost
+    assert cg.g.edges["A", "B"]["kind"] == want_kind
+    r = best_path(cg, "B", COMPANY)
+    assert r.path == ["E1", "A", "B"]
+    assert r.steps[-1] == Step(from_="A", to="B", kind=want_kind, cost=want_cost)
+
+
+def test_arc_kind_precedence_order():
+    assert ARC_KINDS == ("reports_down", "reports_up", "influences_internal", "influences_external")
+
+
+def test_steps_one_per_arc_and_costs_add_up():
+    cg = build(["A", "B", "T"], [("E1", "A", M), ("A", "B", W), ("B", "T", S)])
+    r = best_path(cg, "T", COMPANY)
+    assert [(s.from_, s.to) for s in r.steps] == list(zip(r.path, r.path[1:]))
+    assert sum(s.cost for s in r.steps) == r.cost
+    assert [s.kind for s in r.steps] == ["influences_external", "influences_internal", "influences_internal"]
 
 
 # ---------------------------------------------------------------- errors

@@ -23,17 +23,15 @@ members are sorted by person id; a person listed twice in a chain counts once;
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel
 
 from ..errors import BadArgument, NotFound
 from ..graph import COMPANY, CustomerGraph, Perspective
-from .paths import PathResult, best_paths
+from .context import AnalysisContext, context_of
+from .paths import PathResult
+from .rules import DEFAULT_MAX_COST, Status, coverage_status, is_covered, is_veto_or_approver, weight, weighted_share
 
 __all__ = ["MemberCoverage", "CoverageResult", "coverage", "decision_makers", "status_of", "is_weighty"]
-
-Status = Literal["direct", "indirect", "none"]
 
 
 class MemberCoverage(BaseModel):
@@ -63,45 +61,39 @@ def decision_makers(cg: CustomerGraph, project: str | None = None) -> list[str]:
 
 def is_weighty(cg: CustomerGraph, person: str) -> bool:
     """True when the person holds a veto or is a sole approver (weight 3)."""
-    p = cg.persons[person]
-    return p.veto.value == "yes" or p.approver.value == "yes"
+    return is_veto_or_approver(cg.persons[person])
 
 
 def status_of(cg: CustomerGraph, person: str, sources: set[str], best: PathResult, max_cost: int) -> Status:
     """Coverage status of one person given the perspective's sources and its best path."""
-    if any(cg.has_arc(s, person) for s in sources):
-        return "direct"
-    if best.cost is not None and best.cost <= max_cost:
-        return "indirect"
-    return "none"
+    return coverage_status(any(cg.has_arc(s, person) for s in sources), best.cost, max_cost)
 
 
 def coverage(
-    cg: CustomerGraph,
+    cg: CustomerGraph | AnalysisContext,
     perspective: Perspective = COMPANY,
     *,
     project: str | None = None,
-    max_cost: int = 4,
+    max_cost: int = DEFAULT_MAX_COST,
 ) -> CoverageResult:
-    """Coverage of the customer's (or one project's) decision makers under ``perspective``."""
+    """Coverage of the customer's (or one project's) decision makers under ``perspective``.
+    Pass an :class:`AnalysisContext` to reuse its searches."""
     if max_cost < 0:
         raise BadArgument(f"max cost must be >= 0, not {max_cost}")
-    dms = decision_makers(cg, project)
-    sources = cg.sources(perspective)
-    paths = best_paths(cg, perspective, sources=sources)
+    ctx = context_of(cg, max_cost)
+    g = ctx.cg
+    dms = decision_makers(g, project)
+    paths = ctx.paths(perspective)
     members: list[MemberCoverage] = []
     for d in dms:
         bp = paths[d]
         members.append(
-            MemberCoverage(person=d, status=status_of(cg, d, sources, bp, max_cost), cost=bp.cost, path=list(bp.path))
+            MemberCoverage(person=d, status=ctx.status(d, perspective, max_cost), cost=bp.cost, path=list(bp.path))
         )
-    cov = wcov = None
-    if members:
-        covered = [m for m in members if m.status != "none"]
-        cov = len(covered) / len(members)
-        weight = {m.person: (3 if is_weighty(cg, m.person) else 1) for m in members}
-        wcov = sum(weight[m.person] for m in covered) / sum(weight.values())
-    scope = {"customer": cg.id} if project is None else {"project": project}
+    cov, wcov = weighted_share(
+        {m.person: weight(g.persons[m.person]) for m in members}, [m.person for m in members if is_covered(m.status)]
+    )
+    scope = {"customer": g.id} if project is None else {"project": project}
     return CoverageResult(
         scope=scope,
         perspective=str(perspective),

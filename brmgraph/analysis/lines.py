@@ -73,12 +73,13 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective
-from ..model import Stance
-from .coverage import CoverageResult, coverage, is_weighty, status_of
+from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective, PerspectiveKind
+from .context import AnalysisContext, context_of
+from .coverage import CoverageResult, coverage
 from .degrees import Degree, cooling, degrees
 from .exposure import ExposureResult, exposure
-from .paths import PathResult, best_paths, shortest_labels
+from .paths import PathResult
+from .rules import DEFAULT_MAX_COST, STANCE_ORDER, closer, is_covered, weight, weighted_share
 from .strategy import StrategyAdvice, Template, advice
 
 __all__ = [
@@ -236,8 +237,6 @@ class Report(BaseModel):
 
 
 # ---------------------------------------------------------------- helpers
-def _covered(cg: CustomerGraph, sources: set[str], paths: dict[str, PathResult], max_cost: int) -> list[str]:
-    return sorted(p for p in cg.persons if status_of(cg, p, sources, paths[p], max_cost) != "none")
 
 
 def _known_features(cg: CustomerGraph) -> int:
@@ -256,7 +255,7 @@ def key_person_graph(cg: CustomerGraph) -> nx.DiGraph:
 
 
 def influence_persons(
-    cg: CustomerGraph, *, max_cost: int = 4, best: dict[str, PathResult] | None = None
+    cg: CustomerGraph, *, max_cost: int = DEFAULT_MAX_COST, best: dict[str, PathResult] | None = None
 ) -> list[InfluencePerson]:
     """out_degree, betweenness, reach (and on_best_paths when ``best`` is given) per key person."""
     h = key_person_graph(cg)
@@ -291,62 +290,51 @@ def influence_persons(
     return out
 
 
-def _reach(cg: CustomerGraph, sources: set[str], blocked: set[str], dms: list[str], max_cost: int) -> tuple[int, int]:
-    labels = shortest_labels(cg, sources, blocked)
-    reach = direct = 0
-    for d in dms:
-        is_direct = any(cg.has_arc(s, d) for s in sources)
-        direct += is_direct
-        lab = labels.get(d)
-        reach += is_direct or (lab is not None and lab[0] <= max_cost)
+def _reach(ctx: AnalysisContext, sources: set[str], relay_rule: bool, dms: list[str], max_cost: int) -> tuple[int, int]:
+    """(decision makers covered, decision makers with a direct edge) from ``sources`` alone."""
+    reach = sum(is_covered(ctx.status_from(d, sources, relay_rule, max_cost)) for d in dms)
+    direct = sum(ctx.direct(d, sources) for d in dms)
     return reach, direct
 
 
-def _closer(ours: PathResult, theirs: PathResult) -> str:
-    if ours.cost is None and theirs.cost is None:
-        return "neither"
-    if theirs.cost is not None and (ours.cost is None or theirs.cost < ours.cost):
-        return "competitor"
-    if ours.cost is not None and (theirs.cost is None or ours.cost < theirs.cost):
-        return "ours"
-    return "equal"
-
-
-def _cov_values(cg: CustomerGraph, dms: list[str], sources: set[str], paths: dict[str, PathResult], max_cost: int):
-    if not dms:
-        return None, None
-    covered = [d for d in dms if status_of(cg, d, sources, paths[d], max_cost) != "none"]
-    w = {d: 3 if is_weighty(cg, d) else 1 for d in dms}
-    return len(covered) / len(dms), sum(w[d] for d in covered) / sum(w.values())
+def _cov_values(
+    ctx: AnalysisContext, dms: list[str], sources: set[str], max_cost: int
+) -> tuple[float | None, float | None]:
+    """(coverage, weighted coverage) of ``dms`` from competitor ``sources`` (no relay rule)."""
+    covered = [d for d in dms if is_covered(ctx.status_from(d, sources, False, max_cost))]
+    return weighted_share({d: weight(ctx.cg.persons[d]) for d in dms}, covered)
 
 
 # ---------------------------------------------------------------- the report
 def report(
-    cg: CustomerGraph,
+    cg: CustomerGraph | AnalysisContext,
     perspective: Perspective = COMPANY,
     *,
-    max_cost: int = 4,
+    max_cost: int = DEFAULT_MAX_COST,
     today: date | None = None,
     template: Template | None = None,
 ) -> Report:
-    """The four lines of ``cg`` from ``perspective`` (see the module docstring)."""
+    """The four lines of ``cg`` from ``perspective`` (see the module docstring).
+    ``max_cost`` applies to every table of the report, exposure included."""
+    ctx = context_of(cg, max_cost)
+    cg = ctx.cg
     today = today or date.today()
     persp_str = str(perspective)
     sources = cg.sources(perspective)
-    best = best_paths(cg, perspective, sources=sources)
-    company = best if perspective == COMPANY else best_paths(cg, COMPANY)
-    comp_all = best if perspective == ALL_COMPETITORS else best_paths(cg, ALL_COMPETITORS)
+    best = ctx.paths(perspective)
+    company = ctx.paths(COMPANY)
+    comp_all = ctx.paths(ALL_COMPETITORS)
     ours = best if perspective.ours else company
     dms = cg.decision_makers()
 
     # ---- customer line
-    covered = _covered(cg, sources, best, max_cost)
+    covered = sorted(p for p in cg.persons if is_covered(ctx.status(p, perspective, max_cost)))
     departments = sorted({p.department for p in cg.persons.values() if p.department})
     cov_depts = sorted({cg.persons[p].department for p in covered if cg.persons[p].department})
     depth = None
     if covered:
         depth = sum(sum(1 for s in sources if cg.has_arc(s, p)) for p in covered) / len(covered)
-    mix = {s.value: 0 for s in Stance}
+    mix = dict.fromkeys(STANCE_ORDER, 0)
     for p in cg.persons.values():
         mix[p.closeness.value] += 1
     cool = cooling(cg, today)
@@ -364,26 +352,17 @@ def report(
         depth=depth,
         transparency=(_known_features(cg) / (7 * len(cg.persons))) if cg.persons else None,
         decision_makers=dms,
-        coverage=coverage(cg, perspective, max_cost=max_cost),
-        exposure=exposure(cg),
+        coverage=coverage(ctx, perspective, max_cost=max_cost),
+        exposure=exposure(ctx, max_cost=max_cost),
         cooling=cool,
     )
 
     # ---- decision-chain line
-    competitor_paths: dict[tuple[str, ...], dict[str, PathResult]] = {}
-
-    def theirs_for(ids: tuple[str, ...]) -> tuple[set[str], dict[str, PathResult]]:
-        srcs = cg.competitor_sources(ids)
-        if ids not in competitor_paths:
-            label = ALL_COMPETITORS if not ids else Perspective("competitor", ",".join(ids))
-            competitor_paths[ids] = best_paths(cg, label, sources=srcs, blocked=set())
-        return srcs, competitor_paths[ids]
-
     projects = []
     for j in sorted(cg.projects.values(), key=lambda j: j.id):
         jdms = cg.project_decision_makers(j.id)
         ids = tuple(sorted(set(j.competitors)))
-        _, theirs = theirs_for(ids)
+        theirs = ctx.competitor_paths(ids)
         comparison = [
             Comparison(
                 person=d,
@@ -391,15 +370,14 @@ def report(
                 ours_path=ours[d].path,
                 competitor_cost=theirs[d].cost,
                 competitor_path=theirs[d].path,
-                closer=_closer(ours[d], theirs[d]),  # type: ignore[arg-type]
+                closer=closer(ours[d].cost, theirs[d].cost),  # type: ignore[arg-type]
             )
             for d in jdms
         ]
         comp_ids = list(ids) or sorted({s.competitor for s in cg.staff.values()})
         comp_cov = []
         for k in comp_ids:
-            srcs_k, paths_k = theirs_for((k,))
-            c, w = _cov_values(cg, jdms, srcs_k, paths_k, max_cost)
+            c, w = _cov_values(ctx, jdms, cg.competitor_sources((k,)), max_cost)
             comp_cov.append(CompetitorCoverage(competitor=k, coverage=c, weighted_coverage=w))
         members = sorted(
             (ChainRole(person=m.person, role=m.role) for m in j.decision_chain), key=lambda m: m.person
@@ -414,8 +392,8 @@ def report(
                 close_date=j.close_date,
                 competitors=list(j.competitors),
                 members=members,
-                coverage=coverage(cg, perspective, project=j.id, max_cost=max_cost),
-                exposure=exposure(cg, project=j.id),
+                coverage=coverage(ctx, perspective, project=j.id, max_cost=max_cost),
+                exposure=exposure(ctx, project=j.id, max_cost=max_cost),
                 comparison=comparison,
                 competitor_coverage=comp_cov,
             )
@@ -476,20 +454,19 @@ def report(
 
     # ---- influence line
     persons = influence_persons(cg, max_cost=max_cost, best=best)
-    blocked_ours = cg.blocked_relays(COMPANY)
     emp_ids = sorted(sources) if perspective.ours else sorted(cg.employees)
     employees = []
     for e in emp_ids:
-        r, d = _reach(cg, {e}, blocked_ours, dms, max_cost)
+        r, d = _reach(ctx, {e}, True, dms, max_cost)
         emp = cg.employees[e]
         employees.append(EmployeeReach(employee=e, name=emp.name, team=emp.team, reach=r, direct=d))
-    if perspective.kind == "competitor" and perspective.value != "*":
+    if perspective.kind is PerspectiveKind.competitor and perspective.value != "*":
         comp_ids = [perspective.value] if any(s.competitor == perspective.value for s in cg.staff.values()) else []
     else:
         comp_ids = sorted({s.competitor for s in cg.staff.values()})
     competitors = []
     for k in comp_ids:
-        r, d = _reach(cg, cg.competitor_sources([k]), set(), dms, max_cost)
+        r, d = _reach(ctx, cg.competitor_sources([k]), False, dms, max_cost)
         name = cg.competitors[k].name if k in cg.competitors else ""
         competitors.append(CompetitorReach(competitor=k, name=name, reach=r, direct=d))
 

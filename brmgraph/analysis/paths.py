@@ -26,7 +26,9 @@ Decisions on points SPEC §4.2 leaves open:
   id exists at all is the caller's job (the CLI checks against the store, see
   :func:`check_perspective`).
 * ``hops`` is the number of arcs (``len(path) - 1``); "no path" is
-  ``cost=None, hops=None, path=[]``.
+  ``cost=None, hops=None, path=[], steps=[]``.
+* ``steps`` explains each arc of ``path``: ``{"from", "to", "kind", "cost"}`` where
+  ``kind`` is the edge that sets the arc's cost (:meth:`CustomerGraph.arc_kind`).
 
 >>> from brmgraph.model import Dataset
 >>> from brmgraph.graph import CustomerGraph, COMPANY
@@ -37,8 +39,11 @@ Decisions on points SPEC §4.2 leaves open:
 ...     "influences": [{"source": "E1", "target": "P2", "strength": "strong"},
 ...                    {"source": "P2", "target": "P1", "strength": "medium"}]})
 >>> cg = CustomerGraph.from_dataset(ds, "C1")
->>> best_path(cg, "P1", COMPANY).model_dump()
-{'target': 'P1', 'perspective': 'company', 'cost': 3, 'hops': 2, 'path': ['E1', 'P2', 'P1']}
+>>> r = best_path(cg, "P1", COMPANY).model_dump(mode="json")
+>>> r["cost"], r["hops"], r["path"]
+(3, 2, ['E1', 'P2', 'P1'])
+>>> r["steps"][1]
+{'from': 'P2', 'to': 'P1', 'kind': 'influences_internal', 'cost': 2}
 """
 
 from __future__ import annotations
@@ -48,10 +53,10 @@ from typing import Iterable
 
 from pydantic import BaseModel
 
-from ..errors import BadArgument, NotFound
-from ..graph import CustomerGraph, Perspective
+from ..errors import NotFound
+from ..graph import CustomerGraph, Perspective, PerspectiveKind, Step
 
-__all__ = ["PathResult", "best_paths", "best_path", "shortest_labels", "check_perspective"]
+__all__ = ["PathResult", "Step", "best_paths", "best_path", "path_result", "shortest_labels", "check_perspective"]
 
 
 class PathResult(BaseModel):
@@ -62,6 +67,7 @@ class PathResult(BaseModel):
     cost: int | None = None
     hops: int | None = None
     path: list[str] = []
+    steps: list[Step] = []
 
     @property
     def found(self) -> bool:
@@ -113,10 +119,18 @@ def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str]
     return best
 
 
-def _result(target: str, perspective: Perspective | str, lab: Label | None) -> PathResult:
+def path_result(cg: CustomerGraph, target: str, perspective: Perspective | str, lab: Label | None) -> PathResult:
+    """The :class:`PathResult` for one label of :func:`shortest_labels` (``None``: no path)."""
     if lab is None:
         return PathResult(target=target, perspective=str(perspective), cost=None, hops=None, path=[])
-    return PathResult(target=target, perspective=str(perspective), cost=lab[0], hops=lab[1], path=list(lab[2]))
+    return PathResult(
+        target=target,
+        perspective=str(perspective),
+        cost=lab[0],
+        hops=lab[1],
+        path=list(lab[2]),
+        steps=cg.steps(lab[2]),
+    )
 
 
 def best_paths(
@@ -136,7 +150,7 @@ def best_paths(
     if blocked is None:
         blocked = cg.blocked_relays(perspective)
     labels = shortest_labels(cg, sources, blocked)
-    return {pid: _result(pid, perspective, labels.get(pid)) for pid in sorted(cg.persons)}
+    return {pid: path_result(cg, pid, perspective, labels.get(pid)) for pid in sorted(cg.persons)}
 
 
 def best_path(cg: CustomerGraph, target: str, perspective: Perspective) -> PathResult:
@@ -155,18 +169,16 @@ def check_perspective(
     ``competitors`` (model objects or ids). Raises NotFound for an unknown employee, team
     or competitor, BadArgument for a malformed spelling."""
     p = perspective if isinstance(perspective, Perspective) else Perspective.parse(perspective)
-    if p.kind == "individual":
+    if p.kind is PerspectiveKind.individual:
         ids = {getattr(e, "id", e) for e in employees}
         if p.value not in ids:
             raise NotFound(f"unknown employee {p.value!r} in perspective {str(p)!r}")
-    elif p.kind == "team":
+    elif p.kind is PerspectiveKind.team:
         teams = {getattr(e, "team", None) for e in employees}
         if p.value not in teams:
             raise NotFound(f"unknown team {p.value!r} in perspective {str(p)!r} (no employee has that team)")
-    elif p.kind == "competitor" and p.value != "*":
+    elif p.kind is PerspectiveKind.competitor and p.value != "*":
         ids = {getattr(k, "id", k) for k in competitors}
         if p.value not in ids:
             raise NotFound(f"unknown competitor {p.value!r} in perspective {str(p)!r}")
-    elif p.kind not in Perspective.KINDS:  # pragma: no cover - parse() prevents it
-        raise BadArgument(f"unknown perspective {str(p)!r}")
     return p

@@ -1,0 +1,193 @@
+"""One vocabulary: the English and Chinese label of every word brmgraph prints.
+
+Enumerations of the data model (:mod:`brmgraph.model`: stances, yes/no, strengths,
+project status) carry their own Chinese labels; this module adds the words of the
+analyses (coverage status, exposure reasons, "who is closer", arc kinds, the four
+lines) and of the tables. Each enum member's value is the key that appears in JSON;
+``label(lang)`` is the only way a table, map or page turns it into words.
+
+>>> Reason.UNCOVERED.label("zh"), ArcKind.reports_up.label("en")
+('未覆盖', 'reports to (referral up)')
+>>> label(Status, "none", "zh"), label(Status, "something else", "zh")
+('未覆盖', 'something else')
+>>> Term.cost.label("zh")
+'代价'
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+__all__ = ["Vocab", "Status", "Reason", "Closer", "ArcKind", "Line", "Term", "label"]
+
+
+class Vocab(str, Enum):
+    """A str enum whose members have an English and a Chinese label."""
+
+    @classmethod
+    def _table(cls) -> dict[str, tuple[str, str]]:  # pragma: no cover - overridden
+        return {}
+
+    def label(self, lang: str = "en") -> str:
+        en, zh = type(self)._table()[self.value]
+        return zh if str(lang) == "zh" else en
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def label(enum: type[Enum], value: Any, lang: str = "en") -> str:
+    """Label of ``value`` in ``enum`` (a model enum or a :class:`Vocab`); the value
+    itself when it is not a member (so unexpected data still prints)."""
+    text = "" if value is None else str(getattr(value, "value", value))
+    try:
+        member = enum(text)
+    except ValueError:
+        return text
+    return member.label(lang)  # type: ignore[attr-defined, no-any-return]
+
+
+class Status(Vocab):
+    """Coverage status of a decision maker (docs/spec.md §4.3)."""
+
+    direct = "direct"
+    indirect = "indirect"
+    none = "none"
+
+    @classmethod
+    def _table(cls) -> dict[str, tuple[str, str]]:
+        return {"direct": ("direct", "直接"), "indirect": ("indirect", "间接"), "none": ("none", "未覆盖")}
+
+
+class Reason(Vocab):
+    """Why a veto holder or approver is exposed (docs/spec.md §4.4), in table order."""
+
+    UNCOVERED = "UNCOVERED"
+    OPPOSED = "OPPOSED"
+    STANCE_UNKNOWN = "STANCE_UNKNOWN"
+    COMPETITOR_CLOSER = "COMPETITOR_CLOSER"
+
+    @classmethod
+    def _table(cls) -> dict[str, tuple[str, str]]:
+        return {
+            "UNCOVERED": ("UNCOVERED", "未覆盖"),
+            "OPPOSED": ("OPPOSED", "反对"),
+            "STANCE_UNKNOWN": ("STANCE_UNKNOWN", "态度未知"),
+            "COMPETITOR_CLOSER": ("COMPETITOR_CLOSER", "友商更近"),
+        }
+
+
+class Closer(Vocab):
+    """Who is closer to a decision maker: us or the project's competitors."""
+
+    ours = "ours"
+    competitor = "competitor"
+    equal = "equal"
+    neither = "neither"
+
+    @classmethod
+    def _table(cls) -> dict[str, tuple[str, str]]:
+        return {
+            "ours": ("ours", "我司"),
+            "competitor": ("competitor", "友商"),
+            "equal": ("equal", "持平"),
+            "neither": ("neither", "均无"),
+        }
+
+
+class ArcKind(Vocab):
+    """The kind of edge behind an arc of a path (docs/spec.md §4.2), in precedence order."""
+
+    reports_down = "reports_down"
+    reports_up = "reports_up"
+    influences_internal = "influences_internal"
+    influences_external = "influences_external"
+
+    @classmethod
+    def _table(cls) -> dict[str, tuple[str, str]]:
+        return {
+            "reports_down": ("superior of", "上级→下级"),
+            "reports_up": ("reports to (referral up)", "向上引荐"),
+            "influences_internal": ("influences", "内部影响"),
+            "influences_external": ("influences", "外部影响"),
+        }
+
+
+class Line(Vocab):
+    """The four lines of a report (四主线), in report order."""
+
+    customer = "customer"
+    decision_chain = "decision_chain"
+    key_person = "key_person"
+    influence = "influence"
+
+    @classmethod
+    def _table(cls) -> dict[str, tuple[str, str]]:
+        return {
+            "customer": ("Customer line", "客户线"),
+            "decision_chain": ("Decision-chain line", "决策链"),
+            "key_person": ("Key-person line", "关键人"),
+            "influence": ("Influence line", "影响力"),
+        }
+
+
+_TERMS: dict[str, tuple[str, str]] = {
+    "step": ("step", "步"),
+    "id": ("id", "编号"),
+    "name": ("name", "姓名"),
+    "title": ("title", "职务"),
+    "department": ("department", "部门"),
+    "arc": ("arc", "关系"),
+    "cost": ("cost", "代价"),
+    "hops": ("hops", "跳数"),
+    "person": ("person", "关键人"),
+    "status": ("status", "覆盖"),
+    "path": ("path", "路径"),
+    "veto": ("veto", "一票否决"),
+    "approver": ("approver", "一票批准"),
+    "reasons": ("reasons", "风险"),
+    "closeness": ("closeness", "关系紧密度"),
+    "solution": ("solution", "方案认可度"),
+    "price": ("price", "价格接受度"),
+    "reports_to": ("reports to", "汇报给"),
+    "strategy": ("strategy", "关系策略"),
+    "tactics": ("tactics", "战术"),
+    "project": ("project", "项目"),
+    "customer": ("customer", "客户"),
+    "role": ("role", "角色"),
+    "coverage": ("coverage", "覆盖率"),
+    "weighted": ("weighted", "加权覆盖率"),
+    "ours": ("ours", "我司"),
+    "competitor": ("competitor", "友商"),
+    "closer": ("closer", "更近"),
+    "out_degree": ("out-degree", "出度"),
+    "betweenness": ("betweenness", "中介中心度"),
+    "reach": ("reach", "可达决策人"),
+    "on_paths": ("on best paths", "最佳路径经过"),
+    "employee": ("employee", "员工"),
+    "team": ("team", "团队"),
+    "direct": ("direct", "直接"),
+    "frequency": ("frequency (90 d)", "频度(90天)"),
+    "length": ("length (years)", "长度(年)"),
+    "depth": ("depth", "深度"),
+    "influenced_by": ("influenced by", "受谁影响"),
+    "interactions": ("interactions", "互动"),
+    "unassessed": ("not yet assessed (veto unknown)", "尚未评估(一票否决未知)"),
+    "no_path": ("no path", "无路径"),
+    "no_exposed": ("no exposed veto holder or approver", "无风险否决人/批准人"),
+    "breadth": ("breadth", "广"),
+    "depth_line": ("depth", "深"),
+    "transparency": ("transparency", "透"),
+    "cooling": ("cooling", "关系降温"),
+    "stance_mix": ("stance mix", "态度分布"),
+    "decision_makers": ("decision makers", "决策人"),
+    "exposure": ("exposure", "风险"),
+    "flags": ("flags", "告警"),
+    "none": ("none", "无"),
+    "health": ("health", "健康度"),
+}
+
+Term = Vocab("Term", {k: k for k in _TERMS})  # type: ignore[misc]
+Term.__doc__ = "Words of the tables and pages (column heads, captions)."
+Term._table = classmethod(lambda cls: _TERMS)  # type: ignore[attr-defined, assignment]
