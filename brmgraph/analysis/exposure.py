@@ -61,6 +61,13 @@ class Flag(BaseModel):
     customer: str
     person: str
     reasons: list[str]
+    # for people reading a nightly report: names and the deal at stake
+    customer_name: str = ""
+    project_name: str = ""
+    person_name: str = ""
+    title: str = ""
+    stage: str = ""
+    amount: float | None = None
 
 
 def _competitors_of(cg: CustomerGraph, project: str | None) -> list[str]:
@@ -114,7 +121,14 @@ def flags(cg: CustomerGraph | AnalysisContext, *, max_cost: int = DEFAULT_MAX_CO
                 continue
             reasons = ctx.reasons(d, j.competitors, max_cost)
             if "UNCOVERED" in reasons:
-                out.append(Flag(project=j.id, customer=g.id, person=d, reasons=reasons))
+                p = g.persons[d]
+                out.append(
+                    Flag(
+                        project=j.id, customer=g.id, person=d, reasons=reasons,
+                        customer_name=g.customer.name, project_name=j.name, person_name=p.name,
+                        title=p.title, stage=j.stage, amount=j.amount,
+                    )
+                )
     return sort_flags(out)
 
 

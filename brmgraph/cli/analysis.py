@@ -590,6 +590,14 @@ def collect_flags_parallel(store_url: str, customer_ids: list[str], workers: int
     return sort_flags(records)
 
 
+#: flag columns after the first four (CSV)
+_FLAG_EXTRA = ("customer_name", "project_name", "person_name", "title", "stage", "amount")
+
+
+def _flag_extra(d: dict[str, Any]) -> list[Any]:
+    return ["" if d.get(k) is None else d[k] for k in _FLAG_EXTRA]
+
+
 @app.command("flags")
 def flags_cmd(
     fmt: Annotated[str, typer.Option("--format", help="jsonl (default) or csv.")] = "jsonl",
@@ -638,9 +646,10 @@ def flags_cmd(
         changed = flags_since(records, then)
         if fmt == "csv":
             w = csv.writer(out, lineterminator="\n")
-            w.writerow(["project", "customer", "person", "reasons", "change"])
+            w.writerow(["project", "customer", "person", "reasons", *_FLAG_EXTRA, "change"])
             for d in changed:
-                w.writerow([d["project"], d["customer"], d["person"], ";".join(d["reasons"]), d["change"]])
+                w.writerow([d["project"], d["customer"], d["person"], ";".join(d["reasons"]),
+                            *_flag_extra(d), d["change"]])
         else:
             for d in changed:
                 out.write(json.dumps(d, ensure_ascii=False) + "\n")
@@ -650,9 +659,9 @@ def flags_cmd(
         return
     if fmt == "csv":
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(["project", "customer", "person", "reasons"])
+        w.writerow(["project", "customer", "person", "reasons", *_FLAG_EXTRA])
         for f in records:
-            w.writerow([f.project, f.customer, f.person, ";".join(f.reasons)])
+            w.writerow([f.project, f.customer, f.person, ";".join(f.reasons), *_flag_extra(f.model_dump())])
     else:
         for f in records:
             out.write(json.dumps(f.model_dump(mode="json"), ensure_ascii=False) + "\n")
