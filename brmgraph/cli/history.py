@@ -113,7 +113,7 @@ def history_of(st: Any, *, person: str | None = None, customer: str | None = Non
         wanted = set()
         for sk in keys:
             texts = [v.data for v in rows if (v.section, v.key) == sk and v.data] + ([current[sk]] if sk in current else [])
-            if any(_mentions(sk[0], json.loads(t), person, customer, project) for t in texts):
+            if any(_mentions(sk[0], H.fields_of(sk[0], t), person, customer, project) for t in texts):
                 wanted.add(sk)
         if not wanted:
             what = f"person {person!r}" if person else f"customer {customer!r}" if customer else f"project {project!r}"

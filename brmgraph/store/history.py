@@ -4,8 +4,8 @@ Layout: the store's ordinary tables / nodes hold the latest state only (reads of
 latest state are exactly as fast as without history). Beside them:
 
 * one **change set** per import: id (1, 2, ...), time, source, mode, counts;
-* one **version row** per earlier version of a record: section, key, data (the record
-  as canonical JSON, or ``None`` for "the record did not exist"), ``valid_from``
+* one **version row** per earlier version of a record: section, key, data (the record's
+  field values as compact JSON, or ``None`` for "the record did not exist"), ``valid_from``
   (``None``: since the beginning), ``valid_to`` (the time of the change set that ended
   it) and that change set's id.
 
@@ -70,14 +70,22 @@ def record_key(rec: BaseModel) -> str:
 
 
 def record_data(rec: BaseModel) -> str:
-    """A record as canonical JSON text (its input-format fields)."""
-    return json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """A record as canonical, compact JSON text: the values of its input-format fields,
+    in the model's field order (names are not repeated in every stored version)."""
+    return json.dumps(list(rec.model_dump(mode="json").values()), ensure_ascii=False, separators=(",", ":"))
+
+
+def fields_of(section: str, data: str) -> dict[str, Any]:
+    """The fields of a record stored as :func:`record_data` text, by name."""
+    from ..dataset import MODELS
+
+    return dict(zip(MODELS[section].model_fields, json.loads(data)))
 
 
 def record_of(section: str, data: str) -> BaseModel:
     from ..dataset import MODELS
 
-    return MODELS[section].model_validate(json.loads(data))  # type: ignore[no-any-return]
+    return MODELS[section].model_validate(fields_of(section, data))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -187,8 +195,8 @@ def changes(
         rows.insert(0, Version(section, key, None, None, sets[first].time, first))
     for i, v in enumerate(rows):
         after = rows[i + 1].data if i + 1 < len(rows) else current
-        before_d = json.loads(v.data) if v.data is not None else None
-        after_d = json.loads(after) if after is not None else None
+        before_d = fields_of(section, v.data) if v.data is not None else None
+        after_d = fields_of(section, after) if after is not None else None
         if before_d is None and after_d is None:
             continue
         action = "created" if before_d is None else "deleted" if after_d is None else "changed"

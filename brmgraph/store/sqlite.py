@@ -56,7 +56,6 @@ CREATE TABLE IF NOT EXISTS versions (
     section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
     changeset INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
-CREATE INDEX IF NOT EXISTS versions_to ON versions(valid_to);
 """
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
