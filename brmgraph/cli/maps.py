@@ -43,7 +43,7 @@ def map_cmd(
         str | None,
         typer.Option("--today", help="Date YYYY-MM-DD for relationship degrees and cooling (default: today)."),
     ] = None,
-    as_of: AsOfOpt = None,
+    state_at: AsOfOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -55,7 +55,7 @@ def map_cmd(
     from ..maps import map_from_store
 
     as_of = _parse_date(today)
-    with store_from(store, as_of=as_of) as st:
+    with store_from(store, as_of=state_at) as st:
         m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost)
     path = m.write(out)
     size = path.stat().st_size
