@@ -17,6 +17,7 @@ from typing import NamedTuple
 from .analysis.exposure import Flag, flags, sort_flags
 from .analysis.rules import DEFAULT_MAX_COST
 from .graph import CustomerGraph
+from .errors import StoreUnavailable
 from .store import Store, open_store
 
 #: ``progress(done, total)``: customers finished so far, out of how many
@@ -73,7 +74,7 @@ def collect_flags(
 
 def _flags_chunk(store_url: str, customer_ids: list[str], max_cost: int) -> list[dict]:
     """Worker process: open its own store, compute the flags of some customers."""
-    st = open_store(store_url)
+    st = open_store(store_url, create=False)
     try:
         return [f.model_dump(mode="json") for f in collect_flags(st, customer_ids, max_cost=max_cost)]
     finally:
@@ -110,20 +111,29 @@ def run_flags(
     *,
     max_cost: int = DEFAULT_MAX_COST,
     progress: Progress | None = None,
+    store: Store | None = None,
 ) -> list[Flag]:
     """The nightly flags of every customer of the store (only ``shard``'s when given), sorted
     by (project, person): in this process, or spread over ``workers`` processes that each
     open their own connection. ``progress(done, total)`` is called as customers finish.
-    ``store_url`` ``None`` means the default store (``$BRM_STORE``, else ``sqlite:///brm.db``)."""
-    st = open_store(store_url)
+    ``store_url`` ``None`` means the default store (``$BRM_STORE``, else ``sqlite:///brm.db``);
+    an already open ``store`` (such as the state at a past time) is used as it is, in this
+    process. A store that does not exist or holds no customers is :class:`StoreUnavailable`:
+    "no flags" must never stand for "no data"."""
+    own = store is None
+    st = open_store(store_url, create=False) if store is None else store
     try:
         url = st.url
-        ids = customer_ids(st, shard)
+        all_ids = [c.id for c in st.customers()]
+        if not all_ids:
+            raise StoreUnavailable(f"store {url} holds no customers")
+        ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
         tick = _counter(len(ids), progress)
-        if workers <= 1 or len(ids) < 2:
+        if not own or workers <= 1 or len(ids) < 2:
             return collect_flags(st, ids, max_cost=max_cost, progress=tick)
     finally:
-        st.close()
+        if own:
+            st.close()
     return collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick)
 
 

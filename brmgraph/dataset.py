@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidData, Problem, capped, escaped, shown
+from .errors import BadArgument, InvalidData, Problem, capped, escaped, shown
 from .model import (
     ChainMember,
     Competitor,
@@ -355,7 +355,7 @@ def _load_json(text: str, src: str) -> Any:
         at = _nesting_at(text, MAX_NESTING)
         where = f"{_line_col(text, at)}: " if at is not None else ""
         raise InvalidData([Problem(src, f"{where}nested deeper than {MAX_NESTING} levels")], src) from None
-    except ValueError as exc:  # an integer beyond Python's int-string limit
+    except ValueError:  # an integer beyond Python's int-string limit
         m = re.search(r"[0-9]{1000,}", text)
         where = f"{_line_col(text, m.start())}: " if m else ""
         raise InvalidData([Problem(src, f"{where}a number with {len(m.group()) if m else 'too many'} digits is too long (an id of digits must be quoted)")], src) from None
@@ -932,21 +932,44 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def import_path(store: Store, path: Path | str, *, replace: bool = False, max_bytes: int | None = None) -> ImportSummary:
+def import_path(
+    store: Store,
+    path: Path | str,
+    *,
+    replace: bool = False,
+    allow_empty: bool = False,
+    effective: str | None = None,
+    max_bytes: int | None = None,
+) -> ImportSummary:
     """Validate ``path`` against the store's content and import it, all or nothing.
-    ``max_bytes`` bounds the input read (see :func:`read_path`)."""
+
+    A replace by a data set without records is refused (:class:`BadArgument`, the store
+    unchanged) unless ``allow_empty``: an empty file is far more often a failed export
+    than a wish to empty the store. ``effective`` (a date or ISO time, see
+    :mod:`brmgraph.store.history`) stamps the import's change set. ``max_bytes`` bounds
+    the input read (see :func:`read_path`)."""
     with _gc_paused():
-        return _import_path(store, path, replace=replace, max_bytes=max_bytes)
+        return _import_path(
+            store, path, replace=replace, allow_empty=allow_empty, effective=effective, max_bytes=max_bytes
+        )
 
 
-def _import_path(store: Store, path: Path | str, *, replace: bool, max_bytes: int | None) -> ImportSummary:
+def _import_path(
+    store: Store, path: Path | str, *, replace: bool, allow_empty: bool, effective: str | None, max_bytes: int | None
+) -> ImportSummary:
     raw = read_path(path, max_bytes)
     parsed, problems = parse_records(raw)
+    source = str(path)
     if replace:
         problems += check_references(parsed)
         if problems:
             raise InvalidData(problems, raw.source)
-        return store.import_dataset(_normalised(parsed.ds), replace=True)
+        if parsed.ds.record_count() == 0 and not allow_empty:
+            raise BadArgument(
+                f"{raw.source} holds no records; refusing to replace the store {store.url} with nothing "
+                "(give --allow-empty to empty it on purpose)"
+            )
+        return store.import_dataset(_normalised(parsed.ds), replace=True, source=source, effective=effective)
     if problems:
         # report everything at once: field problems and references against the store
         problems += check_references(parsed, store.id_index())
@@ -958,7 +981,7 @@ def _import_path(store: Store, path: Path | str, *, replace: bool, max_bytes: in
         if more:
             raise InvalidData(more, raw.source)
 
-    return store.import_dataset(_normalised(parsed.ds), replace=False, check=check)
+    return store.import_dataset(_normalised(parsed.ds), replace=False, check=check, source=source, effective=effective)
 
 
 def problems_of(problems: Iterable[Problem]) -> list[str]:

@@ -1,3 +1,4 @@
-// Names of the constraints that exist (Neo4jStore compares them with schema.cypher).
-SHOW CONSTRAINTS YIELD name
+// Names of the indexes that exist, constraints' own indexes included (Neo4jStore
+// compares them with schema.cypher).
+SHOW INDEXES YIELD name
 RETURN name

@@ -124,6 +124,8 @@ def neo4j_store(neo4j_url: str, neo4j_lock: None):
     store = Neo4jStore(neo4j_url)
     try:
         store.import_dataset(Dataset(), replace=True)
+        with store.driver.session() as s:  # and its history
+            s.run("MATCH (n) WHERE n:BrmChangeSet OR n:BrmVersion DETACH DELETE n").consume()
         yield store
     finally:
         store.close()

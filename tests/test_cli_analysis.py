@@ -183,12 +183,22 @@ FLAGS = [
     {"project": "J1", "customer": "C1", "person": "P6", "reasons": ["UNCOVERED"]},
     {"project": "J3", "customer": "C2", "person": "Q1", "reasons": ["UNCOVERED", "STANCE_UNKNOWN"]},
 ]
+#: keys flag records gained for people reading them (after the four above)
+FLAG_EXTRA = ["customer_name", "project_name", "person_name", "title", "stage", "amount"]
+
+
+def core(records):
+    """Flag records cut to their original four keys (checking the added ones exist)."""
+    assert all(list(r)[:4] == list(FLAGS[0]) and list(r)[4:4 + len(FLAG_EXTRA)] == FLAG_EXTRA for r in records)
+    return [{k: r[k] for k in FLAGS[0]} for r in records]
 
 
 def test_flags_jsonl_and_exit_codes(store, capsys):
     code, out, err = run(capsys, "flags", "--store", store)
     assert code == 0
-    assert [json.loads(line) for line in out.splitlines()] == FLAGS
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert core(recs) == FLAGS
+    assert recs[0]["customer_name"] == "Huaxin" and recs[0]["person_name"] == "Zhou" and recs[0]["amount"] is None
     assert err == ""  # no progress bar when stderr is not a terminal
     code, out, _ = run(capsys, "flags", "--fail-on-flags", "--store", store)
     assert code == 3 and len(out.splitlines()) == 2
@@ -197,7 +207,10 @@ def test_flags_jsonl_and_exit_codes(store, capsys):
 def test_flags_csv(store, capsys):
     code, out, _ = run(capsys, "flags", "--format", "csv", "--store", store)
     assert code == 0
-    assert out.splitlines() == ["project,customer,person,reasons", "J1,C1,P6,UNCOVERED", "J3,C2,Q1,UNCOVERED;STANCE_UNKNOWN"]
+    lines = out.splitlines()
+    assert lines[0] == "project,customer,person,reasons," + ",".join(FLAG_EXTRA)
+    assert [",".join(x.split(",")[:4]) for x in lines[1:]] == ["J1,C1,P6,UNCOVERED", "J3,C2,Q1,UNCOVERED;STANCE_UNKNOWN"]
+    assert lines[1].split(",")[4:] == ["Huaxin", "", "Zhou", "", "", ""]
 
 
 def test_flags_shards_split_customers(store, capsys):
@@ -212,7 +225,7 @@ def test_flags_shards_split_customers(store, capsys):
         recs = [json.loads(x) for x in out.splitlines()]
         assert all(shard_of(r["customer"], 3) == i - 1 for r in recs)
         outs.extend(recs)
-    assert sorted(outs, key=lambda r: (r["project"], r["person"])) == FLAGS
+    assert core(sorted(outs, key=lambda r: (r["project"], r["person"]))) == FLAGS
     assert shard_of("C1", 2) == shard_of("C1", 2) and 0 <= shard_of("anything", 7) < 7
 
 
@@ -271,7 +284,7 @@ def test_tour_shows_every_analysis(store):
 
 def test_flags_workers_give_the_same_output(store, capsys):
     code, out, _ = run(capsys, "flags", "--workers", "2", "--store", store)
-    assert code == 0 and [json.loads(x) for x in out.splitlines()] == FLAGS
+    assert code == 0 and core([json.loads(x) for x in out.splitlines()]) == FLAGS
     assert run(capsys, "flags", "--workers", "0", "--store", store)[0] == 2
 
 

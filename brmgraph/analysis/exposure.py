@@ -40,7 +40,10 @@ from .context import AnalysisContext, context_of
 from .coverage import decision_makers
 from .rules import DEFAULT_MAX_COST, REASONS, is_veto_or_approver
 
-__all__ = ["REASONS", "ExposedPerson", "ExposureResult", "exposure", "reasons_for", "Flag", "flags", "sort_flags"]
+__all__ = [
+    "REASONS", "ExposedPerson", "ExposureResult", "exposure", "reasons_for", "Flag", "flags", "sort_flags",
+    "flag_changes",
+]
 
 
 class ExposedPerson(BaseModel):
@@ -61,6 +64,13 @@ class Flag(BaseModel):
     customer: str
     person: str
     reasons: list[str]
+    # for people reading a nightly report: names and the deal at stake
+    customer_name: str = ""
+    project_name: str = ""
+    person_name: str = ""
+    title: str = ""
+    stage: str = ""
+    amount: float | None = None
 
 
 def _competitors_of(cg: CustomerGraph, project: str | None) -> list[str]:
@@ -114,10 +124,33 @@ def flags(cg: CustomerGraph | AnalysisContext, *, max_cost: int = DEFAULT_MAX_CO
                 continue
             reasons = ctx.reasons(d, j.competitors, max_cost)
             if "UNCOVERED" in reasons:
-                out.append(Flag(project=j.id, customer=g.id, person=d, reasons=reasons))
+                p = g.persons[d]
+                out.append(
+                    Flag(
+                        project=j.id, customer=g.id, person=d, reasons=reasons,
+                        customer_name=g.customer.name, project_name=j.name, person_name=p.name,
+                        title=p.title, stage=j.stage, amount=j.amount,
+                    )
+                )
     return sort_flags(out)
 
 
 def sort_flags(records: Iterable[Flag]) -> list[Flag]:
     """Sort flag records by their ids: (project, person), then customer."""
     return sorted(records, key=lambda f: (f.project, f.person, f.customer))
+
+
+def flag_changes(now: Iterable[Flag], then: Iterable[Flag]) -> list[dict]:
+    """What changed between two runs of ``flags``: the records that are new
+    (``"change": "new"``) and those resolved (``"change": "resolved"``, the earlier record),
+    one per (project, person), sorted by (project, person). Used by ``flags --since`` and
+    ``whatif``."""
+    now_by = {(f.project, f.person): f for f in now}
+    then_by = {(f.project, f.person): f for f in then}
+    out: list[dict] = []
+    for key in sorted(set(now_by) | set(then_by)):
+        if key in now_by and key not in then_by:
+            out.append({**now_by[key].model_dump(mode="json"), "change": "new"})
+        elif key in then_by and key not in now_by:
+            out.append({**then_by[key].model_dump(mode="json"), "change": "resolved"})
+    return out

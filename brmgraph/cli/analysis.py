@@ -21,6 +21,7 @@ from typing import Annotated
 
 import typer
 
+from ..analysis.exposure import Flag, flag_changes
 from ..analysis.rules import DEFAULT_MAX_COST
 from ..batch import Progress
 from ..errors import BadArgument, ExitCode
@@ -28,6 +29,7 @@ from ..graph import CustomerGraph, Perspective, PerspectiveKind
 from ..store import Store
 from . import app
 from .common import (
+    AsOfOpt,
     JsonOpt,
     Lang,
     LangOpt,
@@ -93,6 +95,7 @@ def path_cmd(
     perspective: PerspectiveOpt = "company",
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.en,
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """The best way to reach a key person: the chain of introductions with the strongest ties.
@@ -104,7 +107,7 @@ def path_cmd(
     """
     from ..analysis.paths import best_path
 
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
         person = st.key_person(to)
         cg = customer_graph(st, person.customer)
@@ -123,6 +126,7 @@ def coverage_cmd(
     max_cost: MaxCostOpt = DEFAULT_MAX_COST,
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.en,
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Which decision makers of a project or customer we reach: directly, through others, or not at all.
@@ -134,7 +138,7 @@ def coverage_cmd(
     """
     from ..analysis.coverage import coverage
 
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         cid, pid = _scope(st, project, customer)
         persp = perspective_of(st, perspective)
         cg = customer_graph(st, cid)
@@ -152,6 +156,7 @@ def exposure_cmd(
     max_cost: MaxCostOpt = DEFAULT_MAX_COST,
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.en,
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Veto holders and sole approvers at risk, with every reason why.
@@ -163,7 +168,7 @@ def exposure_cmd(
     """
     from ..analysis.exposure import exposure
 
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         cid, pid = _scope(st, project, customer)
         cg = customer_graph(st, cid)
     res = exposure(cg, project=pid, max_cost=max_cost)
@@ -194,6 +199,16 @@ def flags_cmd(
         int, typer.Option("--workers", min=1, metavar="N", help="Worker processes, each with its own store connection.")
     ] = 1,
     max_cost: MaxCostOpt = DEFAULT_MAX_COST,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="T",
+            help='Only what changed since T: flags new since then ("change": "new") and those resolved '
+            '("change": "resolved"); --fail-on-flags then fails only on new ones.',
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """The nightly check: veto holders in open projects whom we do not reach.
@@ -209,20 +224,38 @@ def flags_cmd(
         sh = parse_shard(shard) if shard else None
     except ValueError as exc:
         raise BadArgument(f"--shard {exc}") from None
+    then: list[Flag] | None = None
+    if since is not None:
+        with store_from(store, as_of=since) as past:
+            then = run_flags(None, sh, 1, max_cost=max_cost, store=past)
     with _progress_bar() as progress:
-        records = run_flags(store, sh, workers, max_cost=max_cost, progress=progress)
+        if as_of is not None:
+            with store_from(store, as_of=as_of) as st:
+                records = run_flags(None, sh, 1, max_cost=max_cost, progress=progress, store=st)
+        else:
+            records = run_flags(store, sh, workers, max_cost=max_cost, progress=progress)
+    rows = [f.model_dump(mode="json") for f in records]
+    if then is not None:
+        rows = flag_changes(records, then)
     out = sys.stdout
     if fmt == FlagFormat.csv:
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(["project", "customer", "person", "reasons"])
-        for f in records:
-            w.writerow([f.project, f.customer, f.person, ";".join(f.reasons)])
+        w.writerow(["project", "customer", "person", "reasons", *FLAG_EXTRA, *(["change"] if then is not None else [])])
+        for d in rows:
+            extra = ["" if d.get(k) is None else d[k] for k in FLAG_EXTRA]
+            w.writerow([d["project"], d["customer"], d["person"], ";".join(d["reasons"]), *extra,
+                        *([d["change"]] if then is not None else [])])
     else:
-        for f in records:
-            out.write(json.dumps(f.model_dump(mode="json"), ensure_ascii=False) + "\n")
+        for d in rows:
+            out.write(json.dumps(d, ensure_ascii=False) + "\n")
     out.flush()
-    if fail_on_flags and records:
+    failing = [d for d in rows if d.get("change", "new") == "new"]
+    if fail_on_flags and failing:
         raise typer.Exit(ExitCode.FLAGGED)
+
+
+#: flag columns after the first four (CSV): names and the deal at stake
+FLAG_EXTRA = ("customer_name", "project_name", "person_name", "title", "stage", "amount")
 
 
 @contextmanager
@@ -260,6 +293,7 @@ def report_cmd(
     employee_template: EmpTemplateOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.en,
+    as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Everything about one customer: the customer, decision-chain, key-person and influence lines.
@@ -271,7 +305,7 @@ def report_cmd(
 
     day = parse_day(today) or date.today()
     tpl = load_template(template, employee_template)
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
         cg = customer_graph(st, customer)
     rep = report(cg, persp, max_cost=max_cost, today=day, template=tpl)

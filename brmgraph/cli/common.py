@@ -134,10 +134,30 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="T", help="Answer as the store stood at T (a date 2024-05-01 or an ISO time)."),
+]
+
+
 @contextmanager
-def store_from(url: str | None) -> Iterator[Store]:
-    """Open the store for one command and close it afterwards."""
-    store = open_store(url)
+def store_from(url: str | None, *, create: bool = False, as_of: str | None = None) -> Iterator[Store]:
+    """Open the store for one command and close it afterwards. Only commands that write
+    pass ``create``: reading a store that does not exist is an error (exit 5). With
+    ``as_of`` the command reads an in-memory store holding the data as it stood then."""
+    if as_of is not None:
+        from ..store.history import parse_time
+        from ..store.sqlite import SqliteStore
+
+        at = parse_time(as_of)
+        with store_from(url) as real:
+            ds = real.state_at(at)
+            where = real.url
+        store: Store = SqliteStore("sqlite:///:memory:")
+        store.import_dataset(ds, replace=True)
+        store.url = where
+    else:
+        store = open_store(url, create=create)
     try:
         yield store
     finally:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from . import app
-from .common import JsonOpt, StoreOpt, console, print_json, store_from
+from .common import AsOfOpt, JsonOpt, StoreOpt, console, print_json, store_from
 
 
 @app.command("import")
@@ -23,6 +23,13 @@ def import_cmd(
     patch: Annotated[
         bool, typer.Option("--patch", help="Change only the fields each record gives, on stored records (assessments).")
     ] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="With --replace: accept a data set without records (empties the store).")
+    ] = False,
+    effective: Annotated[
+        str | None,
+        typer.Option("--effective", metavar="T", help="Stamp this import's change set with an earlier time (date or ISO time), for back-loading snapshots."),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
     max_bytes: Annotated[
@@ -46,6 +53,7 @@ def import_cmd(
     Example: brmgraph import customers.yaml --store sqlite:///brm.db
     """
     from ..dataset import import_path, parse_size
+    from ..store.history import parse_time
 
     if sum((replace, patch, profile is not None)) > 1:
         from ..errors import BadArgument
@@ -55,11 +63,20 @@ def import_cmd(
     if profile is not None or patch:
         _import_partial(path, profile, store, as_json)
         return
-    with store_from(store) as st:
-        summary = import_path(st, path, replace=replace, max_bytes=limit)
+    at = parse_time(effective, "--effective") if effective is not None else None
+    with store_from(store, create=True) as st:
+        summary = import_path(st, path, replace=replace, allow_empty=allow_empty, effective=at, max_bytes=limit)
     if as_json:
         print_json(
-            {"imported": summary.counts, "records": summary.records, "replaced": summary.replaced, "store": st.url}
+            {
+                "imported": summary.counts,
+                "records": summary.records,
+                "replaced": summary.replaced,
+                "store": st.url,
+                "changeset": summary.changeset,
+                "time": summary.time,
+                "changes": summary.changes,
+            }
         )
     else:
         parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items() if n)
@@ -73,7 +90,7 @@ def _import_partial(path: Path, profile: str | None, store: str | None, as_json:
     their stored values."""
     from ..dataset import import_patch
 
-    with store_from(store) as st:
+    with store_from(store, create=profile is not None) as st:
         if profile is None:
             report = import_patch(st, path)
         else:
@@ -129,12 +146,12 @@ def schema_cmd() -> None:
 
 
 @app.command("info")
-def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False, as_of: AsOfOpt = None) -> None:
     """Show which store is in use and how many records of each kind it holds.
 
     Example: brmgraph info --store neo4j://localhost:7687
     """
-    with store_from(store) as st:
+    with store_from(store, as_of=as_of) as st:
         counts = st.counts()
         url = st.url
     if as_json:

@@ -11,7 +11,7 @@ import typer
 from ..analysis.rules import DEFAULT_MAX_COST
 from . import app
 from ..errors import BadArgument
-from .common import JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
+from .common import AsOfOpt, JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
 
 
 class MapKind(str, Enum):
@@ -55,6 +55,7 @@ def map_cmd(
         str | None,
         typer.Option("--focus", help="Customer map only: project:J (its chain, their best paths, one hop around) or person:P[:hops]."),
     ] = None,
+    state_at: AsOfOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -71,7 +72,7 @@ def map_cmd(
     if focus and kind is not MapKind.customer:
         raise BadArgument("--focus works with `map customer` only")
     as_of = parse_day(today)
-    with store_from(store) as st:
+    with store_from(store, as_of=state_at) as st:
         m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost, focus=focus)
     path = m.write(out)
     size = path.stat().st_size

@@ -15,13 +15,15 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get("BRM_STORE") or DEFAULT_URL
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open the store named by ``url`` (see :func:`resolve_url`)."""
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
+    """Open the store named by ``url`` (see :func:`resolve_url`). Without ``create`` an
+    embedded store file that does not exist is an error (:class:`StoreUnavailable`,
+    and no file is created): only commands that write may create a store."""
     url = resolve_url(url)
     if url.startswith("sqlite://"):
         from .sqlite import SqliteStore
 
-        return SqliteStore(url)
+        return SqliteStore(url, create=create)
     if url.startswith(("neo4j://", "bolt://", "neo4j+s://", "bolt+s://", "neo4j+ssc://", "bolt+ssc://")):
         from .neo4j import Neo4jStore
 

@@ -13,14 +13,20 @@ from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel
 
+from ..errors import BadArgument
 from ..model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
+from . import history as H
 
 
 class ImportSummary(BaseModel):
-    """What an import did: records per section in the file, and whether it replaced."""
+    """What an import did: records per section in the file, and whether it replaced;
+    its change set (id, time) and how many records it created, changed, deleted."""
 
     counts: dict[str, int]
     replaced: bool = False
+    changeset: int | None = None
+    time: str | None = None
+    changes: dict[str, int] = {}
 
     @property
     def records(self) -> int:
@@ -78,9 +84,18 @@ class Store(ABC):
     # ----------------------------------------------------------------- writing
     @abstractmethod
     def import_dataset(
-        self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None, merge: ImportMerge | None = None
+        self,
+        ds: Dataset,
+        *,
+        replace: bool = False,
+        check: ImportCheck | None = None,
+        merge: ImportMerge | None = None,
+        source: str = "",
+        effective: str | None = None,
     ) -> ImportSummary:
-        """Upsert ``ds`` atomically (all or nothing).
+        """Upsert ``ds`` atomically (all or nothing), as one change set (see
+        :mod:`brmgraph.store.history`) stamped ``effective`` (canonical time text) or now;
+        ``effective`` earlier than the latest change set raises BadArgument.
 
         ``merge`` (when given, and not replacing) is called after ``check`` in the same
         write transaction and its Dataset is written instead of ``ds``; it must only change
@@ -144,6 +159,26 @@ class Store(ABC):
     def export(self) -> Dataset:
         """The whole stored data set, sorted as in :meth:`customer_graph`."""
 
+    # ----------------------------------------------------------------- history
+    @abstractmethod
+    def changesets(self) -> list[H.ChangeSet]:
+        """Every change set, by id."""
+
+    @abstractmethod
+    def versions(self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None) -> list[H.Version]:
+        """Version rows (earlier versions of records): those with ``valid_to > after``,
+        or those of the given (section, key) pairs; all without either."""
+
+    def state_at(self, at: str) -> Dataset:
+        """The stored data set as it stood at ``at`` (canonical time text)."""
+        sets = self.changesets()
+        first = sets[0].time if sets else None
+        if first is None or at < first:
+            return Dataset()
+        if at >= sets[-1].time:
+            return self.export()
+        return H.state_at(self.export(), self.versions(after=at), at, first)
+
     def id_index(self) -> IdIndex:
         """Ids and key-person links of the stored content (override for speed)."""
         return IdIndex.of(self.export())
@@ -170,3 +205,26 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def change_time(sets: list[H.ChangeSet], effective: str | None) -> str:
+    """The time of a new change set: ``effective``, else now (never before the latest)."""
+    latest = sets[-1].time if sets else None
+    if effective is not None:
+        if latest is not None and effective < latest:
+            raise BadArgument(
+                f"--effective {effective} is earlier than the store's latest change set "
+                f"(#{sets[-1].id} at {latest}); history can only grow forward"
+            )
+        return effective
+    at = H.now()
+    return max(at, latest) if latest else at
+
+
+def plan_changes(current: Dataset | None, ds: Dataset, *, replace: bool, first: bool) -> tuple[list[tuple[str, str, str | None]], dict[str, int]]:
+    """:func:`history.plan`, quick when the store is empty (``current`` None)."""
+    if current is None:
+        keys = sorted({(s, H.record_key(r)) for s in H.SECTIONS for r in getattr(ds, s)})
+        ended: list[tuple[str, str, str | None]] = [] if first else [(s, k, None) for s, k in keys]
+        return ended, {"created": len(keys), "changed": 0, "deleted": 0, "unchanged": 0}
+    return H.plan(current, ds, replace=replace, first=first)

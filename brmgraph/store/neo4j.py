@@ -16,14 +16,12 @@ from __future__ import annotations
 import json
 import os
 from contextlib import contextmanager
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Iterator
 
 from ..errors import BrmError, NotFound, StoreUnavailable
 from ..model import (
-    ChainMember,
     Competitor,
     CompetitorStaff,
     Customer,
@@ -33,13 +31,10 @@ from ..model import (
     Interaction,
     KeyPerson,
     Project,
-    ProjectStatus,
-    Stance,
-    Strength,
-    Tri,
-    trusted,
 )
-from .base import IdIndex, ImportCheck, ImportMerge, ImportSummary, Store
+from . import history as H
+from . import records as R
+from .base import IdIndex, ImportCheck, ImportMerge, ImportSummary, Store, change_time, plan_changes
 
 #: rows per ``UNWIND $rows`` statement
 BATCH = 10_000
@@ -163,11 +158,15 @@ Q_INFLUENCES = "read/influences"
 Q_INTERACTIONS = "read/interactions"
 Q_CUSTOMER_GRAPH = "read/customer_graph"
 Q_CUSTOMER_GRAPH_SOURCES = "read/customer_graph_sources"
+# history (brmgraph/store/history.py)
+Q_CHANGESETS = "history/changesets"
+Q_CREATE_CHANGESET = "history/create_changeset"
+Q_CREATE_VERSIONS = "history/create_versions"
+Q_VERSIONS_AFTER = "history/versions_after"
+Q_VERSIONS_ALL = "history/versions_all"
+Q_VERSIONS_OF = "history/versions_of"
+Q_LAST_CHANGE = "history/last_change"
 
-_STANCE = {s.value: s for s in Stance}
-_TRI = {t.value: t for t in Tri}
-_STRENGTH = {s.value: s for s in Strength}
-_STATUS = {s.value: s for s in ProjectStatus}
 #: IdIndex kind -> influence source kind (the relationship type of its influences)
 _SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
 
@@ -262,16 +261,26 @@ class Neo4jStore(Store):
 
     # ------------------------------------------------------------------ writing
     def import_dataset(
-        self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None, merge: ImportMerge | None = None
+        self,
+        ds: Dataset,
+        *,
+        replace: bool = False,
+        check: ImportCheck | None = None,
+        merge: ImportMerge | None = None,
+        source: str = "",
+        effective: str | None = None,
     ) -> ImportSummary:
         # a merge only changes stored records: with nothing stored (the only staged case
         # without replace) it has nothing to keep, so the staged path ignores it
-        if self._import_staged(ds, replace=replace, check=check):
-            return ImportSummary(counts=ds.counts(), replaced=replace)
+        meta = {"source": source, "effective": effective}
+        staged = self._import_staged(ds, replace=replace, check=check, meta=meta)
+        if staged is not None:
+            return staged
         with self._guard(), self._session(write=True) as s:
             tx = s.begin_transaction()
             try:
                 if replace:
+                    history = self._history_begin(tx, ds, replace=True, effective=effective)
                     tx.run(load_cypher(Q_DELETE_ALL)).consume()
                     existing = IdIndex()
                 else:
@@ -281,17 +290,65 @@ class Neo4jStore(Store):
                         check(existing)
                     if merge is not None:
                         ds = merge(existing, lambda section, ids: _lookup_records(tx, section, ids))
+                    history = self._history_begin(tx, ds, replace=False, effective=effective)
                 for name, rows in self._plan(ds, existing):
                     query = load_cypher(name)
                     for i in range(0, len(rows), BATCH):
                         tx.run(query, rows=rows[i : i + BATCH]).consume()
+                summary = self._history_commit(tx, ds, history, replace=replace, source=source)
                 tx.commit()
             finally:
                 if tx.closed() is False:
                     tx.rollback()
-        return ImportSummary(counts=ds.counts(), replaced=replace)
+        return summary
 
-    def _import_staged(self, ds: Dataset, *, replace: bool, check: ImportCheck | None) -> bool:
+    def _history_begin(self, tx: Any, ds: Dataset, *, replace: bool, effective: str | None) -> tuple[Any, ...]:
+        """Inside the import transaction, before writing: the change set's id and time,
+        and which versions the import ends (compared with the stored state)."""
+        sets = _changesets(tx)
+        at = change_time(sets, effective)
+        current = None if _stored_count(tx) == 0 else Dataset.model_construct(**_export_tx(tx))
+        ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
+        cs = (sets[-1].id + 1) if sets else 1
+        return cs, at, ended, changes
+
+    def _history_commit(self, tx: Any, ds: Dataset, history: tuple[Any, ...], *, replace: bool, source: str) -> ImportSummary:
+        """Inside the import transaction, after writing: the change set and version rows."""
+        cs, at, ended, changes = history
+        counts = {"records": ds.counts(), **changes}
+        tx.run(
+            load_cypher(Q_CREATE_CHANGESET), id=cs, time=at, source=source,
+            mode="replace" if replace else "upsert", counts=json.dumps(counts),
+        ).consume()
+        keys = [[sec, key] for sec, key, _d in ended]
+        last: dict[tuple[str, str], str] = {}
+        for i in range(0, len(keys), LOOKUP_BATCH):
+            for r in tx.run(load_cypher(Q_LAST_CHANGE), keys=keys[i : i + LOOKUP_BATCH]):
+                last[(r["section"], r["key"])] = r["last"]
+        rows = [[v.section, v.key, v.data, v.valid_from, v.valid_to, v.changeset] for v in H.versions(ended, last, at, cs)]
+        for i in range(0, len(rows), BATCH):
+            tx.run(load_cypher(Q_CREATE_VERSIONS), rows=rows[i : i + BATCH]).consume()
+        return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
+
+    # ------------------------------------------------------------------ history
+    def changesets(self) -> list[H.ChangeSet]:
+        with self._guard(), self._session() as s:
+            return s.execute_read(_changesets)  # type: ignore[no-any-return]
+
+    def versions(self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None) -> list[H.Version]:
+        if keys is not None:
+            rows = self._read(Q_VERSIONS_OF, keys=[list(k) for k in keys])
+        elif after is not None:
+            rows = self._read(Q_VERSIONS_AFTER, after=after)
+        else:
+            rows = self._read(Q_VERSIONS_ALL)
+        return [
+            H.Version(r["section"], r["key"], r["data"], r["valid_from"], r["valid_to"], r["changeset"]) for r in rows
+        ]
+
+    def _import_staged(
+        self, ds: Dataset, *, replace: bool, check: ImportCheck | None, meta: dict[str, Any]
+    ) -> ImportSummary | None:
         """A large import into an empty store, or a replace of or by a large data set, in many small
         transactions and still all or nothing (one huge transaction needs gigabytes of
         heap and a commit that takes minutes):
@@ -306,18 +363,19 @@ class Neo4jStore(Store):
 
         A failure or a kill before 2 commits leaves the old content (staged nodes are
         removed now, or by the next staged import; so are retired ones left by a kill
-        after 2). False (nothing done) when the store
+        after 2). The change set and version rows are written by transaction 2.
+        None (nothing done) when the store
         is not empty and not replacing, or ``ds`` repeats an id (the upsert path then)."""
         if ds.record_count() < STAGE_MIN_RECORDS and not replace:
-            return False  # small: one transaction (no need to ask the store)
+            return None  # small: one transaction (no need to ask the store)
         with self._guard(), self._session(write=True) as s:
             stored = s.execute_read(_stored_count)
             large = ds.record_count() >= STAGE_MIN_RECORDS or (replace and stored >= STAGE_MIN_RECORDS)
             if not large or (stored and not replace):
-                return False  # one transaction
+                return None  # one transaction
             plan = self._plan(ds, IdIndex())
             if any(name not in Q_STAGE for name, _rows in plan):  # something to merge: not a plain bulk load
-                return False
+                return None
             if not replace and check is not None:
                 check(IdIndex())
             s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
@@ -330,6 +388,7 @@ class Neo4jStore(Store):
                             tx.commit()
                 tx = s.begin_transaction()
                 try:
+                    history = self._history_begin(tx, ds, replace=replace, effective=meta["effective"])
                     if replace:  # the old data set becomes invisible; deleted after the commit
                         for name in Q_RETIRE.values():
                             tx.run(load_cypher(name)).consume()
@@ -343,6 +402,7 @@ class Neo4jStore(Store):
                                 raise StoreUnavailable(
                                     f"Neo4j at {self.url}: staged records vanished (a concurrent import?); import again"
                                 )
+                    summary = self._history_commit(tx, ds, history, replace=replace, source=meta["source"])
                     tx.commit()
                 finally:
                     if tx.closed() is False:
@@ -358,7 +418,7 @@ class Neo4jStore(Store):
                     s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # the retired data set
                 except Exception:  # pragma: no cover - invisible; the next staged import clears it
                     pass
-        return True
+        return summary
 
     def _plan(self, ds: Dataset, existing: IdIndex) -> list[tuple[str, list[list[Any]]]]:
         """The statements that write ``ds`` (in order, each with its rows). Records whose
@@ -539,13 +599,13 @@ class Neo4jStore(Store):
             competitors: set[str] = set()
             for r in rows:
                 for p in r["persons"]:
-                    for source, _strength, k in p[10]:
-                        if k == 1:
-                            employees.add(source)
-                        elif k == 2:
-                            staff.add(source)
+                    for i in p["influences"]:
+                        if i["source_kind"] == 1:
+                            employees.add(i["source"])
+                        elif i["source_kind"] == 2:
+                            staff.add(i["source"])
                 for j in r["projects"]:
-                    competitors.update(j[2])
+                    competitors.update(j["competitors"])
             if not rows:
                 return rows, None
             src = tx.run(
@@ -560,9 +620,9 @@ class Neo4jStore(Store):
             rows, src = s.execute_read(work)
         if not rows:
             return []
-        emp = {e["id"]: _employee(e) for e in src["employees"]}
-        stf = {x["id"]: _staff(x) for x in src["staff"]}
-        comp = {k["id"]: _competitor(k) for k in src["competitors"]}
+        emp = {e["id"]: R.employee(**e) for e in src["employees"]}
+        stf = {x["id"]: R.competitor_staff(**x) for x in src["staff"]}
+        comp = {k["id"]: R.competitor(**k) for k in src["competitors"]}
         out = []
         for r in rows:
             cid = r["customer"]["id"]
@@ -572,46 +632,30 @@ class Neo4jStore(Store):
             e_ids: set[str] = set()
             s_ids: set[str] = set()
             for p in r["persons"]:
-                pid = p[0]
-                persons.append(
-                    trusted(
-                        KeyPerson,
-                        {
-                            "id": pid,
-                            "customer": cid,
-                            "name": p[1] or "",
-                            "title": p[2] or "",
-                            "department": p[3] or "",
-                            "closeness": _STANCE[p[4] or "unknown"],
-                            "solution_acceptance": _STANCE[p[5] or "unknown"],
-                            "price_acceptance": _STANCE[p[6] or "unknown"],
-                            "veto": _TRI[p[7] or "unknown"],
-                            "approver": _TRI[p[8] or "unknown"],
-                            "reports_to": p[9],
-                        },
-                    )
-                )
-                for source, strength, k in p[10]:
-                    influences.append(trusted(Influence, {"source": source, "target": pid, "strength": _STRENGTH[strength]}))
-                    if k == 1:
-                        e_ids.add(source)
-                    elif k == 2:
-                        s_ids.add(source)
-                for employee, day, kind in p[11]:
-                    if with_interactions:
-                        interactions.append(
-                            trusted(Interaction, {"employee": employee, "person": pid, "date": _iso_date(day), "kind": kind})
-                        )
+                p = dict(p)
+                incoming = p.pop("influences")
+                met = p.pop("interactions")
+                pid = p["id"]
+                persons.append(R.key_person(customer=cid, **p))
+                for i in incoming:
+                    influences.append(R.influence(i["source"], pid, i["strength"]))
+                    if i["source_kind"] == 1:
+                        e_ids.add(i["source"])
+                    elif i["source_kind"] == 2:
+                        s_ids.add(i["source"])
+                if with_interactions:
+                    for x in met:
+                        interactions.append(R.interaction(x["employee"], pid, x["date"], x["kind"]))
             projects = []
             k_ids: set[str] = set()
-            for props, chain, bidders in r["projects"]:
-                projects.append(_project({**props, "customer": cid, "decision_chain": chain, "competitors": bidders}))
-                k_ids.update(bidders)
+            for j in r["projects"]:
+                projects.append(R.project(customer=cid, **j))
+                k_ids.update(j["competitors"])
             staff = [stf[x] for x in sorted(s_ids) if x in stf]
             k_ids.update(x.competitor for x in staff)
             out.append(
                 Dataset.model_construct(
-                    customers=[_customer(r["customer"])],
+                    customers=[R.customer(**r["customer"])],
                     key_persons=_by_id(persons),
                     employees=[emp[x] for x in sorted(e_ids) if x in emp],
                     competitors=[comp[x] for x in sorted(k_ids) if x in comp],
@@ -624,27 +668,37 @@ class Neo4jStore(Store):
         return out
 
     def export(self) -> Dataset:
-        def work(tx: Any) -> dict[str, list[Any]]:
-            def q(name: str) -> list[Any]:
-                return list(tx.run(load_cypher(name)))
-
-            return {
-                "customers": _by_id(_customer(r["n"]) for r in q(Q_CUSTOMERS)),
-                "key_persons": _by_id(_person(r["n"]) for r in q(Q_KEY_PERSONS)),
-                "employees": _by_id(_employee(r["n"]) for r in q(Q_EMPLOYEES)),
-                "competitors": _by_id(_competitor(r["n"]) for r in q(Q_COMPETITORS)),
-                "competitor_staff": _by_id(_staff(r["n"]) for r in q(Q_STAFF)),
-                "influences": _sorted_influences(_influence(r) for r in q(Q_INFLUENCES)),
-                "projects": _by_id(_project(r["j"]) for r in q(Q_PROJECTS)),
-                "interactions": _sorted_interactions(_interaction(r) for r in q(Q_INTERACTIONS)),
-            }
-
         with self._guard(), self._session() as s:
-            data = s.execute_read(work)  # one transaction: a consistent snapshot
+            data = s.execute_read(_export_tx)  # one transaction: a consistent snapshot
         return Dataset.model_construct(**data)
 
 
 # ---------------------------------------------------------------------------- mapping
+
+
+def _export_tx(tx: Any) -> dict[str, list[Any]]:
+    """The whole latest state, read in transaction ``tx``, as Dataset fields."""
+
+    def q(name: str) -> list[Any]:
+        return list(tx.run(load_cypher(name)))
+
+    return {
+        "customers": _by_id(_customer(r["n"]) for r in q(Q_CUSTOMERS)),
+        "key_persons": _by_id(_person(r["n"]) for r in q(Q_KEY_PERSONS)),
+        "employees": _by_id(_employee(r["n"]) for r in q(Q_EMPLOYEES)),
+        "competitors": _by_id(_competitor(r["n"]) for r in q(Q_COMPETITORS)),
+        "competitor_staff": _by_id(_staff(r["n"]) for r in q(Q_STAFF)),
+        "influences": _sorted_influences(_influence(r) for r in q(Q_INFLUENCES)),
+        "projects": _by_id(_project(r["j"]) for r in q(Q_PROJECTS)),
+        "interactions": _sorted_interactions(_interaction(r) for r in q(Q_INTERACTIONS)),
+    }
+
+
+def _changesets(tx: Any) -> list[H.ChangeSet]:
+    return [
+        H.ChangeSet(r["id"], r["time"], r["source"], r["mode"], json.loads(r["counts"]))
+        for r in tx.run(load_cypher(Q_CHANGESETS))
+    ]
 
 
 def _one_line(exc: BaseException) -> str:
@@ -725,82 +779,36 @@ def _existing_index(tx: Any, ds: Dataset) -> IdIndex:
     return idx
 
 
-_iso_date = date.fromisoformat
-
-
-def _date(v: Any) -> date | None:
-    if v is None:
-        return None
-    if hasattr(v, "to_native"):
-        return v.to_native()
-    if isinstance(v, date):
-        return v
-    return date.fromisoformat(str(v))
-
-
 def _customer(n: dict[str, Any]) -> Customer:
-    return Customer.model_construct(
-        id=n["id"],
-        name=n.get("name", ""),
-        industry=n.get("industry", ""),
-        tier=n.get("tier", ""),
-        attrs=json.loads(n.get("attrs") or "{}"),
-    )
+    return R.customer(**n)
 
 
 def _person(n: dict[str, Any]) -> KeyPerson:
-    return KeyPerson.model_construct(
-        id=n["id"],
-        customer=n["customer"],
-        name=n.get("name", ""),
-        title=n.get("title", ""),
-        department=n.get("department", ""),
-        closeness=_STANCE[n.get("closeness", "unknown")],
-        solution_acceptance=_STANCE[n.get("solution_acceptance", "unknown")],
-        price_acceptance=_STANCE[n.get("price_acceptance", "unknown")],
-        veto=_TRI[n.get("veto", "unknown")],
-        approver=_TRI[n.get("approver", "unknown")],
-        reports_to=n.get("reports_to"),
-    )
+    return R.key_person(**n)
 
 
 def _employee(n: dict[str, Any]) -> Employee:
-    return Employee.model_construct(id=n["id"], name=n.get("name", ""), team=n.get("team", ""), title=n.get("title", ""))
+    return R.employee(**n)
 
 
 def _competitor(n: dict[str, Any]) -> Competitor:
-    return Competitor.model_construct(id=n["id"], name=n.get("name", ""))
+    return R.competitor(**n)
 
 
 def _staff(n: dict[str, Any]) -> CompetitorStaff:
-    return CompetitorStaff.model_construct(id=n["id"], name=n.get("name", ""), competitor=n["competitor"])
+    return R.competitor_staff(**n)
 
 
 def _project(n: dict[str, Any]) -> Project:
-    amount = n.get("amount")
-    return Project.model_construct(
-        id=n["id"],
-        customer=n["customer"],
-        name=n.get("name", ""),
-        status=_STATUS[n.get("status", "open")],
-        stage=n.get("stage", ""),
-        amount=float(amount) if amount is not None else None,
-        close_date=_date(n.get("close_date")),
-        decision_chain=[
-            ChainMember.model_construct(person=m[0], role=m[1]) if isinstance(m, list)
-            else ChainMember.model_construct(person=m["person"], role=m["role"])
-            for m in n["decision_chain"]
-        ],
-        competitors=list(n["competitors"]),
-    )
+    return R.project(**n)
 
 
 def _influence(r: Any) -> Influence:
-    return Influence.model_construct(source=r["source"], target=r["target"], strength=_STRENGTH[r["strength"]])
+    return R.influence(**dict(r))
 
 
 def _interaction(r: Any) -> Interaction:
-    return Interaction.model_construct(employee=r["employee"], person=r["person"], date=_date(r["date"]), kind=r["kind"])
+    return R.interaction(**dict(r))
 
 
 def _by_id(items: Iterable[Any]) -> list[Any]:

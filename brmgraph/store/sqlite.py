@@ -13,29 +13,25 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..errors import BadArgument, NotFound, StoreUnavailable
 from ..model import (
-    ChainMember,
     Competitor,
     CompetitorStaff,
     Customer,
     Dataset,
     Employee,
-    Influence,
-    Interaction,
     KeyPerson,
     Project,
-    trusted,
 )
-from .base import IdIndex, ImportCheck, ImportMerge, ImportSummary, Store
+from . import history as H
+from . import records as R
+from .base import IdIndex, ImportCheck, ImportMerge, ImportSummary, Store, change_time, plan_changes
 
 BUSY_TIMEOUT_S = 120.0
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +57,13 @@ CREATE TABLE IF NOT EXISTS interactions (
     employee TEXT NOT NULL, person TEXT NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL, customer TEXT NOT NULL,
     PRIMARY KEY (employee, person, date, kind));
 CREATE INDEX IF NOT EXISTS interactions_customer ON interactions(customer);
+""" + """
+CREATE TABLE IF NOT EXISTS changesets (
+    id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, mode TEXT NOT NULL, counts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
+    changeset INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
 """
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
@@ -79,11 +82,15 @@ def path_of(url: str) -> Path:
 class SqliteStore(Store):
     """The embedded default store."""
 
-    def __init__(self, url: str = "sqlite:///brm.db") -> None:
+    def __init__(self, url: str = "sqlite:///brm.db", *, create: bool = True) -> None:
         self.url = url
         self.path = path_of(url)
         if self.path.exists() and self.path.is_dir():
             raise StoreUnavailable(f"cannot open store {url}: {self.path} is a folder")
+        if not create and not self.path.exists():
+            raise StoreUnavailable(
+                f"store {url} does not exist (no file {self.path}); create it with `brmgraph import FILE --store {url}`"
+            )
         if not self.path.parent.exists():
             raise StoreUnavailable(f"cannot open store {url}: folder {self.path.parent} does not exist")
         try:
@@ -108,7 +115,10 @@ class SqliteStore(Store):
             )
         else:
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None or int(row[0]) != SCHEMA_VERSION:
+            if row is not None and int(row[0]) == 1:  # version 2 only adds the history tables
+                self.conn.executescript("BEGIN IMMEDIATE;" + SCHEMA + "COMMIT;")
+                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            elif row is None or int(row[0]) != SCHEMA_VERSION:
                 raise StoreUnavailable(f"store {self.url} has schema version {row and row[0]}, expected {SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -119,7 +129,14 @@ class SqliteStore(Store):
 
     # ------------------------------------------------------------------ writing
     def import_dataset(
-        self, ds: Dataset, *, replace: bool = False, check: ImportCheck | None = None, merge: ImportMerge | None = None
+        self,
+        ds: Dataset,
+        *,
+        replace: bool = False,
+        check: ImportCheck | None = None,
+        merge: ImportMerge | None = None,
+        source: str = "",
+        effective: str | None = None,
     ) -> ImportSummary:
         c = self.conn
         try:
@@ -127,22 +144,67 @@ class SqliteStore(Store):
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(f"store {self.url} is busy or read-only: {exc}") from None
         try:
-            if replace:
-                for t in TABLES:
-                    c.execute(f"DELETE FROM {t}")  # table names are constants
-            elif check is not None or merge is not None:
+            sets = self._changesets()
+            at = change_time(sets, effective)
+            if not replace and (check is not None or merge is not None):
                 existing = self.id_index()
                 if check is not None:
                     check(existing)
                 if merge is not None:
                     ds = merge(existing, self._lookup)  # reads in this write transaction
+            empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
+            current = None if empty else self._snapshot()
+            ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
+            if replace:
+                for t in TABLES:
+                    c.execute(f"DELETE FROM {t}")  # table names are constants
             self._write(ds)
+            cs = (sets[-1].id + 1) if sets else 1
+            counts = {"records": ds.counts(), **changes}
+            c.execute(
+                "INSERT INTO changesets(id, time, source, mode, counts) VALUES (?,?,?,?,?)",
+                (cs, at, source, "replace" if replace else "upsert", json.dumps(counts)),
+            )
+            last = self._last_change([(sec, key) for sec, key, _d in ended])
+            c.executemany(
+                "INSERT INTO versions(section, key, data, valid_from, valid_to, changeset) VALUES (?,?,?,?,?,?)",
+                ((v.section, v.key, v.data, v.valid_from, v.valid_to, v.changeset) for v in H.versions(ended, last, at, cs)),
+            )
             c.execute("COMMIT")
         except BaseException:
             if c.in_transaction:
                 c.execute("ROLLBACK")
             raise
-        return ImportSummary(counts=ds.counts(), replaced=replace)
+        return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
+
+    def _last_change(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        out: dict[tuple[str, str], str] = {}
+        for sec, key in keys:
+            row = self.conn.execute("SELECT MAX(valid_to) FROM versions WHERE section = ? AND key = ?", (sec, key)).fetchone()
+            if row[0] is not None:
+                out[(sec, key)] = row[0]
+        return out
+
+    # ------------------------------------------------------------------ history
+    def _changesets(self) -> list[H.ChangeSet]:
+        return [
+            H.ChangeSet(i, t, src, mode, json.loads(counts))
+            for i, t, src, mode, counts in self.conn.execute("SELECT id, time, source, mode, counts FROM changesets ORDER BY id")
+        ]
+
+    def changesets(self) -> list[H.ChangeSet]:
+        return self._changesets()
+
+    def versions(self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None) -> list[H.Version]:
+        cols = "SELECT section, key, data, valid_from, valid_to, changeset FROM versions"
+        if keys is not None:
+            out: list[H.Version] = []
+            for sec, key in keys:
+                out.extend(H.Version(*r) for r in self.conn.execute(f"{cols} WHERE section = ? AND key = ?", (sec, key)))
+            return out
+        if after is not None:
+            return [H.Version(*r) for r in self.conn.execute(f"{cols} WHERE valid_to > ?", (after,))]
+        return [H.Version(*r) for r in self.conn.execute(cols)]
 
     def _write(self, ds: Dataset) -> None:
         c = self.conn
@@ -200,16 +262,17 @@ class SqliteStore(Store):
     def _lookup(self, section: str, ids: list[str]) -> list[Any]:
         """Stored records by id (influences: by target), for an import's merge."""
         table, column, make = {
-            "customers": ("customers", "id", _customer),
-            "key_persons": ("key_persons", "id", _person),
-            "employees": ("employees", "id", lambda r: Employee(id=r[0], name=r[1], team=r[2], title=r[3])),
-            "projects": ("projects", "id", _project),
-            "influences": ("influences", "target", lambda r: Influence(source=r[0], target=r[1], strength=r[2])),
+            "customers": ("customers", "id", R.customer),
+            "key_persons": ("key_persons", "id", R.key_person),
+            "employees": ("employees", "id", R.employee),
+            "projects": ("projects", "id", R.project),
+            "influences": ("influences", "target", R.influence),
         }[section]
         out: list[Any] = []
         for chunk in _chunks(list(ids), 500):
-            # table and column names are constants of the dict above
-            out.extend(make(r) for r in self.conn.execute(f"SELECT * FROM {table} WHERE {column} IN ({_marks(len(chunk))})", chunk))
+            # table, column and column-list names are constants of this module
+            sql = f"SELECT {_COLS[table]} FROM {table} WHERE {column} IN ({_marks(len(chunk))})"
+            out.extend(make(*r) for r in self.conn.execute(sql, chunk))
         return out
 
     def _person_customers(self, ids: Iterable[str]) -> dict[str, str]:
@@ -239,94 +302,42 @@ class SqliteStore(Store):
         return idx
 
     def customers(self) -> list[Customer]:
-        return [_customer(r) for r in self.conn.execute("SELECT * FROM customers ORDER BY id")]
+        return [R.customer(*r) for r in self.conn.execute(f"SELECT {_COLS['customers']} FROM customers ORDER BY id")]
 
     def projects(self, customer: str | None = None) -> list[Project]:
         if customer is None:
-            rows = self.conn.execute("SELECT * FROM projects ORDER BY id")
+            rows = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects ORDER BY id")
         else:
-            rows = self.conn.execute("SELECT * FROM projects WHERE customer = ? ORDER BY id", (customer,))
-        return [_project(r) for r in rows]
+            rows = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer = ? ORDER BY id", (customer,))
+        return [R.project(*r) for r in rows]
 
     def project(self, project_id: str) -> Project:
-        row = self.conn.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE id = ?", (project_id,)).fetchone()
         if row is None:
             raise NotFound(f"unknown project {project_id!r}")
-        return _project(row)
+        return R.project(*row)
 
     def key_person(self, person_id: str) -> KeyPerson:
-        row = self.conn.execute("SELECT * FROM key_persons WHERE id = ?", (person_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE id = ?", (person_id,)).fetchone()
         if row is None:
             raise NotFound(f"unknown key person {person_id!r}")
-        return _person(row)
+        return R.key_person(*row)
 
     def employees(self) -> list[Employee]:
-        return [Employee(id=i, name=n, team=t, title=ti) for i, n, t, ti in self.conn.execute("SELECT * FROM employees ORDER BY id")]
+        return [R.employee(*r) for r in self.conn.execute(f"SELECT {_COLS['employees']} FROM employees ORDER BY id")]
 
     def competitors(self) -> list[Competitor]:
-        return [Competitor(id=i, name=n) for i, n in self.conn.execute("SELECT * FROM competitors ORDER BY id")]
+        return [R.competitor(*r) for r in self.conn.execute(f"SELECT {_COLS['competitors']} FROM competitors ORDER BY id")]
 
     def competitor_staff(self) -> list[CompetitorStaff]:
         return [
-            CompetitorStaff(id=i, name=n, competitor=k)
-            for i, n, k in self.conn.execute("SELECT * FROM competitor_staff ORDER BY id")
+            R.competitor_staff(*r) for r in self.conn.execute(f"SELECT {_COLS['competitor_staff']} FROM competitor_staff ORDER BY id")
         ]
 
     def customer_graph(self, customer_id: str) -> Dataset:
-        c = self.conn
-        # one read transaction: a consistent snapshot even while another process imports
-        c.execute("BEGIN")
-        try:
-            row = c.execute("SELECT * FROM customers WHERE id = ?", (customer_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"unknown customer {customer_id!r}")
-            persons = [_person(r) for r in c.execute("SELECT * FROM key_persons WHERE customer = ? ORDER BY id", (customer_id,))]
-            projects = [_project(r) for r in c.execute("SELECT * FROM projects WHERE customer = ? ORDER BY id", (customer_id,))]
-            influences = [
-                trusted(Influence, {"source": s, "target": t, "strength": _STRENGTH[st]})
-                for s, t, st in c.execute(
-                    "SELECT source, target, strength FROM influences WHERE customer = ? ORDER BY source, target", (customer_id,)
-                )
-            ]
-            employees = [
-                trusted(Employee, {"id": i, "name": n, "team": t, "title": ti})
-                for i, n, t, ti in c.execute(
-                    "SELECT * FROM employees WHERE id IN (SELECT source FROM influences WHERE customer = ?) ORDER BY id",
-                    (customer_id,),
-                )
-            ]
-            staff = [
-                trusted(CompetitorStaff, {"id": i, "name": n, "competitor": k})
-                for i, n, k in c.execute(
-                    "SELECT * FROM competitor_staff WHERE id IN (SELECT source FROM influences WHERE customer = ?) ORDER BY id",
-                    (customer_id,),
-                )
-            ]
-            wanted = {s.competitor for s in staff} | {k for j in projects for k in j.competitors}
-            competitors = [
-                trusted(Competitor, {"id": i, "name": n})
-                for i, n in c.execute("SELECT * FROM competitors ORDER BY id")
-                if i in wanted
-            ]
-            interactions = [
-                trusted(Interaction, {"employee": e, "person": p, "date": _date(d), "kind": k})
-                for e, p, d, k in c.execute(
-                    "SELECT employee, person, date, kind FROM interactions WHERE customer = ? ORDER BY employee, person, date, kind",
-                    (customer_id,),
-                )
-            ]
-        finally:
-            c.execute("COMMIT")
-        return Dataset.model_construct(
-            customers=[_customer(row)],
-            key_persons=persons,
-            employees=employees,
-            competitors=competitors,
-            competitor_staff=staff,
-            influences=influences,
-            projects=projects,
-            interactions=interactions,
-        )
+        for ds in self.iter_customer_graphs([customer_id]):
+            return ds
+        raise NotFound(f"unknown customer {customer_id!r}")  # pragma: no cover - iter raises first
 
     #: customers read per round of queries in :meth:`iter_customer_graphs`
     BATCH = 200
@@ -334,142 +345,122 @@ class SqliteStore(Store):
     def iter_customer_graphs(
         self, customer_ids: list[str] | None = None, *, interactions: bool = True
     ) -> Iterator[Dataset]:
-        """Stream sub-graphs, reading ``BATCH`` customers per round of five indexed queries
-        (instead of eight queries per customer); each yields exactly what
-        :meth:`customer_graph` gives (without interactions when ``interactions`` is
-        False). Unknown ids raise NotFound."""
+        """Stream sub-graphs, reading ``BATCH`` customers per round of indexed queries
+        (one read transaction per round: a consistent snapshot even while another
+        process imports); :meth:`customer_graph` is its first item. Without
+        ``interactions`` the interactions are left out. Unknown ids raise NotFound."""
         c = self.conn
         ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
-        employees = {
-            i: trusted(Employee, {"id": i, "name": n, "team": t, "title": ti})
-            for i, n, t, ti in c.execute("SELECT * FROM employees")
-        }
-        staff = {
-            i: trusted(CompetitorStaff, {"id": i, "name": n, "competitor": k})
-            for i, n, k in c.execute("SELECT * FROM competitor_staff")
-        }
-        competitors = [trusted(Competitor, {"id": i, "name": n}) for i, n in c.execute("SELECT * FROM competitors ORDER BY id")]
+        single = len(ids) == 1
+        employees: dict[str, Employee] | None = None
+        staff: dict[str, CompetitorStaff] | None = None
+        competitors: dict[str, Competitor] | None = None
         for start in range(0, len(ids), self.BATCH):
             chunk = ids[start : start + self.BATCH]
             marks = _marks(len(chunk))
-            groups: dict[str, dict[str, list]] = {
+            groups: dict[str, dict[str, list[Any]]] = {
                 cid: {"persons": [], "projects": [], "influences": [], "interactions": []} for cid in chunk
             }
             c.execute("BEGIN")
             try:
-                rows = {r[0]: r for r in c.execute(f"SELECT * FROM customers WHERE id IN ({marks})", chunk)}
-                for r in c.execute(f"SELECT * FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
-                    groups[r[1]]["persons"].append(_person(r))
-                for r in c.execute(f"SELECT * FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
-                    groups[r[1]]["projects"].append(_project(r))
-                for s_, t, st, cu in c.execute(
-                    f"SELECT source, target, strength, customer FROM influences WHERE customer IN ({marks}) "
-                    "ORDER BY source, target",
+                rows = {
+                    r[0]: R.customer(*r)
+                    for r in c.execute(f"SELECT {_COLS['customers']} FROM customers WHERE id IN ({marks})", chunk)
+                }
+                for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
+                    p = R.key_person(*r)
+                    groups[p.customer]["persons"].append(p)
+                for r in c.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
+                    j = R.project(*r)
+                    groups[j.customer]["projects"].append(j)
+                for cu, *r in c.execute(
+                    f"SELECT customer, {_COLS['influences']} FROM influences WHERE customer IN ({marks}) ORDER BY source, target",
                     chunk,
                 ):
-                    groups[cu]["influences"].append(trusted(Influence, {"source": s_, "target": t, "strength": _STRENGTH[st]}))
-                for e, p, d, k, cu in (
-                    c.execute(
-                        f"SELECT employee, person, date, kind, customer FROM interactions WHERE customer IN ({marks}) "
+                    groups[cu]["influences"].append(R.influence(*r))
+                if interactions:
+                    for cu, *r in c.execute(
+                        f"SELECT customer, {_COLS['interactions']} FROM interactions WHERE customer IN ({marks}) "
                         "ORDER BY employee, person, date, kind",
                         chunk,
-                    )
-                    if interactions
-                    else ()
-                ):
-                    groups[cu]["interactions"].append(
-                        trusted(Interaction, {"employee": e, "person": p, "date": _date(d), "kind": k})
-                    )
+                    ):
+                        groups[cu]["interactions"].append(R.interaction(*r))
+                sources = sorted({i.source for g in groups.values() for i in g["influences"]})
+                if single:  # one customer: read only its sources
+                    employees = self._by_ids("employees", sources)
+                    staff = self._by_ids("competitor_staff", sources)
+                    wanted = {s.competitor for s in staff.values()} | {
+                        k for g in groups.values() for j in g["projects"] for k in j.competitors
+                    }
+                    competitors = self._by_ids("competitors", sorted(wanted))
+                elif employees is None:  # many: read the (small) source tables once
+                    employees = {e.id: e for e in self.employees()}
+                    staff = {s.id: s for s in self.competitor_staff()}
+                    competitors = {k.id: k for k in self.competitors()}
             finally:
                 c.execute("COMMIT")
+            assert employees is not None and staff is not None and competitors is not None
             for cid in chunk:
                 if cid not in rows:
                     raise NotFound(f"unknown customer {cid!r}")
                 gr = groups[cid]
-                sources = {i.source for i in gr["influences"]}
-                st_ = [staff[x] for x in sorted(sources) if x in staff]
+                srcs = sorted({i.source for i in gr["influences"]})
+                st_ = [staff[x] for x in srcs if x in staff]
                 wanted = {x.competitor for x in st_} | {k for j in gr["projects"] for k in j.competitors}
                 yield Dataset.model_construct(
-                    customers=[_customer(rows[cid])],
+                    customers=[rows[cid]],
                     key_persons=gr["persons"],
-                    employees=[employees[x] for x in sorted(sources) if x in employees],
-                    competitors=[k for k in competitors if k.id in wanted],
+                    employees=[employees[x] for x in srcs if x in employees],
+                    competitors=[competitors[k] for k in sorted(wanted) if k in competitors],
                     competitor_staff=st_,
                     influences=gr["influences"],
                     projects=gr["projects"],
                     interactions=gr["interactions"],
                 )
 
+    def _by_ids(self, table: str, ids: list[str]) -> dict[str, Any]:
+        """Records of ``table`` (a constant name) with these ids, by id."""
+        decode = R.DECODERS[table][0]
+        out: dict[str, Any] = {}
+        for chunk in _chunks(ids, 500):
+            for r in self.conn.execute(f"SELECT {_COLS[table]} FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk):
+                out[r[0]] = decode(*r)
+        return out
+
     def export(self) -> Dataset:
         c = self.conn
         c.execute("BEGIN")
         try:
-            ds = Dataset.model_construct(
-                customers=self.customers(),
-                key_persons=[_person(r) for r in c.execute("SELECT * FROM key_persons ORDER BY id")],
-                employees=self.employees(),
-                competitors=self.competitors(),
-                competitor_staff=self.competitor_staff(),
-                influences=[
-                    Influence.model_construct(source=s, target=t, strength=_STRENGTH[st])
-                    for s, t, st in c.execute("SELECT source, target, strength FROM influences ORDER BY source, target")
-                ],
-                projects=self.projects(),
-                interactions=[
-                    Interaction(employee=e, person=p, date=date.fromisoformat(d), kind=k)
-                    for e, p, d, k in c.execute(
-                        "SELECT employee, person, date, kind FROM interactions ORDER BY employee, person, date, kind"
-                    )
-                ],
-            )
+            return self._snapshot()
         finally:
             c.execute("COMMIT")
-        return ds
+
+    def _snapshot(self) -> Dataset:
+        """The whole latest state (inside the caller's transaction)."""
+        c = self.conn
+        return Dataset.model_construct(
+            customers=self.customers(),
+            key_persons=[R.key_person(*r) for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons ORDER BY id")],
+            employees=self.employees(),
+            competitors=self.competitors(),
+            competitor_staff=self.competitor_staff(),
+            influences=[
+                R.influence(*r) for r in c.execute(f"SELECT {_COLS['influences']} FROM influences ORDER BY source, target")
+            ],
+            projects=self.projects(),
+            interactions=[
+                R.interaction(*r)
+                for r in c.execute(f"SELECT {_COLS['interactions']} FROM interactions ORDER BY employee, person, date, kind")
+            ],
+        )
 
     def counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-# ---------------------------------------------------------------------- row mapping
-from ..model import ProjectStatus, Stance, Strength, Tri  # noqa: E402
-
-_STANCE = {s.value: s for s in Stance}
-_TRI = {t.value: t for t in Tri}
-_STRENGTH = {s.value: s for s in Strength}
-_STATUS = {s.value: s for s in ProjectStatus}
-
-
-@lru_cache(maxsize=8192)
-def _date(text: str) -> date:
-    # interactions repeat a few thousand distinct days: parse each once
-    return date.fromisoformat(text)
-
-
-def _customer(r: tuple) -> Customer:
-    return trusted(Customer, {"id": r[0], "name": r[1], "industry": r[2], "tier": r[3], "attrs": json.loads(r[4])})
-
-
-def _person(r: tuple) -> KeyPerson:
-    return trusted(
-        KeyPerson,
-        {
-            "id": r[0], "customer": r[1], "name": r[2], "title": r[3], "department": r[4],
-            "closeness": _STANCE[r[5]], "solution_acceptance": _STANCE[r[6]], "price_acceptance": _STANCE[r[7]],
-            "veto": _TRI[r[8]], "approver": _TRI[r[9]], "reports_to": r[10],
-        },
-    )
-
-
-def _project(r: tuple) -> Project:
-    return trusted(
-        Project,
-        {
-            "id": r[0], "customer": r[1], "name": r[2], "status": _STATUS[r[3]], "stage": r[4], "amount": r[5],
-            "close_date": date.fromisoformat(r[6]) if r[6] else None,
-            "decision_chain": [trusted(ChainMember, {"person": p, "role": role}) for p, role in json.loads(r[7])],
-            "competitors": json.loads(r[8]),
-        },
-    )
+# ---------------------------------------------------------------------- helpers
+#: SELECT column list of each table, in its decoder's parameter order
+_COLS = {section: R.select(cols) for section, (_decode, cols) in R.DECODERS.items()}
 
 
 def _marks(n: int) -> str:

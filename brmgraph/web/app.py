@@ -75,7 +75,7 @@ def create_app(store: str | Store | None = None, *, token: str | None = None) ->
     if isinstance(store, Store):
         url = store.url
     else:
-        probe = open_store(store)  # a bad URL or missing server fails here, before serving
+        probe = open_store(store, create=False)  # a bad URL or missing server fails here, before serving
         url = probe.url
         probe.close()
     env = _env()
@@ -88,7 +88,7 @@ def create_app(store: str | Store | None = None, *, token: str | None = None) ->
 
         def __getattr__(self, name: str) -> Any:
             if getattr(local, "store", None) is None:
-                local.store = open_store(url)
+                local.store = open_store(url, create=False)
             return getattr(local.store, name)
 
     st: Any = _PerThread()

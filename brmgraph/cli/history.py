@@ -1,0 +1,186 @@
+"""Commands about the store as a whole and its past: ``export`` and ``history``; the
+``flags --since`` comparison (rules: ``docs/spec-history.md``)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import BadArgument, NotFound
+from ..model import Dataset
+from . import app
+from .common import AsOfOpt, JsonOpt, StoreOpt, console, print_json, store_from
+
+# ------------------------------------------------------------------ export
+
+
+def dataset_document(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """A data set in the input format (JSON / YAML document)."""
+    return {section: [r.model_dump(mode="json") for r in getattr(ds, section)] for section in Dataset.SECTIONS}
+
+
+def write_csv_dir(ds: Dataset, folder: Path) -> None:
+    """A data set as the input format's CSV folder: one file per section, decision
+    chains in ``decision_chain.csv``, competitors joined by ``;``, attrs as JSON."""
+    from ..dataset import MODELS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for section in Dataset.SECTIONS:
+        fields = [f for f in MODELS[section].model_fields if f != "decision_chain"]
+        with open(folder / f"{section}.csv", "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(fields)
+            for r in getattr(ds, section):
+                row = r.model_dump(mode="json")
+                cells = []
+                for f in fields:
+                    v = row[f]
+                    if f == "competitors":
+                        v = ";".join(v)
+                    elif f == "attrs":
+                        v = json.dumps(v, ensure_ascii=False, sort_keys=True) if v else ""
+                    cells.append("" if v is None else v)
+                w.writerow(cells)
+    with open(folder / "decision_chain.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["project", "person", "role"])
+        for j in ds.projects:
+            for m in j.decision_chain:
+                w.writerow([j.id, m.person, m.role])
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="json (default), yaml or csv (a folder).")] = "json",
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE_OR_DIR", help="Where to write (default: stdout; csv needs a folder).")
+    ] = None,
+    as_of: AsOfOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write the whole store (or its state at --as-of) in the input format; importing the
+    export with --replace into an empty store of either kind gives the same answers.
+
+    Example: brmgraph export --format yaml --out backup.yaml
+    """
+    if fmt not in ("json", "yaml", "csv"):
+        raise BadArgument(f"--format must be json, yaml or csv, not {fmt!r}")
+    if fmt == "csv" and out is None:
+        raise BadArgument("--format csv writes a folder of files: give --out FOLDER")
+    if fmt == "csv" and out is not None and out.exists() and not out.is_dir():
+        raise BadArgument(f"--out {out} is a file; --format csv writes a folder")
+    if fmt != "csv" and out is not None and out.is_dir():
+        raise BadArgument(f"--out {out} is a folder; --format {fmt} writes one file")
+    with store_from(store, as_of=as_of) as st:
+        ds = st.export()
+    if fmt == "csv":
+        assert out is not None
+        write_csv_dir(ds, out)
+        return
+    doc = dataset_document(ds)
+    if fmt == "json":
+        text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    else:
+        import yaml
+
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+# ------------------------------------------------------------------ history
+
+
+def history_of(st: Any, *, person: str | None = None, customer: str | None = None, project: str | None = None) -> dict[str, Any]:
+    """The change sets and, per record changed by one, the fields it changed (only the
+    records of the person / customer / project when given)."""
+    from ..store import history as H
+
+    sets = st.changesets()
+    by_id = {c.id: c for c in sets}
+    if person or customer or project:
+        rows = st.versions()
+        current = H.by_key(st.export())
+        keys = {(v.section, v.key) for v in rows} | set(current)
+        wanted = set()
+        for sk in keys:
+            texts = [v.data for v in rows if (v.section, v.key) == sk and v.data] + ([current[sk]] if sk in current else [])
+            if any(_mentions(sk[0], H.fields_of(sk[0], t), person, customer, project) for t in texts):
+                wanted.add(sk)
+        if not wanted:
+            what = f"person {person!r}" if person else f"customer {customer!r}" if customer else f"project {project!r}"
+            raise NotFound(f"no record of {what} in the store or its history")
+    else:
+        rows = st.versions()
+        current = H.by_key(st.export())
+        wanted = {(v.section, v.key) for v in rows} | set(current)
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for v in rows:
+        grouped.setdefault((v.section, v.key), []).append(v)
+    changes = []
+    for sk in sorted(wanted):
+        changes.extend(H.changes(sk[0], sk[1], grouped.get(sk, []), current.get(sk), by_id))
+    changes.sort(key=lambda c: (c["changeset"], c["section"], c["key"]))
+    return {"changesets": [c.as_json() for c in sets], "changes": changes}
+
+
+def _mentions(section: str, rec: dict[str, Any], person: str | None, customer: str | None, project: str | None) -> bool:
+    if person:
+        return (section == "key_persons" and rec.get("id") == person) or (
+            section in ("influences", "interactions") and person in (rec.get("target"), rec.get("person"))
+        )
+    if customer:
+        return (section == "customers" and rec.get("id") == customer) or (
+            section in ("key_persons", "projects") and rec.get("customer") == customer
+        )
+    if project:
+        return section == "projects" and rec.get("id") == project
+    return False
+
+
+@app.command("history")
+def history_cmd(
+    person: Annotated[str | None, typer.Option("--person", help="Only changes of this key person (and edges into them).")] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="Only changes of this customer, its people and projects.")] = None,
+    project: Annotated[str | None, typer.Option("--project", help="Only changes of this project.")] = None,
+    as_json: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """The store's change sets (one per import) and, per record, which fields changed
+    from what to what.
+
+    Example: brmgraph history --person P7
+    """
+    if sum(x is not None for x in (person, customer, project)) > 1:
+        raise BadArgument("give at most one of --person, --customer, --project")
+    with store_from(store) as st:
+        doc = history_of(st, person=person, customer=customer, project=project)
+    if as_json:
+        print_json(doc)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title="change sets")
+    for col in ("id", "time", "mode", "source", "created", "changed", "deleted"):
+        t.add_column(col)
+    for c in doc["changesets"]:
+        k = c["counts"]
+        t.add_row(str(c["id"]), c["time"], c["mode"], escape(c["source"]), str(k.get("created", "")),
+                  str(k.get("changed", "")), str(k.get("deleted", "")))
+    console.print(t)
+    for ch in doc["changes"]:
+        head = f"#{ch['changeset']} {ch['time']} {ch['action']} {ch['section']} {ch['key']}"
+        console.print(escape(head))
+        if ch["action"] == "changed":
+            for f in ch["fields"]:
+                console.print(escape(f"    {f['field']}: {json.dumps(f['before'], ensure_ascii=False)} -> "
+                                     f"{json.dumps(f['after'], ensure_ascii=False)}"))

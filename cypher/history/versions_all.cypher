@@ -1,0 +1,4 @@
+// Every version row.
+MATCH (v:BrmVersion)
+RETURN v.section AS section, v.key AS key, v.data AS data, v.valid_from AS valid_from,
+       v.valid_to AS valid_to, v.changeset AS changeset
