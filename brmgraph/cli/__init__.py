@@ -20,7 +20,7 @@ app = typer.Typer(
 # Command modules register themselves on import. Each owns its own file.
 from . import core, demo  # noqa: E402,F401
 
-for _optional in ("analysis", "neo4j", "maps", "generate"):
+for _optional in ("analysis", "neo4j", "maps", "generate", "decide"):
     try:
         __import__(f"{__name__}.{_optional}")
     except ModuleNotFoundError as exc:  # module not written yet
