@@ -59,7 +59,7 @@ def test_risk_names_the_only_bridge():
     assert res["employees"][1]["count"] == 0  # P3 is an approver, not a veto holder: no flag
 
 
-def _run(store_url: str, *args: str) -> subprocess.CompletedProcess:
+def _brm(store_url: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "brmgraph", *args, "--store", store_url], capture_output=True, text=True)
 
 
@@ -72,12 +72,12 @@ def test_risk_cli_sqlite_and_neo4j_agree(tmp_path, sqlite_url, neo4j_store):
     with open_store(sqlite_url) as st_:
         import_path(st_, f)
     import_path(neo4j_store, f, replace=True)
-    r = _run(sqlite_url, "risk", "--json")
+    r = _brm(sqlite_url, "risk", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["employees"][0]["employee"] == "E1" and out["employees"][0]["count"] == 1
     assert risk(neo4j_store.iter_customer_graphs(), neo4j_store.employees()).model_dump(mode="json") == out
-    r = _run(sqlite_url, "risk")
+    r = _brm(sqlite_url, "risk")
     assert r.returncode == 0 and "E1" in r.stdout
-    r = _run(sqlite_url, "risk", "--max-cost", "-1")
+    r = _brm(sqlite_url, "risk", "--max-cost", "-1")
     assert r.returncode == 2 and r.stderr.startswith("error: ")
