@@ -150,7 +150,8 @@ def test_coverage_json(store, capsys):
     assert res == {"scope": {"project": "J1"}, "perspective": "company", "max_cost": 4,
                    "coverage": 0.5, "weighted_coverage": 0.5,
                    "members": [{"person": "P2", "status": "indirect", "cost": 3, "path": ["E1", "P1", "P2"]},
-                               {"person": "P6", "status": "none", "cost": None, "path": []}]}
+                               {"person": "P6", "status": "none", "cost": None, "path": []}],
+                   "health": "red"}  # P6, a veto holder or approver, is UNCOVERED (issue 13)
     res = js(capsys, store, "coverage", "--customer", "C1", "--max-cost", "2", "--json")
     # customer: J1 chain (P2, P6) + veto/approver yes (P2, P4, P6); J2 is won.
     # P2 cost 3 > 2 -> none ; P4 direct (weak edge from E2) ; P6 none -> 1/3, weighted 3/9

@@ -29,6 +29,7 @@ def test_weak_direct_edge_beside_cheaper_indirect_path_is_direct():
         "coverage": 1.0,
         "weighted_coverage": 1.0,
         "members": [{"person": "D", "status": "direct", "cost": 2, "path": ["E1", "A", "D"]}],
+        "health": "amber",  # added by issue 13 (project scope only)
     }
 
 

@@ -216,7 +216,7 @@ def test_store_path_with_markup_imports_and_says_so(tmp_path: Path, capsys: pyte
 def test_a_real_bug_is_exit_70_with_location_and_debug_hint(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import brmgraph.cli.core as core
 
-    def broken(url: object) -> object:
+    def broken(url: object, **_kw: object) -> object:
         raise KeyError("k" * 5000)
 
     monkeypatch.setattr(core, "store_from", broken)

@@ -10,6 +10,10 @@ module         analysis
 ``strategy``   relationship strategy and tactics templates (4.5)
 ``lines``      the four lines from one perspective (4.6), ``report``
 ``degrees``    frequency, length, depth; cooling key persons (4.7)
+``plan``       the next relationships to build (issue 13)
+``health``     deal health of an open project (issue 13)
+``whatif``     the analyses on a changed copy, nothing written (issue 13)
+``risk``       per employee, the flags that would be new if they left (issue 13)
 =============  ==========================================================
 """
 
@@ -17,12 +21,17 @@ from __future__ import annotations
 
 from .coverage import CoverageResult, MemberCoverage, coverage
 from .degrees import Degree, cooling, degrees
+from .health import health
 from .exposure import ExposedPerson, ExposureResult, Flag, exposure, flags, sort_flags
 from .lines import Report, report
 from .paths import PathResult, best_path, best_paths, check_perspective
+from .plan import PlanResult, plan
+from .risk import RiskResult, risk
 from .strategy import StrategyAdvice, Template, advice, load_template, strategy_key
+from .whatif import Change, WhatIfResult, flag_changes, whatif_scope
 
 __all__ = [
+    "Change",
     "CoverageResult",
     "Degree",
     "ExposedPerson",
@@ -30,9 +39,12 @@ __all__ = [
     "Flag",
     "MemberCoverage",
     "PathResult",
+    "PlanResult",
     "Report",
+    "RiskResult",
     "StrategyAdvice",
     "Template",
+    "WhatIfResult",
     "advice",
     "best_path",
     "best_paths",
@@ -41,9 +53,14 @@ __all__ = [
     "coverage",
     "degrees",
     "exposure",
+    "flag_changes",
     "flags",
+    "health",
     "load_template",
+    "plan",
     "report",
+    "risk",
     "sort_flags",
     "strategy_key",
+    "whatif_scope",
 ]

@@ -23,7 +23,9 @@ members are sorted by person id; a person listed twice in a chain counts once;
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Any
+
+from pydantic import BaseModel, model_serializer
 
 from ..errors import BadArgument, NotFound
 from ..graph import COMPANY, CustomerGraph, Perspective
@@ -48,6 +50,16 @@ class CoverageResult(BaseModel):
     coverage: float | None = None
     weighted_coverage: float | None = None
     members: list[MemberCoverage] = []
+    #: deal health of an open project (red / amber / green, docs/spec-decisions.md §D.2);
+    #: null for a won or lost project; the key is only present in project scope
+    health: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_health_outside_projects(self, handler: Any) -> Any:
+        out = handler(self)
+        if isinstance(out, dict) and "project" not in self.scope:
+            out.pop("health", None)
+        return out
 
 
 def decision_makers(cg: CustomerGraph, project: str | None = None) -> list[str]:
@@ -94,6 +106,11 @@ def coverage(
         {m.person: weight(g.persons[m.person]) for m in members}, [m.person for m in members if is_covered(m.status)]
     )
     scope = {"customer": g.id} if project is None else {"project": project}
+    deal = None
+    if project is not None:
+        from .health import health
+
+        deal = health(ctx, project, max_cost=max_cost)
     return CoverageResult(
         scope=scope,
         perspective=str(perspective),
@@ -101,4 +118,5 @@ def coverage(
         coverage=cov,
         weighted_coverage=wcov,
         members=members,
+        health=deal,
     )

@@ -31,7 +31,7 @@ caller passes another; ``flags`` takes ``max_cost`` the same way.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Literal
 
 from pydantic import BaseModel
 
@@ -42,7 +42,8 @@ from .rules import DEFAULT_MAX_COST, REASONS, is_veto_or_approver
 
 __all__ = [
     "REASONS", "ExposedPerson", "ExposureResult", "exposure", "reasons_for", "Flag", "flags", "sort_flags",
-    "flag_changes",
+    "FlagChange",
+    "diff_flags",
 ]
 
 
@@ -140,17 +141,20 @@ def sort_flags(records: Iterable[Flag]) -> list[Flag]:
     return sorted(records, key=lambda f: (f.project, f.person, f.customer))
 
 
-def flag_changes(now: Iterable[Flag], then: Iterable[Flag]) -> list[dict]:
-    """What changed between two runs of ``flags``: the records that are new
-    (``"change": "new"``) and those resolved (``"change": "resolved"``, the earlier record),
-    one per (project, person), sorted by (project, person). Used by ``flags --since`` and
-    ``whatif``."""
-    now_by = {(f.project, f.person): f for f in now}
-    then_by = {(f.project, f.person): f for f in then}
-    out: list[dict] = []
-    for key in sorted(set(now_by) | set(then_by)):
-        if key in now_by and key not in then_by:
-            out.append({**now_by[key].model_dump(mode="json"), "change": "new"})
-        elif key in then_by and key not in now_by:
-            out.append({**then_by[key].model_dump(mode="json"), "change": "resolved"})
-    return out
+class FlagChange(Flag):
+    """A ``flags --since`` / ``whatif`` record: a flag plus ``change`` (``new`` or ``resolved``)."""
+
+    change: Literal["new", "resolved"]
+
+
+def diff_flags(before: Iterable[Flag], after: Iterable[Flag]) -> list[FlagChange]:
+    """What changed between two runs of ``flags``: records new in ``after``
+    (``"change": "new"``, with their reasons after) and resolved since ``before``
+    (``"change": "resolved"``, with their reasons before), one per (project, person),
+    sorted by (project, person). The one rule behind ``flags --since``, ``whatif`` and
+    ``risk``."""
+    b = {(f.project, f.person): f for f in before}
+    a = {(f.project, f.person): f for f in after}
+    out = [FlagChange(**f.model_dump(), change="new") for k, f in a.items() if k not in b]
+    out += [FlagChange(**f.model_dump(), change="resolved") for k, f in b.items() if k not in a]
+    return sort_flags(out)  # type: ignore[return-value]

@@ -32,7 +32,7 @@ Customer line (客户线)
 Decision-chain line (决策链)
     One entry per project of the customer (open, won and lost), by id: chain members and
     roles (sorted by person), project ``coverage`` under the perspective, project
-    ``exposure``, and the competitor comparison: for each decision maker our best path
+    ``exposure``, the deal ``health`` of an open project (docs/spec-decisions.md §D.2), and the competitor comparison: for each decision maker our best path
     (the report's perspective when it is ours, else the company's) against the best path
     of the project's competitors (all competitors when it lists none), ``closer`` being
     ``ours``, ``competitor``, ``equal`` or ``neither``; plus the coverage each of those
@@ -150,6 +150,8 @@ class ProjectLine(BaseModel):
     exposure: ExposureResult
     comparison: list[Comparison]
     competitor_coverage: list[CompetitorCoverage]
+    #: deal health (docs/spec-decisions.md §D.2): red / amber / green, null unless open
+    health: str | None = None
 
 
 class InfluenceRef(BaseModel):
@@ -382,6 +384,7 @@ def report(
         members = sorted(
             (ChainRole(person=m.person, role=m.role) for m in j.decision_chain), key=lambda m: m.person
         )
+        jcov = coverage(ctx, perspective, project=j.id, max_cost=max_cost)
         projects.append(
             ProjectLine(
                 project=j.id,
@@ -392,10 +395,11 @@ def report(
                 close_date=j.close_date,
                 competitors=list(j.competitors),
                 members=members,
-                coverage=coverage(ctx, perspective, project=j.id, max_cost=max_cost),
+                coverage=jcov,
                 exposure=exposure(ctx, project=j.id, max_cost=max_cost),
                 comparison=comparison,
                 competitor_coverage=comp_cov,
+                health=jcov.health,
             )
         )
 

@@ -21,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from ..analysis.exposure import Flag, flag_changes
+from ..analysis.exposure import Flag, diff_flags
 from ..analysis.rules import DEFAULT_MAX_COST
 from ..batch import Progress
 from ..errors import BadArgument, ExitCode
@@ -236,7 +236,7 @@ def flags_cmd(
             records = run_flags(store, sh, workers, max_cost=max_cost, progress=progress)
     rows = [f.model_dump(mode="json") for f in records]
     if then is not None:
-        rows = flag_changes(records, then)
+        rows = [f.model_dump(mode="json") for f in diff_flags(then, records)]
     out = sys.stdout
     if fmt == FlagFormat.csv:
         w = csv.writer(out, lineterminator="\n")

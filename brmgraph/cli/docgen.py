@@ -63,6 +63,23 @@ traceback, and nothing is stored half-written.
 
 #: what each command prints with --json (or on stdout), in Markdown
 OUTPUT: dict[str, str] = {
+    "plan": """\
+JSON: `{"scope", "perspective", "max_cost", "strength", "before": {"coverage",
+"weighted_coverage"}, "steps": [{"person", "employee", "gain", "newly_covered": [ids],
+"coverage", "weighted_coverage"}]}` (definitions: [spec](spec.md) §4.8).
+""",
+    "whatif": """\
+JSON with a scope: `{"changes", "before": {"coverage": …, "exposure": …}, "after": {…},
+"delta": {"newly_uncovered", "newly_exposed", "resolved"}}`, where the coverage and
+exposure bodies are exactly those of `coverage --json` and `exposure --json`. Without a
+scope: `{"changes", "flags": [...]}`, the `flags` records with `"change": "new"` or
+`"resolved"`.
+""",
+    "risk": """\
+JSON: `{"max_cost", "employees": [{"employee", "name", "team", "count", "flags": [...]}]}`,
+one entry per employee, most new flags first; `flags` are the `flags` records that would be
+new if that employee left (definitions: [spec](spec.md) §4.8).
+""",
     "serve": """\
 Pages: `/` customers (search, coverage, exposed count), `/customers/C` (map with
 perspective, max cost and focus; click a person for its card and best path), `/projects/J`
