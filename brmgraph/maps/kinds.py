@@ -14,7 +14,7 @@ from .builder import Builder
 from .cards import name_of, pct
 from .facts import Facts
 from .focus import focus_nodes
-from .layout import org_levels, tree_readable
+from .layout import org_chart, org_levels, tree_readable
 from .result import RelationshipMap
 from .style import (
     EDGE_EXTERNAL,
@@ -89,6 +89,7 @@ def customer_map(
     if keep is not None:
         m.restrict(keep)
         m.title += f" · focus {focus}"
+    _org_place(m, cg, core_view=keep is None)
     m.build_seconds = time.perf_counter() - t0
     return m
 
@@ -169,7 +170,7 @@ def project_map(
         f"exposed {len(facts.exposure.exposed)} · not yet assessed {len(facts.exposure.unassessed)} · competitors: {rivals}",
         f"status {j.status.value}" + (f" · stage {j.stage}" if j.stage else "") + (f" · amount {j.amount:,.0f}" if j.amount is not None else ""),
     ]
-    return b.result(
+    m = b.result(
         kind="project",
         scope={"project": project_id},
         max_cost=max_cost,
@@ -178,8 +179,46 @@ def project_map(
         perspective=str(perspective),
         hierarchical=has_org,
         summary=summary,
-        build_seconds=time.perf_counter() - t0,
     )
+    _org_place(m, cg, core_view=False)
+    m.build_seconds = time.perf_counter() - t0
+    return m
+
+
+#: customers with more key persons than this open on the decision makers and their paths
+BIG_CUSTOMER = 40
+
+
+def _org_place(m: RelationshipMap, cg: CustomerGraph, *, core_view: bool) -> None:
+    """Computed org-chart positions for a customer or project map. For a big customer the
+    page opens on its decision makers, exposed veto holders / approvers and the people on
+    the best paths to them, laid out on their own; everyone else is one click away."""
+    drawn = [n["id"] for n in m.nodes]
+    bands = (
+        ("Our employees", [x for x in drawn if x in cg.employees]),
+        ("Competitor staff", [x for x in drawn if x in cg.staff]),
+    )
+    persons = [x for x in drawn if x in cg.persons]
+    pos, groups = org_chart(cg, persons, bands)
+    m.place(pos, groups)
+    if not core_view or len(persons) <= BIG_CUSTOMER:
+        return
+    core: set[str] = {c["id"] for c in m.contract_nodes if c["decision_maker"] or c["reasons"]}
+    for path in m.contract_paths:
+        core.update(path["path"])
+    core &= set(drawn)
+    if not core or len(core) >= 0.8 * len(drawn):
+        return
+    cpos, cgroups = org_chart(
+        cg, [x for x in persons if x in core], tuple((h, [x for x in ids if x in core]) for h, ids in bands)
+    )
+    m.views["core"] = {
+        "ids": sorted(core),
+        "pos": {k: list(v) for k, v in cpos.items()},
+        "groups": cgroups,
+        "label": f"decision makers and the paths to them ({len(core)} of {len(drawn)})",
+    }
+    m.start_view = "core"
 
 
 def _reach_plan(

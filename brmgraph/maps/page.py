@@ -45,7 +45,17 @@ def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "")
     """The page of ``m``. By default vis-network is inlined (a file that opens offline);
     with ``vis_src`` the page loads it from that URL instead (the web app serves it).
     ``toolbar`` is trusted HTML put above the title."""
-    data = {"kind": m.kind, "perspective": m.perspective, "nodes": m.nodes, "edges": m.edges, "options": m.options()}
+    data = {
+        "kind": m.kind,
+        "perspective": m.perspective,
+        "nodes": m.nodes,
+        "edges": m.edges,
+        "options": m.options(),
+        "groups": m.groups,
+        "views": m.views,
+        "view": m.start_view,
+        "expand": m.expand,
+    }
     summary = "".join(f'<div class="sum">{_html.escape(s)}</div>' for s in m.summary)
     if vis_src is not None:
         vis = f'<script src="{_html.escape(vis_src)}"></script>'
