@@ -103,7 +103,13 @@ def test_customer_map_counts_and_kinds(c1: CustomerGraph) -> None:
     }
     assert m.counts() == {"nodes": 7, "edges": 7}
     assert "Huaxin Bank" in m.title and "C1" in m.title
-    assert m.hierarchical  # an org chart with three levels
+    # an org chart with three levels, laid out in advance: superiors above subordinates
+    assert m.computed and m.options()["physics"]["enabled"] is False
+    y = {n["id"]: n["y"] for n in m.nodes}
+    for p in c1.persons.values():
+        if p.reports_to:
+            assert y[p.reports_to] < y[p.id], p.id
+    assert max(y[x] for x in ("E1", "E2", "S1")) < min(y[x] for x in c1.persons)
 
 
 def test_customer_map_highlights_best_paths_to_decision_makers(c1: CustomerGraph) -> None:
@@ -280,7 +286,7 @@ def synthetic(persons: int = 440, employees: int = 40, staff: int = 20, seed: in
     })
 
 
-def test_500_nodes_build_fast_and_use_force_layout() -> None:
+def test_500_nodes_build_fast_with_computed_positions() -> None:
     ds = synthetic()
     cg = CustomerGraph.from_dataset(ds, "C1")
     t0 = time.perf_counter()
@@ -289,11 +295,44 @@ def test_500_nodes_build_fast_and_use_force_layout() -> None:
     elapsed = time.perf_counter() - t0
     assert m.counts()["nodes"] == 500
     assert m.counts()["edges"] == sum(1 for p in ds.key_persons if p.reports_to) + len(ds.influences)
-    assert not m.hierarchical  # rows of a 440-person org chart are too wide: force layout
+    # every node has its place: the browser runs no physics at all
+    assert m.computed and all("x" in n and "y" in n for n in m.nodes)
     opts = m.options()
-    assert opts["physics"]["stabilization"]["enabled"] and opts["layout"]["improvedLayout"] is False
+    assert opts["physics"]["enabled"] is False and opts["layout"]["improvedLayout"] is False
+    # no two nodes share a place
+    assert len({(n["x"], n["y"]) for n in m.nodes}) == 500
+    # a big customer opens on its decision makers and the paths to them
+    assert m.start_view == "core"
+    core = set(m.views["core"]["ids"])
+    assert {c["id"] for c in m.contract_nodes if c["decision_maker"]} <= core
+    assert all(set(p["path"]) <= core for p in m.contract_paths)
+    assert len(core) < 500 and set(m.views["core"]["pos"]) == core
     assert elapsed < 20, elapsed
     assert len(page) < 5_000_000
+
+
+def test_org_chart_levels_departments_and_screen_shape() -> None:
+    from brmgraph.maps.layout import org_chart
+
+    cg = CustomerGraph.from_dataset(synthetic(60, employees=8, staff=4), "C1")
+    pos, groups = org_chart(cg, list(cg.persons), (("Our employees", sorted(cg.employees)),))
+    assert set(pos) == set(cg.persons) | set(cg.employees)
+    for p in cg.persons.values():
+        if p.reports_to:
+            assert pos[p.reports_to][1] < pos[p.id][1]
+    labels = [g["label"] for g in groups]
+    assert labels[0] == "Our employees" and {p.department for p in cg.persons.values()} >= set(labels[1:])
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    assert 0.4 < w / h < 4, (w, h)  # roughly screen-shaped, not one endless row
+    # nodes keep a label's width apart on a row
+    rows: dict = {}
+    for x, y in pos.values():
+        rows.setdefault(y, []).append(x)
+    for xs_row in rows.values():
+        xs_row.sort()
+        assert all(b - a >= 150 for a, b in zip(xs_row, xs_row[1:]))
 
 
 # ----------------------------------------------------------------------------- demo + CLI
