@@ -93,7 +93,7 @@ class Builder:
         if title_line:
             label += "\n" + title_line
         if badges or role:
-            label += "\n[" + " ".join(([role] if role else []) + badges) + "]"
+            label += "\n[" + " ".join(([role.replace("_", " ")] if role else []) + badges) + "]"
         if show_customer:
             label += f"\n@ {cg.customer.name or cg.id}"
         size = 16 + (6 if member is not None else 0) + (4 if veto or approver else 0)

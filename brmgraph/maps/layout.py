@@ -105,8 +105,8 @@ def vis_options(n_nodes: int, hierarchical: bool, computed: bool = False) -> dic
 
 # --------------------------------------------------------------------------- computed org chart
 #: horizontal room of one node (its label wraps at LABEL_WIDTH), vertical room of a level
-NODE_W = 165
-LABEL_WIDTH = 130
+NODE_W = 180
+LABEL_WIDTH = 150
 LEVEL_H = 150
 #: subordinates without subordinates of their own are stacked in a grid this many wide
 LEAF_COLS = 3
@@ -177,7 +177,7 @@ def _shelves(blocks: list[tuple[str, _Block]], width: float) -> tuple[dict[str, 
     groups: list[dict[str, Any]] = []
     x = y = row_h = 0.0
     widest = 0.0
-    head = 40.0
+    head = 62.0
     for label, b in blocks:
         if x > 0 and x + b.w > width:
             x, y = 0.0, y + row_h + BLOCK_GAP
