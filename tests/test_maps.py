@@ -650,3 +650,61 @@ def test_focus_modes(c1: CustomerGraph) -> None:
         maps.customer_map(c1, today=TODAY, focus="person:P404")
     with pytest.raises(BadArgument):
         maps.customer_map(c1, today=TODAY, focus="everything")
+
+
+# ----------------------------------------------------------------------------- aggregated maps
+def test_aggregated_company_map_one_node_per_customer(small: Dataset) -> None:
+    """Aggregated: our employees and one node per customer carrying its coverage and the
+    decision makers we do not reach; a click opens each customer's decision makers and
+    the best paths to them (all of them, reached or not)."""
+    from brmgraph.analysis.context import AnalysisContext
+    from brmgraph.analysis.coverage import coverage
+
+    cgs = [CustomerGraph.from_dataset(small, c.id) for c in small.customers]
+    m = maps.company_map(cgs, employees=small.employees, today=TODAY, aggregate=True)
+    assert sorted(n["id"] for n in m.nodes) == ["E1", "E2", "E3", "customer:C1", "customer:C2"]
+    assert m.computed and set(m.expand) == {"customer:C1", "customer:C2"}
+    contract = {c["id"]: c for c in m.contract()["nodes"]}
+    for cg in cgs:
+        cov = coverage(AnalysisContext(cg, 4), COMPANY, max_cost=4)
+        hub = contract[f"customer:{cg.id}"]
+        assert hub["coverage"] == cov.coverage
+        assert hub["not_reached"] == [x.person for x in cov.members if x.status == "none"]
+        opened = m.expand[f"customer:{cg.id}"]
+        assert {x.person for x in cov.members} <= set(opened["ids"]) == set(opened["pos"])
+        for x in cov.members:
+            if x.status != "none":
+                assert set(x.path) <= set(opened["ids"])
+        node = next(n for n in m.nodes if n["id"] == f"customer:{cg.id}")
+        if hub["not_reached"]:
+            assert node["badge"] == f"{len(hub['not_reached'])} NOT REACHED"
+    # one hidden "reaches" edge per employee and customer it influences directly
+    pairs = sorted((e["from"], e["to"]) for e in m.edges if e["kind"] == "reaches")
+    assert pairs == [("E1", "customer:C1"), ("E2", "customer:C1"), ("E3", "customer:C2")]
+    assert all(e["hidden"] for e in m.edges if e["kind"] == "reaches")
+    # detailed by default for a few customers
+    assert not maps.company_map(cgs, employees=small.employees, today=TODAY).expand
+
+
+def test_aggregated_maps_scale_with_customers() -> None:
+    """60 generated customers: aggregated automatically, a small page."""
+    import tempfile
+
+    from brmgraph.dataset import import_path
+    from brmgraph.generate import generate
+    from brmgraph.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "d.json"
+        generate(str(data), customers=60, persons_per=20, employees=40, competitors=2, seed=3)
+        url = f"sqlite:///{Path(tmp) / 's.db'}"
+        st = open_store(url)
+        try:
+            import_path(st, data)
+            m = maps.map_from_store(st, "company", today=TODAY)
+            k = maps.map_from_store(st, "competitor", st.competitors()[0].id, today=TODAY)
+        finally:
+            st.close()
+    assert m.expand and m.count_by_kind()["customer"] == 60 and "key_person" not in m.count_by_kind()
+    assert k.expand and "key_person" not in k.count_by_kind()
+    assert len(m.html()) < 1_500_000

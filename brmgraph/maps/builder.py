@@ -13,7 +13,7 @@ from ..graph import (
     Step,
 )
 from ..model import CompetitorStaff, Employee, KeyPerson
-from .cards import employee_card, person_card, staff_card
+from .cards import employee_card, person_card, short_person_card, staff_card
 from .facts import Facts
 from .result import RelationshipMap
 from .style import (
@@ -71,7 +71,9 @@ class Builder:
         color = options.pop("color")
         self.net.add_node(nid, label=label, shape=shape, color=color, **options)
 
-    def key_person(self, facts: Facts, pid: str, *, level: int | None = None, show_customer: bool = False, role: str = "") -> None:
+    def key_person(
+        self, facts: Facts, pid: str, *, level: int | None = None, show_customer: bool = False, role: str = "", compact: bool = False
+    ) -> None:
         if pid in self.ids:
             return
         cg = facts.cg
@@ -113,7 +115,7 @@ class Builder:
             closeness=p.closeness.value,
             veto=p.veto.value,
             approver=p.approver.value,
-            card=person_card(facts, pid),
+            card=short_person_card(facts, pid) if compact else person_card(facts, pid),
         )
         if veto and approver:
             opts["color"]["border"] = APPROVER_BORDER
@@ -143,7 +145,7 @@ class Builder:
             opts["level"] = level
         self._add_node(pid, **opts)
 
-    def employee(self, e: Employee, facts_list: Sequence[Facts], *, level: int | None = None) -> None:
+    def employee(self, e: Employee, facts_list: Sequence[Facts], *, level: int | None = None, compact: bool = False) -> None:
         if e.id in self.ids:
             return
         self.names[e.id] = e.name or e.id
@@ -155,13 +157,15 @@ class Builder:
             borderWidth=1.5,
             size=13,
             kind="employee",
-            card=employee_card(e, facts_list),
+            card=employee_card(e, facts_list, compact=compact),
         )
         if level is not None:
             opts["level"] = level
         self._add_node(e.id, **opts)
 
-    def staff(self, s: CompetitorStaff, competitor_name: str, facts_list: Sequence[Facts], *, level: int | None = None) -> None:
+    def staff(
+        self, s: CompetitorStaff, competitor_name: str, facts_list: Sequence[Facts], *, level: int | None = None, compact: bool = False
+    ) -> None:
         if s.id in self.ids:
             return
         self.names[s.id] = s.name or s.id
@@ -174,7 +178,7 @@ class Builder:
             size=13,
             kind="competitor_staff",
             competitor=s.competitor,
-            card=staff_card(s, competitor_name, facts_list),
+            card=staff_card(s, competitor_name, facts_list, compact=compact),
         )
         if level is not None:
             opts["level"] = level
@@ -186,7 +190,7 @@ class Builder:
             nid,
             label=label,
             shape="box" if kind == "customer" else "hexagon",
-            color={"background": fill, "border": "#000000"},
+            color={"background": fill, "border": "#000000", "highlight": {"background": fill, "border": HOVER_COLOUR}, "hover": {"background": fill, "border": HOVER_COLOUR}},
             font={"color": "#ffffff" if kind == "customer" else "#222222", "size": 16},
             size=22,
             kind=kind,

@@ -79,8 +79,32 @@ def person_card(facts: Facts, pid: str) -> dict[str, Any]:
     return {"h": f"{p.name or pid} ({pid})", "sub": sub, "rows": rows}
 
 
-def employee_card(e: Employee, facts_list: Sequence[Facts]) -> dict[str, Any]:
+def short_person_card(facts: Facts, pid: str) -> dict[str, Any]:
+    """The few rows an aggregated map carries per person: stance, path, coverage, exposure."""
+    cg = facts.cg
+    p = cg.persons[pid]
+    rows: list[list[Any]] = [["Closeness 关系紧密度", _stance(p.closeness)]]
+    best = facts.paths.get(pid)
+    if best is not None:
+        rows.append([f"Best path ({facts.perspective})", _path_text({}, cg, best.path, best.cost)])
+    m = facts.members.get(pid)
+    if m is not None:
+        rows.append(["Coverage 覆盖", f"{m.status} (max cost {facts.coverage.max_cost})"])
+    if facts.roles.get(pid):
+        rows.append(["Decision chain 决策链", ", ".join(facts.roles[pid])])
+    if pid in facts.exposed:
+        rows.append(["Exposure 风险", ", ".join(facts.exposed[pid])])
+    rows.append(["", f"full card: the customer map of {cg.id}"])
+    sub = " · ".join(x for x in (p.title, p.department, cg.customer.name or cg.id) if x)
+    return {"h": f"{p.name or pid} ({pid})", "sub": sub, "rows": rows}
+
+
+def employee_card(e: Employee, facts_list: Sequence[Facts], *, compact: bool = False) -> dict[str, Any]:
     rows: list[list[Any]] = [["Team 团队", e.team or "—"], ["Title 职务", e.title or "—"]]
+    if compact:
+        n = sum(1 for f in facts_list for i in f.cg.influences if i.source == e.id)
+        rows.append(["Influences directly 直接影响", f"{n} key persons; click to show their customers"])
+        return {"h": f"{e.name or e.id} ({e.id})", "sub": "our employee 我司员工", "rows": rows}
     direct: list[str] = []
     degs: list[str] = []
     for f in facts_list:
@@ -96,7 +120,11 @@ def employee_card(e: Employee, facts_list: Sequence[Facts]) -> dict[str, Any]:
     return {"h": f"{e.name or e.id} ({e.id})", "sub": "our employee 我司员工", "rows": rows}
 
 
-def staff_card(s: CompetitorStaff, competitor_name: str, facts_list: Sequence[Facts]) -> dict[str, Any]:
+def staff_card(s: CompetitorStaff, competitor_name: str, facts_list: Sequence[Facts], *, compact: bool = False) -> dict[str, Any]:
+    if compact:
+        n = sum(1 for f in facts_list for i in f.cg.influences if i.source == s.id)
+        rows0 = [["Competitor 友商", competitor_name], ["Influences directly 直接影响", f"{n} key persons; click to show their customers"]]
+        return {"h": f"{s.name or s.id} ({s.id})", "sub": "competitor staff 友商员工", "rows": rows0}
     direct: list[str] = []
     for f in facts_list:
         cg = f.cg

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..analysis.rules import DEFAULT_MAX_COST
 from ..errors import BadArgument, NotFound
@@ -17,6 +17,9 @@ from .focus import focus_nodes
 from .layout import org_chart, org_levels, tree_readable
 from .result import RelationshipMap
 from .style import (
+    EDGE_REACHES,
+    EXPOSED_FILL,
+    NOT_REACHED_FILL,
     EDGE_EXTERNAL,
     EDGE_INTERNAL,
     EDGE_REPORTS,
@@ -310,8 +313,13 @@ def company_map(
     employees: Iterable[Employee] | None = None,
     today: date | None = None,
     max_cost: int = DEFAULT_MAX_COST,
+    aggregate: bool | None = None,
 ) -> RelationshipMap:
     """Our relationship resources across customers.
+
+    With more than :data:`AGGREGATE_OVER` customers to draw (or ``aggregate=True``) the
+    map is aggregated: one node per customer with its coverage and its gaps, opened on
+    click (see :func:`_draw_aggregate`).
 
     Nodes: our employees of ``perspective`` (all of ``employees`` that belong to it, even
     those who reach nobody, when given; otherwise those found in ``cgs``); per customer
@@ -333,17 +341,25 @@ def company_map(
     chosen = {eid: e for eid, e in pool.items() if _employee_in(e, perspective)}
     b = Builder()
     facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(chosen), today=today, max_cost=max_cost, gaps=True)
+    agg = len(plan) > AGGREGATE_OVER if aggregate is None else aggregate
     for eid in sorted(chosen):
-        b.employee(chosen[eid], facts_list)
-    _draw_reach(b, plan, set(chosen))
+        b.employee(chosen[eid], facts_list, compact=agg)
+    expand = _draw_aggregate(b, plan, set(chosen), gaps=True) if agg else None
+    if not agg:
+        _draw_reach(b, plan, set(chosen))
+    drawn = (
+        f"one node per customer (click one to open its decision makers and the paths to them)"
+        if agg
+        else f"{sum(1 for n in b.net.nodes if n['kind'] == 'key_person')} key persons drawn"
+    )
     summary = [
-        f"{len(chosen)} employees · {len(plan)} customers reached · {sum(1 for n in b.net.nodes if n['kind'] == 'key_person')} key persons drawn",
+        f"{len(chosen)} employees · {len(plan)} customers reached · {drawn}",
         f"decision makers reached within cost {max_cost}: {reached} of {dms}",
     ]
     missing = [f"{name_of(f.cg, m.person)} ({m.person}) @ {f.cg.customer.name or f.cg.id}" for f in facts_list for m in f.coverage.members if m.status == "none"]
     if missing:
         summary.append(f"NOT REACHED ({len(missing)}): " + "; ".join(missing[:8]) + (f"; … {len(missing) - 8} more" if len(missing) > 8 else ""))
-    return b.result(
+    m = b.result(
         kind="company",
         scope={"customers": [f.cg.id for f in facts_list]},
         max_cost=max_cost,
@@ -352,8 +368,11 @@ def company_map(
         perspective=str(perspective),
         hierarchical=False,
         summary=summary,
-        build_seconds=time.perf_counter() - t0,
     )
+    if expand is not None:
+        _aggregate_place(m, expand, "Our employees", sorted(chosen))
+    m.build_seconds = time.perf_counter() - t0
+    return m
 
 
 def _employee_in(e: Employee, p: Perspective) -> bool:
@@ -374,6 +393,7 @@ def competitor_map(
     competitor_name: str | None = None,
     today: date | None = None,
     max_cost: int = DEFAULT_MAX_COST,
+    aggregate: bool | None = None,
 ) -> RelationshipMap:
     """A competitor's relationship resources, drawn like :func:`company_map` from the
     perspective ``competitor:<id>``, plus a competitor node its staff work for."""
@@ -405,15 +425,18 @@ def competitor_map(
             "rows": [["Staff 员工", str(len(pool))], ["Bids on 参与项目", ", ".join(sorted(bids)) or "—"]],
         },
     )
+    agg = len(plan) > AGGREGATE_OVER if aggregate is None else aggregate
     for sid in sorted(pool):
-        b.staff(pool[sid], name, facts_list)
+        b.staff(pool[sid], name, facts_list, compact=agg)
         b.edge(f"f:{sid}>{competitor_id}", sid, hub, EDGE_WORKS_FOR, title=f"{pool[sid].name or sid} works for {name}")
-    _draw_reach(b, plan, set(pool))
+    expand = _draw_aggregate(b, plan, set(pool), gaps=False) if agg else None
+    if not agg:
+        _draw_reach(b, plan, set(pool))
     summary = [
         f"{len(pool)} staff · {len(plan)} customers reached · bids on {len(set(bids))} project(s)",
         f"decision makers reached within cost {max_cost}: {reached} of {dms} in the customers drawn",
     ]
-    return b.result(
+    m = b.result(
         kind="competitor",
         scope={"competitor": competitor_id, "customers": [f.cg.id for f in facts_list]},
         max_cost=max_cost,
@@ -424,4 +447,117 @@ def competitor_map(
         summary=summary,
         build_seconds=time.perf_counter() - t0,
     )
+    if expand is not None:
+        _aggregate_place(m, expand, f"{name} staff", [hub, *sorted(pool)])
+    m.build_seconds = time.perf_counter() - t0
+    return m
 
+
+# --------------------------------------------------------------------------- aggregated maps
+#: company / competitor maps with more customers than this draw one node per customer
+AGGREGATE_OVER = 25
+
+
+_DROP_EDGE = frozenset({"title", "base_width", "travel"})
+_DROP_NODE = frozenset({"customer", "closeness", "veto", "approver", "reached"})
+
+
+def _draw_aggregate(b: Builder, plan: list[tuple[Facts, list[str]]], sources: set[str], *, gaps: bool) -> dict[str, dict[str, Any]]:
+    """One node per customer (its coverage, and with ``gaps`` a NOT REACHED badge counting
+    the decision makers we do not reach), one hidden ``reaches`` edge per source and
+    customer (shown when the source is clicked), and per customer what a click opens: its
+    decision makers and the key persons and sources on the best paths to them, laid out
+    as an org chart, with short cards. Returns that per customer hub."""
+    from .layout import org_chart
+
+    expand: dict[str, dict[str, Any]] = {}
+    for facts, _persons in plan:
+        cg = facts.cg
+        hub = f"customer:{cg.id}"
+        cov = facts.coverage
+        name = cg.customer.name or cg.id
+        missing = [m.person for m in cov.members if m.status == "none"]
+        exposed = sorted(facts.exposed)
+        label = f"{name}\n{pct(cov.coverage)} covered"
+        if gaps and missing:
+            label += f" · {len(missing)} not reached"
+        rows: list[list[Any]] = [
+            ["Key persons", str(len(cg.persons))],
+            ["Decision makers", str(len(cov.members))],
+            [f"Coverage ({cov.perspective})", f"{pct(cov.coverage)} · weighted {pct(cov.weighted_coverage)}"],
+        ]
+        if gaps:
+            rows.append([f"NOT REACHED ({len(missing)})", [f"{name_of(cg, x)} ({x})" for x in missing[:10]] + (["…"] if len(missing) > 10 else []) or ["—"]])
+            rows.append([f"Exposed ({len(exposed)})", [f"{name_of(cg, x)} ({x}): {', '.join(facts.exposed[x])}" for x in exposed[:10]] or ["—"]])
+        rows.append(["Open projects", ", ".join(j.id for j in cg.open_projects()) or "—"])
+        rows.append(["", "click to open: decision makers and the paths to them"])
+        b.hub(hub, "customer", label, {"h": f"{name} ({cg.id})", "sub": "customer" + (f" · {cg.customer.industry}" if cg.customer.industry else ""), "rows": rows})
+        node = b.net.node_map[hub]
+        if gaps and missing:
+            node["badge"], node["badge_colour"] = f"{len(missing)} NOT REACHED", NOT_REACHED_FILL
+        elif gaps and exposed:
+            node["badge"], node["badge_colour"] = f"{len(exposed)} EXPOSED", EXPOSED_FILL
+        b.contract[hub].update(
+            coverage=cov.coverage, weighted_coverage=cov.weighted_coverage, decision_makers=len(cov.members), not_reached=missing, exposed=exposed
+        )
+        counts: dict[str, int] = {}
+        for i in cg.influences:
+            if i.source in sources and i.target in cg.persons:
+                counts[i.source] = counts.get(i.source, 0) + 1
+        for src, n in sorted(counts.items()):
+            b.edge(f"a:{src}>{cg.id}", src, hub, EDGE_REACHES, title=f"{b.names.get(src, src)} influences {n} key person{'s' if n != 1 else ''} at {name}")
+            b.edge_by_id[f"a:{src}>{cg.id}"].update(hidden=True, width=1 + min(n, 6))
+        # what a click opens
+        x = Builder()
+        people: set[str] = set()
+        for m in cov.members:
+            if m.status != "none" or gaps:
+                people.add(m.person)
+                if m.status != "none":
+                    people.update(m.path)
+        persons = sorted(p for p in people if p in cg.persons)
+        others = sorted(p for p in people if p not in cg.persons)
+        for pid in persons:
+            x.key_person(facts, pid, compact=True)
+        for oid in others:
+            if oid in cg.employees:
+                x.employee(cg.employees[oid], [facts], compact=True)
+            elif oid in cg.staff:
+                x.staff(cg.staff[oid], oid, [facts], compact=True)
+        x.relation_edges(cg)
+        _highlight_members(x, facts, reached_only=not gaps)
+        _attach_all_paths(x, facts)
+        pos, groups = org_chart(cg, persons, (("Customer", [hub]), ("Sources on the paths", others)))
+        # only what the opened view needs: reporting lines and the steps of best paths
+        kept = [{k: v for k, v in e.items() if k not in _DROP_EDGE} for e in x.net.edges if e.get("on_path") or e["kind"] == EDGE_REPORTS]
+        kept_ids = {e["id"] for e in kept}
+        nodes_out = []
+        for n in x.net.nodes:
+            n = {k: v for k, v in n.items() if k not in _DROP_NODE}
+            if "path_edges" in n and not set(n["path_edges"]) <= kept_ids:
+                del n["path_edges"], n["path_nodes"]
+            nodes_out.append(n)
+        expand[hub] = {
+            "nodes": nodes_out,
+            "edges": kept,
+            "ids": [hub, *persons, *others],
+            "pos": {k: list(v) for k, v in pos.items()},
+            "groups": groups,
+            "label": f"{name}: {len(cov.members)} decision makers and the paths to them",
+        }
+    return expand
+
+
+def _aggregate_place(m: RelationshipMap, expand: dict[str, dict[str, Any]], band: str, band_ids: list[str]) -> None:
+    """Positions for an aggregated map: the sources in a band on top, the customers below
+    in a grid, the ones with the most gaps first."""
+    from .layout import grid_bands
+
+    info = {c["id"]: c for c in m.contract_nodes}
+    hubs = sorted(
+        expand,
+        key=lambda h: (-len(info[h].get("not_reached", [])), info[h].get("coverage") if info[h].get("coverage") is not None else 2, h),
+    )
+    pos, groups = grid_bands(((band, [x for x in band_ids if any(n["id"] == x for n in m.nodes)]), (f"Customers ({len(hubs)}), most gaps first", hubs)))
+    m.place(pos, groups)
+    m.expand = expand

@@ -254,3 +254,21 @@ def org_chart(
         groups = bgroups + [{**g, "y": g["y"] + shift} for g in groups]
         pos.update(bpos)
     return {k: (round(x, 1), round(y, 1)) for k, (x, y) in pos.items()}, groups
+
+
+def grid_bands(bands: Sequence[tuple[str, Sequence[str]]], *, aspect: float = 1.6) -> tuple[dict[str, tuple[float, float]], list[dict[str, Any]]]:
+    """Bands of nodes stacked top-down, each a grid with a heading; the grids share one
+    width, chosen so the whole picture is about screen-shaped."""
+    total = sum(len(ids) for _, ids in bands) or 1
+    cols = max(4, int((total * aspect * LEAF_ROW_H / NODE_W) ** 0.5 + 0.999))
+    pos: dict[str, tuple[float, float]] = {}
+    groups: list[dict[str, Any]] = []
+    y = 0.0
+    for heading, ids in bands:
+        if not ids:
+            continue
+        groups.append({"label": heading, "x": 4.0, "y": y})
+        b = _grid(list(ids), cols)
+        pos.update(b.shifted(0, y + 62))
+        y += 62 + b.h + BLOCK_GAP / 2
+    return {k: (round(x, 1), round(yy, 1)) for k, (x, yy) in pos.items()}, groups

@@ -41,6 +41,14 @@ def script_json(obj: Any) -> str:
     )
 
 
+def _packed(obj: Any) -> str:
+    import base64
+    import gzip
+
+    raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
 def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "") -> str:
     """The page of ``m``. By default vis-network is inlined (a file that opens offline);
     with ``vis_src`` the page loads it from that URL instead (the web app serves it).
@@ -54,7 +62,10 @@ def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "")
         "groups": m.groups,
         "views": m.views,
         "view": m.start_view,
-        "expand": m.expand,
+        "expand": {},
+        "expand_hubs": sorted(m.expand),
+        # what a click opens, gzip-compressed (DecompressionStream unpacks it in the page)
+        "expand_gz": _packed(m.expand) if m.expand else "",
     }
     summary = "".join(f'<div class="sum">{_html.escape(s)}</div>' for s in m.summary)
     if vis_src is not None:

@@ -38,6 +38,7 @@ EDGE_INTERNAL = ARC_INTERNAL
 EDGE_EXTERNAL = ARC_EXTERNAL
 EDGE_WORKS_AT = "works_at"
 EDGE_WORKS_FOR = "works_for"
+EDGE_REACHES = "reaches"  # aggregated maps: a source influences key persons at a customer
 
 STRENGTH_WIDTH = {"strong": 5.0, "medium": 2.5, "weak": 1.0}
 EDGE_STYLE: dict[str, dict[str, Any]] = {
@@ -47,6 +48,7 @@ EDGE_STYLE: dict[str, dict[str, Any]] = {
     "external_theirs": {"color": STAFF_FILL, "dashes": False},
     EDGE_WORKS_AT: {"color": "#d0d0d0", "dashes": [2, 4], "arrows": ""},
     EDGE_WORKS_FOR: {"color": "#c2a5cf", "dashes": [2, 4], "arrows": ""},
+    EDGE_REACHES: {"color": EMPLOYEE_FILL, "dashes": False},
 }
 
 ROLE_ZH = {"decision_maker": "决策者", "approver": "批准人", "influencer": "影响者", "user": "使用者", "evaluator": "评估者"}
