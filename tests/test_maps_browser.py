@@ -181,3 +181,41 @@ def test_60_person_customer_fits_the_canvas_and_search_finds_anyone(browser, tmp
         box = page.eval("(function(){var r = document.getElementById('mynetwork').getBoundingClientRect(); return [r.width, r.height];})()")
         assert 0 < pos["x"] < box[0] and 0 < pos["y"] < box[1]
         assert name in page.eval("document.getElementById('panel').textContent")
+
+
+def test_aggregated_company_map_opens_a_customer_on_click(browser, tmp_path: Path) -> None:
+    """The aggregated company map of the demo: one node per customer; a click on a customer
+    unpacks its part (gzip in the page) and shows its decision makers and paths; the
+    button goes back; a click on an employee shows the customers it reaches."""
+    from brmgraph.store import open_store
+
+    url_db = demo_store(tmp_path)
+    st = open_store(url_db)
+    try:
+        m = maps.map_from_store(st, "company", today=TODAY, aggregate=True)
+    finally:
+        st.close()
+    path = m.write(tmp_path / "agg.html")
+    url = path.resolve().as_uri()
+    hub = next(h for h in sorted(m.expand) if m.expand[h]["ids"][1:])
+    want = set(m.expand[hub]["ids"])
+    with browser.open(url) as page:
+        assert page.errors == [] and page.external_requests(url) == []
+        assert page.eval(INSIDE)["outside"] == []
+        pos = page.eval(f"network.canvasToDOM(network.getPosition({hub!r}))")
+        for kind in ("mousePressed", "mouseReleased"):
+            page.send("Input.dispatchMouseEvent", {"type": kind, "x": pos["x"], "y": pos["y"] + _canvas_top(page), "button": "left", "clickCount": 1})
+        deadline = time.time() + 10
+        while time.time() < deadline and not page.eval(f"!!(BRM.views && BRM.views['open:' + {hub!r}])"):
+            time.sleep(0.1)
+        shown = page.eval("network.body.nodeIndices")
+        assert set(shown) == want
+        inside = page.eval(INSIDE)
+        assert inside["outside"] == [] and inside["shown"] == len(want)
+        (tmp_path / "agg-open.png").write_bytes(page.screenshot())
+        page.eval("document.getElementById('brm-view').click()")
+        time.sleep(0.2)
+        assert sorted(page.eval("network.body.nodeIndices")) == sorted(n["id"] for n in m.nodes)
+        page.eval("brmShowReach('E1')")
+        reach = page.eval("network.body.data.edges.get().filter(function (e) { return e.kind === 'reaches' && !e.hidden; }).map(function (e) { return e.to; })")
+        assert sorted(reach) == sorted(e["to"] for e in m.edges if e["kind"] == "reaches" and e["from"] == "E1")
