@@ -708,3 +708,38 @@ def test_aggregated_maps_scale_with_customers() -> None:
     assert m.expand and m.count_by_kind()["customer"] == 60 and "key_person" not in m.count_by_kind()
     assert k.expand and "key_person" not in k.count_by_kind()
     assert len(m.html()) < 1_500_000
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("kind, ident", [("customer", "C1"), ("project", "J1"), ("company", None), ("competitor", "K1")])
+def test_lang_en_maps_have_english_labels_only(demo_url: str, kind: str, ident: str | None) -> None:
+    """--lang en: no Chinese in any word of ours (legend, titles, cards, edge titles);
+    Chinese is left only where the data has it (names, titles, departments)."""
+    from brmgraph.maps.page import render
+    from brmgraph.store import open_store
+
+    st = open_store(demo_url)
+    try:
+        data_words = set()
+        full = st.export()
+        for rec in (*full.key_persons, *full.employees, *full.competitor_staff, *full.customers, *full.competitors, *full.projects):
+            for f in ("name", "title", "department", "team", "industry"):
+                v = getattr(rec, f, None)
+                if isinstance(v, str):
+                    data_words.add(v)
+        for agg in (False, True) if kind in ("company", "competitor") else (None,):
+            m = maps.map_from_store(st, kind, ident, today=TODAY, lang="en", aggregate=agg)
+            page = render(m, vis_src="/static/vis.js")  # the vis library itself has a Chinese locale
+            assert CJK.search(render(maps.map_from_store(st, kind, ident, today=TODAY, aggregate=agg), vis_src="/v.js"))
+            text = page
+            for w in sorted(data_words, key=len, reverse=True):
+                text = text.replace(json.dumps(w, ensure_ascii=False)[1:-1], "").replace(w, "")
+            expand = json.dumps(m.expand, ensure_ascii=False)
+            for w in sorted(data_words, key=len, reverse=True):
+                expand = expand.replace(json.dumps(w, ensure_ascii=False)[1:-1], "")
+            left = CJK.findall(text) + CJK.findall(expand)
+            assert not left, (kind, agg, "".join(left)[:80])
+    finally:
+        st.close()

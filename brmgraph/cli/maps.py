@@ -47,6 +47,10 @@ def map_cmd(
         str | None,
         typer.Option("--focus", help="Customer map only: project:J (its chain, their best paths, one hop around) or person:P[:hops]."),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Map labels: en (English only); default English with Chinese."),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -60,9 +64,11 @@ def map_cmd(
     _check_args(kind, ident, perspective)
     if focus and kind is not MapKind.customer:
         raise BadArgument("--focus works with `map customer` only")
+    if lang not in (None, "en", "zh"):
+        raise BadArgument(f"--lang must be 'en' or 'zh', not {lang!r}")
     as_of = _parse_date(today)
     with store_from(store) as st:
-        m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost, focus=focus)
+        m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost, focus=focus, lang=lang)
     path = m.write(out)
     size = path.stat().st_size
     if as_json:

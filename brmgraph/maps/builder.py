@@ -17,6 +17,8 @@ from .cards import employee_card, person_card, short_person_card, staff_card
 from .facts import Facts
 from .result import RelationshipMap
 from .style import (
+    bi,
+    enum_text,
     APPROVER_BORDER,
     CLOSENESS_COLOURS,
     COMPETITOR_FILL,
@@ -46,9 +48,10 @@ from .style import (
 class Builder:
     """Collects nodes and edges (through a pyvis ``Network``) and path highlights."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str | None = None) -> None:
         from pyvis.network import Network
 
+        self.lang = lang
         self.net = Network(directed=True, cdn_resources="in_line")
         self.ids: set[str] = set()
         self.edge_ids: set[str] = set()
@@ -157,7 +160,7 @@ class Builder:
             borderWidth=1.5,
             size=13,
             kind="employee",
-            card=employee_card(e, facts_list, compact=compact),
+            card=employee_card(e, facts_list, compact=compact, lang=self.lang),
         )
         if level is not None:
             opts["level"] = level
@@ -178,7 +181,7 @@ class Builder:
             size=13,
             kind="competitor_staff",
             competitor=s.competitor,
-            card=staff_card(s, competitor_name, facts_list, compact=compact),
+            card=staff_card(s, competitor_name, facts_list, compact=compact, lang=self.lang),
         )
         if level is not None:
             opts["level"] = level
@@ -233,12 +236,12 @@ class Builder:
                     p.reports_to,
                     p.id,
                     EDGE_REPORTS,
-                    title=f"{self._n(p.id)} reports to {self._n(p.reports_to)} (汇报关系)",
+                    title=f"{self._n(p.id)} reports to {self._n(p.reports_to)}" + bi(" (汇报关系)", self.lang),
                 )
         for i in sorted(cg.influences, key=lambda i: (i.source, i.target)):
             internal = i.source in cg.persons
             kind = EDGE_INTERNAL if internal else EDGE_EXTERNAL
-            who = "internal influence 内部影响" if internal else "external influence 外部影响"
+            who = bi("internal influence 内部影响" if internal else "external influence 外部影响", self.lang)
             self.edge(
                 f"{'i' if internal else 'x'}:{i.source}>{i.target}",
                 i.source,
@@ -246,7 +249,7 @@ class Builder:
                 kind,
                 strength=i.strength.value,
                 ours=i.source in cg.employees,
-                title=f"{self._n(i.source)} → {self._n(i.target)}: {who}, {i.strength.value} {i.strength.zh}",
+                title=f"{self._n(i.source)} → {self._n(i.target)}: {who}, {enum_text(i.strength, self.lang)}",
             )
 
     def _n(self, nid: str) -> str:

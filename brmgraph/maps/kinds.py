@@ -17,6 +17,7 @@ from .focus import focus_nodes
 from .layout import org_chart, org_levels, tree_readable
 from .result import RelationshipMap
 from .style import (
+    bi,
     EDGE_REACHES,
     EXPOSED_FILL,
     NOT_REACHED_FILL,
@@ -40,6 +41,7 @@ def customer_map(
     *,
     today: date | None = None,
     max_cost: int = DEFAULT_MAX_COST,
+    lang: str | None = None,
     focus: str | None = None,
 ) -> RelationshipMap:
     """A customer's relationship map: org chart plus every influence edge.
@@ -54,9 +56,9 @@ def customer_map(
     """
     t0 = time.perf_counter()
     today = today or date.today()
-    facts = Facts(cg, perspective, today=today, max_cost=max_cost)
+    facts = Facts(cg, perspective, today=today, max_cost=max_cost, lang=lang)
     keep = focus_nodes(cg, facts, focus) if focus else None
-    b = Builder()
+    b = Builder(lang)
     levels = org_levels(cg, cg.persons)
     has_org = tree_readable(levels, len(cg.employees) + len(cg.staff))
     for pid in sorted(cg.persons):
@@ -81,9 +83,10 @@ def customer_map(
         summary.append(f"focus {focus}: {len(keep or ())} of {len(b.ids)} people shown")
     m = b.result(
         kind="customer",
+        lang=lang,
         scope={"customer": cg.id},
         max_cost=max_cost,
-        title=f"Customer relationship map 客户关系图谱 — {name} ({cg.id})",
+        title=bi("Customer relationship map 客户关系图谱", lang) + f" — {name} ({cg.id})",
         subtitle=f"perspective {perspective} · as of {today.isoformat()}",
         perspective=str(perspective),
         hierarchical=has_org,
@@ -126,6 +129,7 @@ def project_map(
     *,
     today: date | None = None,
     max_cost: int = DEFAULT_MAX_COST,
+    lang: str | None = None,
 ) -> RelationshipMap:
     """A project's decision chain.
 
@@ -139,7 +143,7 @@ def project_map(
         raise NotFound(f"unknown project {project_id!r} at customer {cg.id!r}")
     today = today or date.today()
     j = cg.projects[project_id]
-    facts = Facts(cg, perspective, today=today, max_cost=max_cost, project=project_id)
+    facts = Facts(cg, perspective, today=today, max_cost=max_cost, project=project_id, lang=lang)
     members = [m.person for m in facts.coverage.members]
     include: set[str] = set(members)
     for i in cg.influences:
@@ -152,7 +156,7 @@ def project_map(
     has_org = any(cg.persons[x].reports_to in include for x in persons) and tree_readable(
         levels, sum(1 for x in include if x not in cg.persons)
     )
-    b = Builder()
+    b = Builder(lang)
     roles = {m.person: m.role for m in j.decision_chain}
     for pid in persons:
         b.key_person(facts, pid, level=levels.get(pid) if has_org else None, role=roles.get(pid, ""))
@@ -175,9 +179,10 @@ def project_map(
     ]
     m = b.result(
         kind="project",
+        lang=lang,
         scope={"project": project_id},
         max_cost=max_cost,
-        title=f"Project decision chain 项目决策链 — {j.name or j.id} ({j.id}) at {cg.customer.name or cg.id}",
+        title=bi("Project decision chain 项目决策链", lang) + f" — {j.name or j.id} ({j.id}) at {cg.customer.name or cg.id}",
         subtitle=f"perspective {perspective} · as of {today.isoformat()}",
         perspective=str(perspective),
         hierarchical=has_org,
@@ -232,6 +237,7 @@ def _reach_plan(
     today: date,
     max_cost: int,
     gaps: bool = False,
+    lang: str | None = None,
 ) -> tuple[list[Facts], int, int, list[tuple[Facts, list[str]]]]:
     """Shared by the company and competitor maps: per customer, the key persons the
     ``sources`` influence directly, the decision makers the perspective reaches (status
@@ -244,7 +250,7 @@ def _reach_plan(
     for cg in cgs:
         if not gaps and not (set(cg.employees) | set(cg.staff)) & sources:
             continue
-        facts = Facts(cg, perspective, today=today, max_cost=max_cost)
+        facts = Facts(cg, perspective, today=today, max_cost=max_cost, lang=lang)
         include: set[str] = {i.target for i in cg.influences if i.source in sources}
         reached = facts.reached()
         dm_total += len(facts.coverage.members)
@@ -273,12 +279,12 @@ def _draw_reach(b: Builder, plan: list[tuple[Facts, list[str]]], sources: set[st
             f"{cg.customer.name or cg.id}",
             {
                 "h": f"{cg.customer.name or cg.id} ({cg.id})",
-                "sub": "customer 客户" + (f" · tier {cg.customer.tier}" if cg.customer.tier else "") + (f" · {cg.customer.industry}" if cg.customer.industry else ""),
+                "sub": bi("customer 客户", b.lang) + (f" · tier {cg.customer.tier}" if cg.customer.tier else "") + (f" · {cg.customer.industry}" if cg.customer.industry else ""),
                 "rows": [
-                    ["Key persons 关键人", str(len(cg.persons))],
-                    ["Decision makers 决策人", str(len(cov.members))],
+                    [bi("Key persons 关键人", b.lang), str(len(cg.persons))],
+                    [bi("Decision makers 决策人", b.lang), str(len(cov.members))],
                     [f"Coverage ({cov.perspective})", f"{pct(cov.coverage)} · weighted {pct(cov.weighted_coverage)}"],
-                    ["Open projects 进行中项目", ", ".join(j.id for j in cg.open_projects()) or "—"],
+                    [bi("Open projects 进行中项目", b.lang), ", ".join(j.id for j in cg.open_projects()) or "—"],
                 ],
             },
         )
@@ -313,6 +319,7 @@ def company_map(
     employees: Iterable[Employee] | None = None,
     today: date | None = None,
     max_cost: int = DEFAULT_MAX_COST,
+    lang: str | None = None,
     aggregate: bool | None = None,
 ) -> RelationshipMap:
     """Our relationship resources across customers.
@@ -339,8 +346,8 @@ def company_map(
     if employees is not None:
         pool.update({e.id: e for e in employees})
     chosen = {eid: e for eid, e in pool.items() if _employee_in(e, perspective)}
-    b = Builder()
-    facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(chosen), today=today, max_cost=max_cost, gaps=True)
+    b = Builder(lang)
+    facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(chosen), today=today, max_cost=max_cost, gaps=True, lang=lang)
     agg = len(plan) > AGGREGATE_OVER if aggregate is None else aggregate
     for eid in sorted(chosen):
         b.employee(chosen[eid], facts_list, compact=agg)
@@ -361,9 +368,10 @@ def company_map(
         summary.append(f"NOT REACHED ({len(missing)}): " + "; ".join(missing[:8]) + (f"; … {len(missing) - 8} more" if len(missing) > 8 else ""))
     m = b.result(
         kind="company",
+        lang=lang,
         scope={"customers": [f.cg.id for f in facts_list]},
         max_cost=max_cost,
-        title="Our relationship resources 我司关系资源图谱" + ("" if perspective.kind == "company" else f" — {perspective}"),
+        title=bi("Our relationship resources 我司关系资源图谱", lang) + ("" if perspective.kind == "company" else f" — {perspective}"),
         subtitle=f"perspective {perspective} · as of {today.isoformat()}",
         perspective=str(perspective),
         hierarchical=False,
@@ -393,6 +401,7 @@ def competitor_map(
     competitor_name: str | None = None,
     today: date | None = None,
     max_cost: int = DEFAULT_MAX_COST,
+    lang: str | None = None,
     aggregate: bool | None = None,
 ) -> RelationshipMap:
     """A competitor's relationship resources, drawn like :func:`company_map` from the
@@ -412,8 +421,8 @@ def competitor_map(
     if staff is not None:
         pool.update({s.id: s for s in staff if s.competitor == competitor_id})
     name = name or competitor_id
-    b = Builder()
-    facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(pool), today=today, max_cost=max_cost)
+    b = Builder(lang)
+    facts_list, reached, dms, plan = _reach_plan(cgs, perspective, set(pool), today=today, max_cost=max_cost, lang=lang)
     hub = f"competitor:{competitor_id}"
     b.hub(
         hub,
@@ -421,8 +430,8 @@ def competitor_map(
         name,
         {
             "h": f"{name} ({competitor_id})",
-            "sub": "competitor 友商",
-            "rows": [["Staff 员工", str(len(pool))], ["Bids on 参与项目", ", ".join(sorted(bids)) or "—"]],
+            "sub": bi("competitor 友商", lang),
+            "rows": [[bi("Staff 员工", b.lang), str(len(pool))], [bi("Bids on 参与项目", b.lang), ", ".join(sorted(bids)) or "—"]],
         },
     )
     agg = len(plan) > AGGREGATE_OVER if aggregate is None else aggregate
@@ -438,9 +447,10 @@ def competitor_map(
     ]
     m = b.result(
         kind="competitor",
+        lang=lang,
         scope={"competitor": competitor_id, "customers": [f.cg.id for f in facts_list]},
         max_cost=max_cost,
-        title=f"Competitor relationships 友商关系资源图谱 — {name} ({competitor_id})",
+        title=bi("Competitor relationships 友商关系资源图谱", lang) + f" — {name} ({competitor_id})",
         subtitle=f"perspective {perspective} · as of {today.isoformat()}",
         perspective=str(perspective),
         hierarchical=False,
@@ -508,7 +518,7 @@ def _draw_aggregate(b: Builder, plan: list[tuple[Facts, list[str]]], sources: se
             b.edge(f"a:{src}>{cg.id}", src, hub, EDGE_REACHES, title=f"{b.names.get(src, src)} influences {n} key person{'s' if n != 1 else ''} at {name}")
             b.edge_by_id[f"a:{src}>{cg.id}"].update(hidden=True, width=1 + min(n, 6))
         # what a click opens
-        x = Builder()
+        x = Builder(b.lang)
         people: set[str] = set()
         for m in cov.members:
             if m.status != "none" or gaps:

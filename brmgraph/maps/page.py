@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .style import legend_html
+from .style import bi, legend_html
 
 if TYPE_CHECKING:
     from .result import RelationshipMap
@@ -77,7 +77,8 @@ def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "")
         "H1": _html.escape(m.title),
         "SUB": _html.escape(m.subtitle),
         "SUMMARY": summary,
-        "LEGEND": legend_html(),
+        "LEGEND": legend_html(m.lang),
+        "LEGENDHEAD": bi("Legend 图例", m.lang),
         "N": str(len(m.nodes)),
         "TOOLBAR": toolbar,
         "CONTRACT": script_json(m.contract()),
@@ -88,4 +89,4 @@ def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "")
     return _PLACEHOLDER.sub(lambda x: values[x.group(1)], page_template())
 
 
-_PLACEHOLDER = re.compile(r"__(TITLE|H1|SUB|SUMMARY|LEGEND|N|TOOLBAR|CONTRACT|DATA|VISTAG)__")
+_PLACEHOLDER = re.compile(r"__(TITLE|H1|SUB|SUMMARY|LEGENDHEAD|LEGEND|N|TOOLBAR|CONTRACT|DATA|VISTAG)__")
