@@ -126,7 +126,7 @@ def task_flags(a: argparse.Namespace) -> dict[str, Any]:
 
 def task_flags_par(a: argparse.Namespace) -> dict[str, Any]:
     """``flags --workers N``: the CLI's process pool, each worker with its own store."""
-    from brmgraph.cli.analysis import collect_flags_parallel
+    from brmgraph.batch import collect_flags_parallel
     from brmgraph.store import open_store
 
     t0 = time.perf_counter()

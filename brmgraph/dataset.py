@@ -14,9 +14,13 @@ written unless the whole data set is valid together with what the store already 
 from __future__ import annotations
 
 import csv
+import errno
 import gc
 import io
 import json
+import os
+import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidData, Problem
+from .errors import InvalidData, Problem, capped, escaped, shown
 from .model import (
     ChainMember,
     Competitor,
@@ -87,7 +91,7 @@ class JsonLoc:
     def __call__(self, loc: tuple = ()) -> str:
         path = f"$.{self.section}[{self.index}]"
         for part in self.prefix + tuple(loc):
-            path += f"[{part}]" if isinstance(part, int) else f".{part}"
+            path += f"[{part}]" if isinstance(part, int) else f".{escaped(str(part), 60)}"
         return f"{self.file}: {path}"
 
     def sub(self, *prefix: Any) -> "JsonLoc":
@@ -103,7 +107,7 @@ class CsvLoc:
         self.file, self.line = file, line
 
     def __call__(self, loc: tuple = ()) -> str:
-        col = f", column {loc[0]}" if loc else ""
+        col = f", column {escaped(str(loc[0]), 60)}" if loc else ""
         return f"{self.file}: line {self.line}{col}"
 
 
@@ -137,40 +141,263 @@ class RawDataset:
         return base.sub("decision_chain", member) if isinstance(base, JsonLoc) else base
 
 
-def read_path(path: Path | str) -> RawDataset:
-    """Read a JSON/YAML file or a CSV folder into raw records (no validation yet)."""
+#: largest input read by default (one file, or all CSV files of a folder together): far
+#: above any real CRM export, small enough that reading it cannot exhaust memory
+DEFAULT_MAX_BYTES = 1 << 30
+#: deepest nesting of lists/objects accepted in a JSON or YAML document
+MAX_NESTING = 64
+
+
+def parse_size(text: str, where: str = "--max-bytes") -> int:
+    """``"1048576"``, ``"512K"``, ``"200M"`` or ``"2G"`` as a number of bytes."""
+    t = str(text).strip().upper().removesuffix("B")
+    mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(t[-1:], 1)
+    digits = t[:-1] if mult != 1 else t
+    if not digits.isdigit() or len(digits) > 15 or int(digits) <= 0:
+        from .errors import BadArgument, shown
+
+        raise BadArgument(f"{where}: expected a positive number of bytes (for example 500M or 2G), not {shown(text)}")
+    return int(digits) * mult
+
+
+def max_bytes_default() -> int:
+    env = os.environ.get("BRM_MAX_BYTES")
+    return parse_size(env, "BRM_MAX_BYTES") if env else DEFAULT_MAX_BYTES
+
+
+class _ReadRefused(Exception):
+    """A file that is not read (not a regular file, too large, unreadable); ``str`` says why."""
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "cannot read it: a loop of symbolic links"
+    if exc.errno == errno.ENOENT:
+        return "no such file or folder (or a broken symbolic link)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot read the file (permission denied)"
+    return f"cannot read the file ({exc.strerror or exc})"
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes. Opened
+    non-blocking, so a FIFO or a device is refused without waiting on it; the size is
+    checked before reading, and at most ``limit + 1`` bytes are ever read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _ReadRefused(_os_reason(exc)) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+            raise _ReadRefused(f"is {kind}, not a regular file; only regular files are read")
+        if st.st_size > limit:
+            raise _ReadRefused(_too_big(st.st_size, limit))
+        os.set_blocking(fd, True)
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            b = os.read(fd, min(left, 1 << 24))
+            if not b:
+                break
+            chunks.append(b)
+            left -= len(b)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise _ReadRefused(_too_big(len(data), limit))
+        return data
+    except OSError as exc:
+        raise _ReadRefused(_os_reason(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, limit: int) -> str:
+    return (
+        f"is {size:,} bytes, above the input limit of {limit:,} bytes "
+        "(raise it with --max-bytes or the BRM_MAX_BYTES environment variable)"
+    )
+
+
+def _line_col(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line} column {col}"
+
+
+def _nesting_at(text: str, limit: int) -> int | None:
+    """Offset in JSON ``text`` where lists/objects become nested deeper than ``limit``."""
+    depth = 0
+    for m in _JSON_TOKENS.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return m.start()
+        elif c in "]}":
+            depth -= 1
+    return None
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+#: a JSON/YAML escape that can give a lone UTF-16 surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_problems(doc: Any, src: str) -> list[Problem]:
+    """Every string (or object key) holding a lone UTF-16 surrogate, with its JSON path."""
+    out: list[Problem] = []
+    stack: list[tuple[Any, str]] = [(doc, "$")]
+    while stack and len(out) < 100:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                out.append(Problem(f"{src}: {path}", "text holds a lone UTF-16 surrogate (an invalid \\ud800-\\udfff escape)"))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                key = str(k)
+                if _SURROGATE.search(key):
+                    out.append(Problem(f"{src}: {path}.{shown_key(key)}", "the key holds a lone UTF-16 surrogate (an invalid \\ud800-\\udfff escape)"))
+                    continue
+                stack.append((v, f"{path}.{shown_key(key)}"))
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    out.reverse()
+    return out
+
+
+def shown_key(key: str) -> str:
+    """An object key as shown in a JSON path: escaped and capped."""
+    from .errors import escaped
+
+    return escaped(key, 60)
+
+
+def _yaml_loader() -> type:
+    """A safe YAML loader for data files: YAML 1.2-style plain scalars (``010``, ``1:30``,
+    ``yes`` and unquoted dates keep their text), no aliases (no "billion laughs"), no tags
+    except ``!!str``, nesting at most :data:`MAX_NESTING` levels."""
+    import yaml
+    from yaml.composer import ComposerError
+    from yaml.events import AliasEvent, CollectionStartEvent
+
+    class DataLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            if isinstance(event, AliasEvent):
+                raise ComposerError(None, None, "aliases (*name) are not allowed in data files", event.start_mark)
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!", "tag:yaml.org,2002:str"):
+                raise ComposerError(None, None, "tags (!!type) are not allowed in data files", event.start_mark)
+            nested = isinstance(event, CollectionStartEvent)
+            if nested:
+                self.depth += 1
+                if self.depth > MAX_NESTING:
+                    raise ComposerError(None, None, f"nested deeper than {MAX_NESTING} levels", event.start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                if nested:
+                    self.depth -= 1
+
+    DataLoader.yaml_implicit_resolvers = {}
+    DataLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    DataLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]{0,99})$"), list("-0123456789"))
+    DataLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+|\.(?:inf|Inf|INF|nan|NaN|NAN))$"),
+        list("-+0123456789."),
+    )
+    DataLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+    return DataLoader
+
+
+_LOADER: list[type] = []
+
+
+def _load_yaml(text: str, src: str) -> Any:
+    import yaml
+
+    if not _LOADER:
+        _LOADER.append(_yaml_loader())
+    try:
+        return yaml.load(text, Loader=_LOADER[0])  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+        why = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InvalidData([Problem(src, f"{at}invalid YAML ({capped(why)})")], src) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise InvalidData([Problem(src, f"invalid YAML value ({capped(str(exc))})")], src) from None
+
+
+def _load_json(text: str, src: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidData(
+            [Problem(src, f"line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})")], src
+        ) from None
+    except RecursionError:
+        at = _nesting_at(text, MAX_NESTING)
+        where = f"{_line_col(text, at)}: " if at is not None else ""
+        raise InvalidData([Problem(src, f"{where}nested deeper than {MAX_NESTING} levels")], src) from None
+    except ValueError as exc:  # an integer beyond Python's int-string limit
+        m = re.search(r"[0-9]{1000,}", text)
+        where = f"{_line_col(text, m.start())}: " if m else ""
+        raise InvalidData([Problem(src, f"{where}a number with {len(m.group()) if m else 'too many'} digits is too long (an id of digits must be quoted)")], src) from None
+
+
+def read_path(path: Path | str, max_bytes: int | None = None) -> RawDataset:
+    """Read a JSON/YAML file or a CSV folder into raw records (no validation yet).
+
+    Only regular files are read (a FIFO, a device or a symbolic link loop is refused
+    without blocking), each at most ``max_bytes`` (default :data:`DEFAULT_MAX_BYTES` or
+    ``BRM_MAX_BYTES``; a CSV folder counts all its files together), checked before
+    reading."""
     p = Path(path)
     src = str(p)
-    if not p.exists():
-        raise InvalidData([Problem(src, "no such file or folder")], src)
-    if p.is_dir():
-        return _read_csv_dir(p)
+    limit = max_bytes if max_bytes is not None else max_bytes_default()
     try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except PermissionError:
-        raise InvalidData([Problem(src, "cannot read the file (permission denied)")], src) from None
+        st = os.stat(p)
+    except OSError as exc:
+        raise InvalidData([Problem(src, _os_reason(exc))], src) from None
+    except ValueError:  # an embedded NUL byte
+        raise InvalidData([Problem(escaped(src), "not a valid path")], src) from None
+    if stat.S_ISDIR(st.st_mode):
+        return _read_csv_dir(p, limit)
+    try:
+        data = _read_regular(p, limit)
+    except _ReadRefused as exc:
+        raise InvalidData([Problem(src, str(exc))], src) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidData([Problem(src, f"not UTF-8 text (byte {exc.start})")], src) from None
-    except OSError as exc:
-        raise InvalidData([Problem(src, f"cannot read the file ({exc.strerror or exc})")], src) from None
+    del data
     suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-            why = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise InvalidData([Problem(src, f"{at}invalid YAML ({why})")], src) from None
+        doc = _load_yaml(text, src)
     else:
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidData(
-                [Problem(src, f"line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})")], src
-            ) from None
+        doc = _load_json(text, src)
+    if _SURROGATE_ESCAPE.search(text):
+        bad = _surrogate_problems(doc, src)
+        if bad:
+            raise InvalidData(bad, src)
+    del text
     return parse_document(doc, src)
 
 
@@ -197,29 +424,41 @@ def parse_document(doc: Any, src: str) -> RawDataset:
 CSV_FILES = {f"{k}.csv": k for k in MODELS} | {"decision_chain.csv": "decision_chain"}
 
 
-def _read_csv_dir(d: Path) -> RawDataset:
+def _read_csv_dir(d: Path, limit: int) -> RawDataset:
     src = str(d)
     raw = RawDataset(src)
-    files = sorted(f for f in d.iterdir() if f.is_file() and f.suffix.lower() == ".csv")
-    if not files:
+    try:
+        entries = sorted(f for f in d.iterdir() if f.name.lower().endswith(".csv"))
+    except OSError as exc:
+        raw.problems.append(Problem(src, _os_reason(exc)))
+        return raw
+    if not entries:
         raw.problems.append(Problem(src, "folder holds no .csv files"))
         return raw
     chains: list[tuple[dict[str, str], Locator]] = []
     projects: dict[str, int] = {}
-    for f in files:
+    left = limit  # the limit holds for all files of the folder together
+    for f in entries:
         section = CSV_FILES.get(f.name)
         fsrc = str(f)
         if section is None:
             raw.problems.append(Problem(fsrc, f"unknown CSV file; expected one of {', '.join(sorted(CSV_FILES))}"))
             continue
         try:
-            text = f.read_bytes().decode("utf-8-sig")
+            data = _read_regular(f, left)
+        except _ReadRefused as exc:
+            why = str(exc)
+            if why.startswith("is ") and "bytes, above" in why and left != limit:
+                why += " (the limit holds for all CSV files of the folder together)"
+            raw.problems.append(Problem(fsrc, why))
+            continue
+        left -= len(data)
+        try:
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raw.problems.append(Problem(fsrc, f"not UTF-8 text (byte {exc.start})"))
             continue
-        except OSError as exc:
-            raw.problems.append(Problem(fsrc, f"cannot read the file ({exc.strerror or exc})"))
-            continue
+        del data
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             header = next(reader, None)
@@ -229,6 +468,13 @@ def _read_csv_dir(d: Path) -> RawDataset:
         if not header:
             continue
         header = [h.strip() for h in header]
+        seen_cols: set[str] = set()
+        twice = sorted({h for h in header if h in seen_cols or seen_cols.add(h)})
+        if twice:
+            raw.problems.append(
+                Problem(f"{fsrc}: line 1", f"column {', '.join(shown(h) for h in twice)} appears more than once in the header")
+            )
+            continue
         try:
             for row in reader:
                 line = reader.line_num
@@ -288,7 +534,13 @@ def _pydantic_problems(
         elif err["type"] == "missing":
             msg = "required field is missing"
         elif err["type"] == "extra_forbidden":
-            msg = f"unknown field {loc[-1]!r}"
+            msg = f"unknown field {shown(loc[-1])}"
+        elif err["type"] in ("too_long", "string_too_long"):
+            ctx = err.get("ctx") or {}
+            n = ctx.get("actual_length") or (len(err["input"]) if isinstance(err.get("input"), str) else None)
+            msg = f"too long ({n:,} characters); at most {ctx.get('max_length'):,} are allowed" if n else msg
+        elif err["type"] == "finite_number":
+            msg = "must be a finite number (not NaN or Infinity)"
         if chain_where is not None and len(loc) >= 2 and loc[0] == "decision_chain" and isinstance(loc[1], int):
             out.append(Problem(chain_where(loc[1])(loc[2:]), msg))
         else:
@@ -476,6 +728,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
                     )
                 )
     problems.extend(_cycles(ds, W, reports))
+    problems.extend(_too_deep(ds, W, reports))
 
     for i, s in enumerate(ds.competitor_staff):
         if not has(s.competitor, "competitor"):
@@ -587,6 +840,52 @@ def _cycles(ds: Dataset, W: dict[tuple[str, int], Locator], reports: dict[str, s
     return problems
 
 
+#: deepest reports_to chain accepted (levels, a person without superior being level 1):
+#: far above any real organisation, and it bounds the length of an influence path
+#: along the hierarchy (path results grow with the square of the depth)
+MAX_REPORTS_DEPTH = 1000
+
+
+def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Problem]:
+    """Key persons of the file whose reports_to chain is deeper than
+    :data:`MAX_REPORTS_DEPTH`, reported once per chain (where it crosses the limit).
+    Linear: every person's level is computed once; cycles are reported elsewhere."""
+    index = {p.id: i for i, p in enumerate(ds.key_persons)}
+    level: dict[str, int] = {}
+    for p in ds.key_persons:
+        if p.id in level:
+            continue
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        node: str | None = p.id
+        while node is not None and node not in level and node in reports and node not in on_chain:
+            on_chain.add(node)
+            chain.append(node)
+            nxt = reports.get(node)
+            node = nxt if nxt != node else None
+        if node is not None and node in on_chain:  # a cycle: no level for this chain
+            for n in chain:
+                level[n] = 0
+            continue
+        base = level.get(node, 0) if node is not None else 0
+        for n in reversed(chain):
+            base += 1
+            level[n] = base
+    out = []
+    for p in ds.key_persons:
+        lv = level.get(p.id, 0)
+        boss = reports.get(p.id)
+        if lv > MAX_REPORTS_DEPTH and not (boss in index and level.get(boss, 0) > MAX_REPORTS_DEPTH):  # type: ignore[operator]
+            out.append(
+                Problem(
+                    W[("key_persons", index[p.id])](("reports_to",)),
+                    f"the reports_to chain above {shown(p.id)} is more than {MAX_REPORTS_DEPTH:,} levels deep "
+                    f"(level {lv:,}); break the chain",
+                )
+            )
+    return out
+
+
 def parse_dataset(doc: Any, source: str = "<data>") -> tuple[Dataset, list[Problem]]:
     """Parse a document already loaded from JSON/YAML; return it and every problem
     that does not depend on the store."""
@@ -609,9 +908,9 @@ def _normalised(ds: Dataset) -> Dataset:
     return Dataset.model_construct(**data)
 
 
-def load_dataset(path: Path | str, existing: IdIndex | None = None) -> Dataset:
+def load_dataset(path: Path | str, existing: IdIndex | None = None, *, max_bytes: int | None = None) -> Dataset:
     """Read and validate a data set; raise :class:`InvalidData` with every problem."""
-    raw = read_path(path)
+    raw = read_path(path, max_bytes)
     parsed, problems = parse_records(raw)
     problems += check_references(parsed, existing)
     if problems:
@@ -633,14 +932,15 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def import_path(store: Store, path: Path | str, *, replace: bool = False) -> ImportSummary:
-    """Validate ``path`` against the store's content and import it, all or nothing."""
+def import_path(store: Store, path: Path | str, *, replace: bool = False, max_bytes: int | None = None) -> ImportSummary:
+    """Validate ``path`` against the store's content and import it, all or nothing.
+    ``max_bytes`` bounds the input read (see :func:`read_path`)."""
     with _gc_paused():
-        return _import_path(store, path, replace=replace)
+        return _import_path(store, path, replace=replace, max_bytes=max_bytes)
 
 
-def _import_path(store: Store, path: Path | str, *, replace: bool) -> ImportSummary:
-    raw = read_path(path)
+def _import_path(store: Store, path: Path | str, *, replace: bool, max_bytes: int | None) -> ImportSummary:
+    raw = read_path(path, max_bytes)
     parsed, problems = parse_records(raw)
     if replace:
         problems += check_references(parsed)

@@ -1,23 +1,62 @@
-"""Named errors. The CLI turns every :class:`BrmError` into one line and a non-zero exit."""
+"""Named errors and the one table of exit codes.
+
+The CLI turns every :class:`BrmError` into one line on stderr and the error's exit code.
+:data:`EXIT_CODES` is the only list of exit codes and their meanings: the help text and
+``docs/cli.md`` are generated from it.
+"""
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    BAD_INPUT = 2
+    FLAGGED = 3
+    NOT_FOUND = 4
+    STORE_UNAVAILABLE = 5
+    SETUP = 6
+    LOCAL_NEO4J = 7
+    INTERNAL = 70
+    INTERRUPTED = 130
+    # the same codes under the names ``neo4j status`` gives them
+    SERVER_NOT_ANSWERING = 1
+    SERVER_STOPPED = 3
+
+
+#: exit code → what it means, for people and scripts that run brmgraph
+EXIT_CODES: dict[ExitCode, str] = {
+    ExitCode.OK: "success",
+    ExitCode.ERROR: "another brmgraph error; for `neo4j status`: the server runs but does not answer",
+    ExitCode.BAD_INPUT: "bad command-line arguments (a malformed perspective, date or shard...) "
+    "or a rejected import (invalid data; nothing was written)",
+    ExitCode.FLAGGED: "`flags --fail-on-flags` printed at least one flag; for `neo4j status`: the server is stopped",
+    ExitCode.NOT_FOUND: "an unknown id (customer, project, key person, employee, team, competitor) or a missing file",
+    ExitCode.STORE_UNAVAILABLE: "the store cannot be opened or does not answer",
+    ExitCode.SETUP: "a prerequisite is missing (Java, Maven, Chromium...)",
+    ExitCode.LOCAL_NEO4J: "the local Neo4j server did not start or stop",
+    ExitCode.INTERNAL: "an unexpected internal error (a bug: please report it)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C) or aborted",
+}
 
 
 class BrmError(Exception):
     """Base of every error brmgraph reports to a user."""
 
-    exit_code = 1
+    exit_code: int = ExitCode.ERROR
 
 
 class InvalidData(BrmError):
-    """A data set broke one or more rules of SPEC §3.
+    """A data set broke one or more rules of the input format.
 
     ``problems`` holds every problem found, each a ``Problem`` (where, why).
     """
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
-    def __init__(self, problems: list["Problem"], source: str = "") -> None:
+    def __init__(self, problems: list[Problem], source: str = "") -> None:
         self.problems = problems
         self.source = source
         first = problems[0] if problems else None
@@ -50,22 +89,98 @@ class Problem:
 class NotFound(BrmError):
     """An id (customer, project, person, employee, team, competitor) does not exist."""
 
-    exit_code = 4
+    exit_code = ExitCode.NOT_FOUND
 
 
 class BadArgument(BrmError):
     """A command-line value is malformed (perspective spelling, store URL...)."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 class StoreUnavailable(BrmError):
     """The store cannot be opened or does not answer."""
 
-    exit_code = 5
+    exit_code = ExitCode.STORE_UNAVAILABLE
 
 
 class SetupError(BrmError):
     """A prerequisite is missing (Java, Maven, Chromium...)."""
 
-    exit_code = 6
+    exit_code = ExitCode.SETUP
+
+
+# --------------------------------------------------------------------------- showing user text
+#: longest piece of user-supplied text echoed in a message (the rest is cut with "…")
+ECHO_LIMIT = 80
+#: longest line printed for one error
+LINE_LIMIT = 2000
+
+_UNSAFE = None
+
+
+def escaped(text: str, limit: int | None = None) -> str:
+    """``text`` made safe to print: control characters, lone surrogates and other
+    unprintable code points become ``\\xNN``/``\\uNNNN`` escapes (no terminal escape
+    sequences, no encoding errors); cut to ``limit`` characters with "…"."""
+    global _UNSAFE
+    if _UNSAFE is None:
+        import re
+
+        _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff]")
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(_escape_char, text)
+    return text
+
+
+def _escape_char(m: "object") -> str:
+    n = ord(m.group())  # type: ignore[attr-defined]
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def capped(text: str, limit: int = 300) -> str:
+    """A message part (such as a parser's explanation) cut to ``limit`` characters."""
+    return escaped(text, limit)
+
+
+def shown(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A user-supplied value as echoed in a message: quoted like ``repr``, escaped, and
+    cut to ``limit`` characters (a 300 MB value never becomes a 300 MB message)."""
+    if isinstance(value, str):
+        cut = value[:limit]
+        text = repr(cut)
+        if len(value) > limit:
+            text = text[:-1] + "…" + text[-1]
+        return escaped(text)
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 1000 else "<a very large number>"
+    return escaped(text, limit)
+
+
+def safe_line(text: str) -> str:
+    """One line of error output: escaped and at most :data:`LINE_LIMIT` characters."""
+    return escaped(text.replace("\n", " "), LINE_LIMIT)
+
+
+class CannotWrite(BrmError):
+    """An output file (``--out``) cannot be written: full disk, no permission, missing folder."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+def os_error_text(exc: OSError) -> str:
+    """A short, plain reason for an operating-system error (for one-line messages)."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full (no space left on device)"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is exceeded"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    if exc.errno == errno.ENOENT:
+        return "the folder does not exist"
+    return exc.strerror or type(exc).__name__

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import io
 import json
 import os
@@ -533,6 +534,27 @@ def generate(
         target = str(out)
         if tmpdir is None:
             tmpdir = str(Path(target).resolve().parent)
+    try:
+        return _generate(out, target, tmpdir, customers, persons_per, employees, competitors, staff_per,
+                         projects_per, seed, today, progress, t0)
+    except OSError as exc:
+        if target is not None:
+            with contextlib.suppress(OSError):
+                os.remove(target + ".part")
+        if isinstance(exc, BrokenPipeError):
+            raise
+        from .errors import CannotWrite, escaped, os_error_text
+
+        where = escaped(target, 300) if target is not None else "the output"
+        raise CannotWrite(
+            f"cannot write {where}: {os_error_text(exc)}; nothing was written (free some space, "
+            "or choose another --out)"
+        ) from None
+
+
+def _generate(out: Any, target: str | None, tmpdir: str | None, customers: int, persons_per: int, employees: int,
+              competitors: int, staff_per: int, projects_per: int, seed: Any, today: date,
+              progress: Callable[[int, int], None] | None, t0: float) -> GenerateSummary:
     with tempfile.TemporaryDirectory(prefix="brmgen-", dir=tmpdir) as spool_dir:
         spool = _SectionSpool(spool_dir)
         try:

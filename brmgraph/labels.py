@@ -186,6 +186,9 @@ _TERMS: dict[str, tuple[str, str]] = {
     "flags": ("flags", "告警"),
     "none": ("none", "无"),
     "health": ("health", "健康度"),
+    "max_cost": ("max cost", "最大代价"),
+    "source": ("source", "来源"),
+    "key_person_legend": ("bold = decision maker, * = cooling", "粗体 = 决策人, * = 关系降温"),
 }
 
 Term = Vocab("Term", {k: k for k in _TERMS})  # type: ignore[misc]

@@ -15,7 +15,13 @@ from datetime import date as Date
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, FiniteFloat, StringConstraints, field_validator, model_validator
+
+
+def _shown(value: Any) -> str:
+    from .errors import shown
+
+    return shown(value)
 
 
 class _Labelled(str, Enum):
@@ -53,7 +59,7 @@ class _Labelled(str, Enum):
             if text == zh:
                 return cls(key)
         allowed = ", ".join(f"{k} ({z})" for k, z in cls._labels().items())
-        raise ValueError(f"unknown {cls.__name__.lower()} value {value!r}; allowed: {allowed}")
+        raise ValueError(f"unknown {cls.__name__.lower()} value {_shown(value)}; allowed: {allowed}")
 
     @classmethod
     def default(cls) -> str:  # pragma: no cover - overridden
@@ -74,7 +80,7 @@ class _Labelled(str, Enum):
     @classmethod
     def unknown_message(cls, value: Any) -> str:
         allowed = ", ".join(f"{k} ({z})" for k, z in cls._labels().items())
-        return f"unknown {cls.__name__.lower()} value {value!r}; allowed: {allowed}"
+        return f"unknown {cls.__name__.lower()} value {_shown(value)}; allowed: {allowed}"
 
 
 class Stance(_Labelled):
@@ -160,12 +166,91 @@ TriField = Tri
 StrengthField = Strength
 StatusField = ProjectStatus
 
-#: a non-empty id; surrounding spaces are trimmed, numbers become strings
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: longest id (characters, after trimming); far above any CRM key, well below what a
+#: Neo4j index accepts (about 8 KB), the same for both stores
+MAX_ID_LENGTH = 200
+#: longest free-text field (name, title, department, industry, team, kind, role, stage)
+MAX_TEXT_LENGTH = 1000
+#: deepest nesting inside a customer's ``attrs`` and its largest size as JSON text
+MAX_ATTRS_DEPTH = 32
+MAX_ATTRS_CHARS = 65_536
+
+
+def _id_text(value: Any) -> Any:
+    # an id keeps its text: 1.10 would silently become "1.1", so numbers with a fraction
+    # or an exponent are refused (whole numbers keep their digits)
+    if value.__class__ is str:
+        return value
+    if isinstance(value, float):
+        raise ValueError(f"an id must be text or a whole number, not {value!r}; write it in quotes")
+    return value
+
+
+#: a non-empty id; surrounding spaces are trimmed, whole numbers become strings
+Id = Annotated[str, BeforeValidator(_id_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH)]
 #: an optional reference; empty means none
-OptRef = Annotated[str | None, StringConstraints(strip_whitespace=True)]
+OptRef = Annotated[str | None, BeforeValidator(_id_text), StringConstraints(strip_whitespace=True, max_length=MAX_ID_LENGTH)]
 #: free text; missing or null means ""
-Text = str
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_LENGTH)]
+
+
+def _date_only(value: Any) -> Any:
+    # pydantic would take a number as a Unix time (0 -> 1970-01-01); a date must be a date
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"a date must be written as YYYY-MM-DD, not the number {value!r}")
+    return value
+
+
+DateField = Annotated[Date, BeforeValidator(_date_only)]
+
+
+def _check_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` must be plain JSON: at most :data:`MAX_ATTRS_DEPTH` levels, finite
+    numbers, text without lone surrogates, at most :data:`MAX_ATTRS_CHARS` as JSON."""
+    if not attrs:
+        return attrs
+    import json
+    import math
+
+    stack: list[tuple[Any, int, str]] = [(attrs, 1, "")]
+    while stack:
+        value, depth, path = stack.pop()
+        if isinstance(value, dict):
+            if depth > MAX_ATTRS_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_ATTRS_DEPTH} levels{_at(path)}")
+            for k, v in value.items():
+                if not isinstance(k, str):
+                    raise ValueError(f"keys must be text{_at(path)}")
+                _check_text(k, path)
+                stack.append((v, depth + 1, f"{path}.{k}"))
+        elif isinstance(value, list):
+            if depth > MAX_ATTRS_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_ATTRS_DEPTH} levels{_at(path)}")
+            stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(value))
+        elif isinstance(value, str):
+            _check_text(value, path)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"numbers must be finite, not {value!r}{_at(path)}")
+        elif value is not None and not isinstance(value, (bool, int, float)):
+            raise ValueError(f"values must be JSON (text, numbers, true/false, null, lists, objects){_at(path)}")
+    size = len(json.dumps(attrs, ensure_ascii=False))
+    if size > MAX_ATTRS_CHARS:
+        raise ValueError(f"attrs is {size:,} characters as JSON, above the limit of {MAX_ATTRS_CHARS:,}")
+    return attrs
+
+
+def _at(path: str) -> str:
+    from .errors import escaped
+
+    return f" (at attrs{escaped(path, 120)})" if path else ""
+
+
+_LONE_SURROGATE = __import__("re").compile("[\ud800-\udfff]")
+
+
+def _check_text(text: str, path: str) -> None:
+    if _LONE_SURROGATE.search(text):
+        raise ValueError(f"text holds a lone UTF-16 surrogate{_at(path)}")
 
 
 _DROP = object()
@@ -263,7 +348,7 @@ class Customer(Record):
     name: Text = ""
     industry: Text = ""
     tier: Literal["A", "B", "C", "D", ""] = ""
-    attrs: dict[str, Any] = Field(default_factory=dict)
+    attrs: Annotated[dict[str, Any], AfterValidator(_check_attrs)] = Field(default_factory=dict)
 
     @field_validator("tier", mode="before")
     @classmethod
@@ -331,8 +416,8 @@ class Project(Record):
     name: Text = ""
     status: StatusField = ProjectStatus.open
     stage: Text = ""
-    amount: float | None = None
-    close_date: Date | None = None
+    amount: FiniteFloat | None = None
+    close_date: DateField | None = None
     decision_chain: list[ChainMember] = Field(default_factory=list)
     competitors: Annotated[list[Id], BeforeValidator(_competitor_list)] = Field(default_factory=list)
 
@@ -341,7 +426,7 @@ class Project(Record):
 class Interaction(Record):
     employee: Id
     person: Id
-    date: Date
+    date: DateField
     kind: Text = ""
 
 

@@ -53,21 +53,16 @@ def _docker_answers() -> bool:
     return proc.returncode == 0 and bool(proc.stdout.strip())
 
 
-def _set_credentials(user: str | None, password: str | None) -> None:
-    if user is not None:
-        os.environ["BRM_NEO4J_USER"] = user
-    if password is not None:
-        os.environ["BRM_NEO4J_PASSWORD"] = password
-
-
 @pytest.fixture(scope="session")
 def neo4j_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Bolt URL of a real Neo4j 5.x server for the whole session."""
     uri = os.environ.get("NEO4J_URI")
     if uri:
-        if "BRM_NEO4J_USER" not in os.environ and os.environ.get("NEO4J_USER"):
-            _set_credentials(os.environ["NEO4J_USER"], os.environ.get("NEO4J_PASSWORD", ""))
-        yield uri
+        with pytest.MonkeyPatch.context() as mp:
+            if "BRM_NEO4J_USER" not in os.environ and os.environ.get("NEO4J_USER"):
+                mp.setenv("BRM_NEO4J_USER", os.environ["NEO4J_USER"])
+                mp.setenv("BRM_NEO4J_PASSWORD", os.environ.get("NEO4J_PASSWORD", ""))
+            yield uri
         return
 
     if _docker_answers():
@@ -77,17 +72,10 @@ def neo4j_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             Neo4jContainer = None
         if Neo4jContainer is not None:
             password = "brmgraph-test"
-            with Neo4jContainer(NEO4J_IMAGE, password=password) as container:
-                saved = {k: os.environ.get(k) for k in ("BRM_NEO4J_USER", "BRM_NEO4J_PASSWORD")}
-                _set_credentials("neo4j", password)
-                try:
-                    yield container.get_connection_url()
-                finally:
-                    for k, v in saved.items():
-                        if v is None:
-                            os.environ.pop(k, None)
-                        else:
-                            os.environ[k] = v
+            with Neo4jContainer(NEO4J_IMAGE, password=password) as container, pytest.MonkeyPatch.context() as mp:
+                mp.setenv("BRM_NEO4J_USER", "neo4j")
+                mp.setenv("BRM_NEO4J_PASSWORD", password)
+                yield container.get_connection_url()
             return
 
     from brmgraph import neo4j_local

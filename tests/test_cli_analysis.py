@@ -1,4 +1,4 @@
-"""The analysis commands (SPEC 5) end to end on the embedded store.
+"""The analysis commands end to end on the embedded store.
 
 Data set (two customers)::
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from brmgraph.cli import main
+from tests.builders import run_cli
 
 DATA = {
     "customers": [{"id": "C1", "name": "Huaxin"}, {"id": "C2", "name": "Kangren"}],
@@ -67,14 +67,8 @@ def store(tmp_path: Path, sqlite_url: str, capsys) -> str:
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    r = run_cli(*args)
+    return r.code, r.out, r.err
 
 
 def js(capsys, store: str, *args: str):
@@ -207,7 +201,7 @@ def test_flags_csv(store, capsys):
 
 
 def test_flags_shards_split_customers(store, capsys):
-    from brmgraph.cli.analysis import shard_of
+    from brmgraph.batch import shard_of
 
     # customers go to shards by a stable hash of their id: the union of all shards is the
     # whole run, no customer twice
@@ -262,10 +256,13 @@ def test_tactics(store, capsys, tmp_path):
 
 
 def test_tour_shows_every_analysis(store):
-    from brmgraph.cli.analysis import tour
+    from brmgraph.cli.demo import print_tour
+    from brmgraph.demo import build_tour
 
     con = Console(record=True, width=120)
-    tour(store, con)
+    tour = build_tour(store)
+    assert tour is not None and tour.customer == "C1"
+    print_tour(tour, con)
     text = con.export_text()
     for part in ("1. Report", "2. A path", "3. Exposure", "4. Nightly flags", "5. Strategies",
                  "Customer line", "Influence line", "brmgraph path --to", "UNCOVERED", "defuse"):
@@ -276,3 +273,89 @@ def test_flags_workers_give_the_same_output(store, capsys):
     code, out, _ = run(capsys, "flags", "--workers", "2", "--store", store)
     assert code == 0 and [json.loads(x) for x in out.splitlines()] == FLAGS
     assert run(capsys, "flags", "--workers", "0", "--store", store)[0] == 2
+
+
+# ---------------------------------------------------------------- path steps: table and JSON agree
+ARCS = {
+    "customers": [{"id": "C1"}],
+    "key_persons": [
+        {"id": "K03", "customer": "C1", "name": "Boss", "closeness": "support"},
+        {"id": "K08", "customer": "C1", "name": "Report", "reports_to": "K03", "closeness": "neutral"},
+        {"id": "K09", "customer": "C1", "name": "Aide", "reports_to": "K08", "closeness": "neutral"},
+    ],
+    "employees": [{"id": "E1", "name": "Chen"}, {"id": "E2", "name": "Liu"}],
+    "influences": [
+        {"source": "E1", "target": "K03", "strength": "strong"},
+        {"source": "K03", "target": "K08", "strength": "weak"},  # the reporting line (cost 1) is cheaper
+        {"source": "E2", "target": "K09", "strength": "strong"},
+        {"source": "K09", "target": "K08", "strength": "strong"},  # cost 1, cheaper than reporting up (2)
+    ],
+}
+
+
+@pytest.fixture
+def arcs_store(tmp_path: Path, capsys) -> str:
+    url = f"sqlite:///{tmp_path / 'arcs.db'}"
+    f = tmp_path / "arcs.json"
+    f.write_text(json.dumps(ARCS), encoding="utf-8")
+    assert run(capsys, "import", str(f), "--store", url)[0] == 0
+    return url
+
+
+def _rows(out: str) -> dict[str, str]:
+    """Table rows of ``path`` by the id in their second column."""
+    rows = {}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+        if len(cells) >= 6:
+            rows[cells[1]] = line
+    return rows
+
+
+def test_path_step_of_a_superior_who_also_influences_is_the_reporting_line(arcs_store, capsys):
+    res = js(capsys, arcs_store, "path", "--to", "K08", "--perspective", "individual:E1", "--json")
+    assert res["path"] == ["E1", "K03", "K08"] and res["cost"] == 2
+    assert res["steps"] == [
+        {"from": "E1", "to": "K03", "kind": "influences_external", "cost": 1},
+        {"from": "K03", "to": "K08", "kind": "reports_down", "cost": 1},
+    ]
+    code, out, _ = run(capsys, "path", "--to", "K08", "--perspective", "individual:E1", "--store", arcs_store)
+    assert code == 0
+    row = _rows(out)["K08"]
+    assert "superior of" in row and row.rstrip(" │").endswith("1") and "influences" not in row
+    assert "influences (strong)" in _rows(out)["K03"]
+    code, out, _ = run(capsys, "path", "--to", "K08", "--perspective", "individual:E1", "--lang", "zh",
+                       "--store", arcs_store)
+    assert "上级→下级" in _rows(out)["K08"]
+
+
+def test_path_step_where_the_influence_is_cheaper_than_reporting_up(arcs_store, capsys):
+    res = js(capsys, arcs_store, "path", "--to", "K08", "--perspective", "individual:E2", "--json")
+    assert res["steps"][-1] == {"from": "K09", "to": "K08", "kind": "influences_internal", "cost": 1}
+    code, out, _ = run(capsys, "path", "--to", "K08", "--perspective", "individual:E2", "--store", arcs_store)
+    row = _rows(out)["K08"]
+    assert "influences (strong)" in row and "reports to" not in row
+
+
+# ---------------------------------------------------------------- one max cost for every table
+def test_max_cost_reaches_exposure_flags_and_report(store, capsys):
+    # P2 is reached at cost 3: covered with the default 4, UNCOVERED with --max-cost 2
+    assert "UNCOVERED" not in js(capsys, store, "exposure", "--project", "J1", "--json")["exposed"][0]["reasons"]
+    low = js(capsys, store, "exposure", "--project", "J1", "--max-cost", "2", "--json")
+    assert low["exposed"][0] == {"person": "P2", "veto": "yes", "approver": "unknown",
+                                 "reasons": ["UNCOVERED", "STANCE_UNKNOWN", "COMPETITOR_CLOSER"]}
+    code, out, _ = run(capsys, "flags", "--max-cost", "2", "--store", store)
+    assert code == 0
+    assert [(f["project"], f["person"]) for f in map(json.loads, out.splitlines())] == [
+        ("J1", "P2"), ("J1", "P6"), ("J3", "Q1")]
+    code, out, _ = run(capsys, "flags", "--max-cost", "2", "--workers", "2", "--store", store)
+    assert [(f["project"], f["person"]) for f in map(json.loads, out.splitlines())] == [
+        ("J1", "P2"), ("J1", "P6"), ("J3", "Q1")]
+    # a report never says a person is both reached and UNCOVERED
+    rep = js(capsys, store, "report", "--customer", "C1", "--max-cost", "2", "--json")
+    j1 = next(j for j in rep["lines"]["decision_chain"] if j["project"] == "J1")
+    status = {m["person"]: m["status"] for m in j1["coverage"]["members"]}
+    for e in j1["exposure"]["exposed"] + rep["lines"]["customer"]["exposure"]["exposed"]:
+        assert ("UNCOVERED" in e["reasons"]) == (status.get(e["person"], "none") == "none")
+    assert status["P2"] == "none"
+    assert run(capsys, "exposure", "--customer", "C1", "--max-cost", "-1", "--store", store)[0] == 2

@@ -8,7 +8,7 @@ from brmgraph.analysis.coverage import coverage
 from brmgraph.analysis.exposure import Flag, exposure, flags, reasons_for, sort_flags
 from brmgraph.errors import BadArgument, NotFound
 from brmgraph.graph import COMPANY, Perspective
-from tests.test_paths import M, S, W, build
+from tests.builders import M, S, W, build
 
 # ---------------------------------------------------------------- coverage
 

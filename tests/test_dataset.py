@@ -277,3 +277,72 @@ def test_schema_mentions_every_section():
     s = input_schema()
     assert set(s["properties"]) == {"customers", "key_persons", "employees", "competitors",
                                     "competitor_staff", "influences", "projects", "interactions"}
+
+
+def test_yaml_ids_keep_their_text(tmp_path: Path):
+    """YAML 1.1 would turn 010 into 8, 1:30 into 90, 0x1F into 31 and yes into true."""
+    f = tmp_path / "d.yaml"
+    f.write_text(
+        "customers:\n- id: 010\n- id: 1:30\n- id: 0x1F\n- id: 1_000\n- id: 42\n- id: -7\n"
+        "key_persons:\n- {id: P1, customer: 010, veto: yes, approver: no}\n"
+        "employees:\n- {id: on}\n"
+        "interactions:\n- {employee: on, person: P1, date: 2026-01-02}\n"
+    )
+    ds = load_dataset(f)
+    assert [c.id for c in ds.customers] == ["010", "1:30", "0x1F", "1_000", "42", "-7"]
+    assert ds.key_persons[0].customer == "010"
+    assert (ds.key_persons[0].veto, ds.key_persons[0].approver) == (Tri.yes, Tri.no)
+    assert ds.employees[0].id == "on"
+    assert ds.interactions[0].date.isoformat() == "2026-01-02"
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("customers:\n- id: 1.10\n", "$.customers[0].id: an id must be text or a whole number, not 1.1"),
+    ("customers:\n- &a {id: C1}\n- *a\n", "line 3 column 3: invalid YAML (aliases (*name) are not allowed in data files)"),
+    ("customers:\n- id: !!int 010\n", "line 2 column 7: invalid YAML (tags (!!type) are not allowed in data files)"),
+    ("interactions:\n- {employee: E1, person: P1, date: 2024-02-30}\n", "$.interactions[0].date:"),
+])
+def test_yaml_refusals_name_the_place(tmp_path: Path, text: str, needle: str):
+    f = tmp_path / "d.yaml"
+    f.write_text(text)
+    with pytest.raises(InvalidData) as ei:
+        load_dataset(f)
+    assert any(needle in str(p) for p in ei.value.problems), [str(p) for p in ei.value.problems]
+
+
+def test_yaml_str_tag_is_allowed(tmp_path: Path):
+    f = tmp_path / "d.yaml"
+    f.write_text("customers:\n- id: !!str 1.10\n")
+    assert load_dataset(f).customers[0].id == "1.10"
+
+
+def test_limits_on_lengths_dates_and_numbers():
+    from brmgraph.model import MAX_ID_LENGTH, MAX_TEXT_LENGTH
+
+    ok = mutate(lambda d: d["customers"].append({"id": "X" * MAX_ID_LENGTH, "name": "n" * MAX_TEXT_LENGTH}))
+    assert ok == []
+    assert mutate(lambda d: d["customers"].append({"id": "X" * (MAX_ID_LENGTH + 1)})) == [
+        f"f.json: $.customers[2].id: too long ({MAX_ID_LENGTH + 1} characters); at most {MAX_ID_LENGTH} are allowed"
+    ]
+    assert mutate(lambda d: d["interactions"][0].update(date=0)) == [
+        "f.json: $.interactions[0].date: a date must be written as YYYY-MM-DD, not the number 0"
+    ]
+    assert mutate(lambda d: d["projects"][0].update(amount=float("inf"))) == [
+        "f.json: $.projects[0].amount: must be a finite number (not NaN or Infinity)"
+    ]
+
+
+def test_reports_to_depth_limit():
+    from brmgraph.dataset import MAX_REPORTS_DEPTH
+
+    def chain(n: int):
+        def fn(d):
+            d["key_persons"] += [{"id": f"D{i}", "customer": "C1", **({"reports_to": f"D{i - 1}"} if i else {})}
+                                 for i in range(n)]
+        return fn
+
+    assert mutate(chain(MAX_REPORTS_DEPTH)) == []
+    assert mutate(chain(MAX_REPORTS_DEPTH + 5)) == [
+        f"f.json: $.key_persons[{4 + MAX_REPORTS_DEPTH}].reports_to: the reports_to chain above 'D{MAX_REPORTS_DEPTH}' "
+        f"is more than {MAX_REPORTS_DEPTH:,} levels deep (level {MAX_REPORTS_DEPTH + 1:,}); break the chain"
+    ]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from brmgraph.analysis.degrees import cooling, degrees, depth_of
-from tests.test_paths import build
+from tests.builders import build
 
 TODAY = date(2026, 10, 1)  # 90 days earlier is 2026-07-03
 

@@ -1,5 +1,6 @@
 """The documentation keeps up with the code.
 
+* docs/cli.md is exactly what ``python -m brmgraph.cli.docgen`` writes from the app;
 * every command of ``brmgraph.cli.app`` (walking sub-groups such as ``neo4j``) has a
   section ``## `brmgraph <command>``` in docs/cli.md, and every long option of it is
   mentioned in that section;
@@ -55,6 +56,25 @@ def sections(text: str) -> dict[str, str]:
         if m:
             out[m.group(1).strip()] = body
     return out
+
+
+def test_cli_reference_is_generated_and_current() -> None:
+    from brmgraph.cli import docgen
+
+    assert docgen.DOC == CLI_MD
+    assert CLI_MD.read_text(encoding="utf-8") == docgen.render(), (
+        "docs/cli.md is stale: run `python -m brmgraph.cli.docgen` (or `make docs`) and commit it"
+    )
+
+
+def test_cli_reference_shows_every_exit_code_and_example() -> None:
+    from brmgraph.errors import EXIT_CODES
+
+    text = CLI_MD.read_text(encoding="utf-8")
+    for code, meaning in EXIT_CODES.items():
+        assert f"| {int(code)} | {meaning} |" in text
+    for command, body in sections(text).items():
+        assert "Example:" in body and f"brmgraph {command}" in body.split("Example:", 1)[1], command
 
 
 def test_there_are_commands_to_check() -> None:

@@ -55,20 +55,13 @@ def test_krackhardt_report(shared_dir: Path):
 
 
 def test_krackhardt_report_json_cli(shared_dir: Path, tmp_path: Path, sqlite_url: str, capsys):
-    from brmgraph.cli import main
+    from tests.builders import run_cli
 
     pytest.importorskip("brmgraph.store.sqlite")
     f = tmp_path / "krackhardt.json"
     f.write_text(json.dumps(krackhardt_data(shared_dir)), encoding="utf-8")
-    with pytest.raises(SystemExit) as e:
-        main(["import", str(f), "--store", sqlite_url])
-        raise SystemExit(0)
-    assert e.value.code in (0, None)
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as e:
-        main(["report", "--customer", "KHT", "--json", "--store", sqlite_url])
-        raise SystemExit(0)
-    assert e.value.code in (0, None)
-    rep = json.loads(capsys.readouterr().out)
+    imported = run_cli("import", str(f), "--store", sqlite_url)
+    assert imported.code == 0, imported.err
+    rep = run_cli("report", "--customer", "KHT", "--json", "--store", sqlite_url).json()
     assert rep["customer"] == "KHT" and rep["perspective"] == "company"
     check(rep["lines"]["influence"]["persons"])

@@ -22,7 +22,7 @@ import pytest
 
 from brmgraph.analysis.lines import report
 from brmgraph.graph import COMPANY, Perspective
-from tests.test_paths import M, S, build
+from tests.builders import M, S, build
 
 TODAY = date(2026, 10, 1)
 

@@ -7,7 +7,6 @@ emptied database, and the notebook imports the demo data into it because it is e
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -35,26 +34,18 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
             assert cell.execution_count is None, f"{path.name}: execution counts must be stripped"
 
 
-def execute(path: Path, env: dict[str, str | None], tmp_path: Path) -> "object":
+def execute(path: Path, env: dict[str, str | None], monkeypatch: pytest.MonkeyPatch) -> "object":
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    saved = {k: os.environ.get(k) for k in env}
-    try:
-        for k, v in env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    for k, v in env.items():
+        if v is None:
+            monkeypatch.delenv(k, raising=False)
+        else:
+            monkeypatch.setenv(k, v)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
     return nb
 
 
@@ -70,9 +61,9 @@ def outputs_text(nb) -> str:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_on_the_embedded_demo_store(path: Path, tmp_path: Path) -> None:
+def test_notebook_runs_on_the_embedded_demo_store(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"BRM_STORE": None, "BRM_MAP_DIR": str(tmp_path / "maps"), "BRM_FLAGS_DIR": str(tmp_path)}
-    nb = execute(path, env, tmp_path)
+    nb = execute(path, env, monkeypatch)
     text = outputs_text(nb)
     assert "imported the demo data set" in text
     if "maps" in path.stem:
@@ -83,8 +74,10 @@ def test_notebook_runs_on_the_embedded_demo_store(path: Path, tmp_path: Path) ->
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_against_neo4j(path: Path, tmp_path: Path, neo4j_url: str, neo4j_store) -> None:
+def test_notebook_runs_against_neo4j(
+    path: Path, tmp_path: Path, neo4j_url: str, neo4j_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = {"BRM_STORE": neo4j_url, "BRM_MAP_DIR": str(tmp_path / "maps"), "BRM_FLAGS_DIR": str(tmp_path)}
-    nb = execute(path, env, tmp_path)
+    nb = execute(path, env, monkeypatch)
     text = outputs_text(nb)
     assert neo4j_url in text and "imported the demo data set" in text

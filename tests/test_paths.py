@@ -10,38 +10,7 @@ import pytest
 from brmgraph.analysis.paths import PathResult, best_path, best_paths, check_perspective
 from brmgraph.errors import BadArgument, NotFound
 from brmgraph.graph import ALL_COMPETITORS, ARC_KINDS, COMPANY, CustomerGraph, Perspective, Step
-from brmgraph.model import Dataset
-
-S, M, W = "strong", "medium", "weak"
-
-
-def build(
-    persons: dict[str, dict] | list[str],
-    influences: list[tuple[str, str, str]],
-    *,
-    employees: dict[str, str] | None = None,
-    staff: dict[str, str] | None = None,
-    projects: list[dict] | None = None,
-    interactions: list[dict] | None = None,
-) -> CustomerGraph:
-    """A one-customer graph. ``persons``: id -> KeyPerson fields; ``employees``: id -> team;
-    ``staff``: id -> competitor; ``influences``: (source, target, strength)."""
-    if isinstance(persons, list):
-        persons = {p: {} for p in persons}
-    employees = employees if employees is not None else {"E1": "East"}
-    staff = staff or {}
-    data = {
-        "customers": [{"id": "C1", "name": "Acme"}],
-        "key_persons": [{"id": pid, "customer": "C1", **fields} for pid, fields in persons.items()],
-        "employees": [{"id": e, "name": e, "team": team} for e, team in employees.items()],
-        "competitors": [{"id": k} for k in sorted(set(staff.values()))],
-        "competitor_staff": [{"id": s, "competitor": k} for s, k in staff.items()],
-        "influences": [{"source": a, "target": b, "strength": st} for a, b, st in influences],
-        "projects": projects or [],
-        "interactions": interactions or [],
-    }
-    return CustomerGraph.from_dataset(Dataset.model_validate(data), "C1")
-
+from tests.builders import M, S, W, build
 
 def bp(cg: CustomerGraph, target: str, perspective: str = "company") -> tuple:
     r = best_path(cg, target, Perspective.parse(perspective))

@@ -4,7 +4,7 @@
 simple paths); here hypothesis generates small but valid random data sets (ids chosen so
 that string order differs from numeric order: P9 < P10 numerically, "P10" < "P9" as
 strings), imports each into a fresh embedded store and compares, in-process through
-typer's CliRunner:
+the console-script entry point (tests/builders.run_cli):
 
 - ``path --to P --perspective X --json`` for every key person and several perspectives;
 - ``coverage --customer/--project --json`` (several perspectives, max-cost variants);
@@ -27,11 +27,10 @@ pytest.importorskip("brmgraph.store.sqlite")
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
 
-from brmgraph.cli import app  # noqa: E402
 from brmgraph.model import Dataset  # noqa: E402
 
+from .builders import run_cli  # noqa: E402
 from .reference_spec import Ref, betweenness_bruteforce  # noqa: E402
 
 STANCES = ["strong_support", "support", "neutral", "oppose", "strong_oppose", "unknown"]
@@ -132,17 +131,16 @@ class Cli:
 
     def __init__(self, data: dict[str, Any], folder: Path) -> None:
         Dataset.model_validate(data)  # the generator only makes valid data sets
-        self.runner = CliRunner()
         self.url = f"sqlite:///{folder / 'brm.db'}"
         f = folder / "data.json"
         f.write_text(json.dumps(data), encoding="utf-8")
-        res = self.runner.invoke(app, ["import", str(f), "--store", self.url])
-        assert res.exit_code == 0, (res.output, json.dumps(data))
+        res = run_cli("import", str(f), "--store", self.url)
+        assert res.code == 0, (res.err, json.dumps(data))
 
     def run(self, *args: str) -> str:
-        res = self.runner.invoke(app, [*args, "--store", self.url])
-        assert res.exit_code == 0, (args, res.output, res.exception)
-        return res.output
+        res = run_cli(*args, "--store", self.url)
+        assert res.code == 0, (args, res.out, res.err)
+        return res.out
 
     def json(self, *args: str) -> Any:
         return json.loads(self.run(*args))

@@ -7,7 +7,8 @@ comparison, element by element). Arc costs come from
 
 How it is computed: ONE multi-source Dijkstra per (customer, perspective). Every source
 starts with the label ``(0, 0, (source,))``; a label is ``(cost, hops, path)`` and labels
-are compared as tuples. This is exact, not a heuristic: extending two paths that end at
+are compared as tuples (during the search a path is held as a predecessor link and only
+rebuilt at the end, see :func:`shortest_labels`). This is exact, not a heuristic: extending two paths that end at
 the same node by the same arc keeps their order (costs and hops add the same amounts; two
 paths with equal hops have equal length, so appending one id keeps their lexicographic
 order), so the first label settled at a node is its best path.
@@ -82,41 +83,71 @@ def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str]
 
     One multi-source Dijkstra. ``blocked`` nodes are settled but never expanded (unless
     they are sources). Sources themselves are not in the result.
+
+    Memory is linear in the graph during the search: a label in flight is
+    ``(cost, hops, node)`` with the node's predecessor kept aside, and paths are only
+    rebuilt at the end (each from its predecessor's, so the result costs what it holds).
+    Ties are broken exactly as with whole-path labels: two candidate paths to ``v`` with
+    equal cost and hops come from settled predecessors at equal depth, whose paths are
+    compared lexicographically by walking both predecessor chains back to where they
+    meet (they form a tree). Among *different* nodes the pop order of equal
+    ``(cost, hops)`` entries does not matter, because every arc costs at least 1.
     """
     succ = cg.succ
     srcs = sorted(set(sources))
     for s in srcs:
         if s not in succ:
             raise NotFound(f"unknown source {s!r} in customer {cg.id!r}")
-    best: dict[str, Label] = {}
-    settled: set[str] = set()
-    heap: list[Label] = []
+    #: best (cost, hops) seen so far and the predecessor giving it (None for a source)
+    best: dict[str, tuple[int, int]] = {}
+    pred: dict[str, str | None] = {}
+    settled: dict[str, None] = {}  # insertion-ordered: the settle order
+    heap: list[tuple[int, int, str]] = []
     for s in srcs:
-        lab: Label = (0, 0, (s,))
-        best[s] = lab
-        heap.append(lab)
+        best[s] = (0, 0)
+        pred[s] = None
+        heap.append((0, 0, s))
     heapq.heapify(heap)
     src_set = set(srcs)
+
+    def path_less(a: str, b: str) -> bool:
+        """Is the path of settled node ``a`` lexicographically smaller than that of
+        settled node ``b`` (both the same number of arcs from a source)?"""
+        while True:
+            pa, pb = pred[a], pred[b]
+            if pa == pb:  # the paths agree up to here (or both start here): a, b decide
+                return a < b
+            a, b = pa, pb  # type: ignore[assignment]
+
     while heap:
-        lab = heapq.heappop(heap)
-        cost, hops, path = lab
-        u = path[-1]
-        if u in settled:
+        cost, hops, u = heapq.heappop(heap)
+        if u in settled or best[u] != (cost, hops):
             continue
-        settled.add(u)
+        settled[u] = None
         if u in blocked and u not in src_set:
             continue  # relay rule: may be a target, never an intermediate
         for v, arc_cost in succ[u].items():
             if v in settled:
                 continue
-            new: Label = (cost + arc_cost, hops + 1, path + (v,))
+            new = (cost + arc_cost, hops + 1)
             old = best.get(v)
             if old is None or new < old:
                 best[v] = new
-                heapq.heappush(heap, new)
-    for s in srcs:
-        best.pop(s, None)
-    return best
+                pred[v] = u
+                heapq.heappush(heap, (new[0], new[1], v))
+            elif new == old and pred[v] != u and path_less(u, pred[v]):  # type: ignore[arg-type]
+                pred[v] = u  # same cost and hops, smaller path: same heap entry stands
+    # rebuild the paths in settle order: a predecessor is always settled before its node
+    paths: dict[str, tuple[str, ...]] = {}
+    out: dict[str, Label] = {}
+    for v in settled:
+        p = pred[v]
+        path = (v,) if p is None else paths[p] + (v,)
+        paths[v] = path
+        if v not in src_set:
+            c, h = best[v]
+            out[v] = (c, h, path)
+    return out
 
 
 def path_result(cg: CustomerGraph, target: str, perspective: Perspective | str, lab: Label | None) -> PathResult:

@@ -1,67 +1,141 @@
-"""The ``brmgraph`` command line. Sub-modules register their commands on :data:`app`."""
+"""The ``brmgraph`` command line: it parses arguments, calls the library and prints.
+
+Each sub-module registers its commands on :data:`app`; :func:`main` is the entry point
+users run (console script and ``python -m brmgraph``) and turns every error into one line
+on stderr and the exit code of :data:`brmgraph.errors.EXIT_CODES`.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
-from ..errors import BrmError, InvalidData
+from .. import __version__
+from ..errors import EXIT_CODES, BrmError, ExitCode, InvalidData, capped, safe_line
+from .common import BrmTyper, Group
 
-app = typer.Typer(
+app = BrmTyper(
     name="brmgraph",
-    help="Relationship intelligence for B2B sales: who decides, who reaches them, and through whom.",
-    no_args_is_help=True,
+    cls=Group,
+    help="Relationship intelligence for B2B sales: who decides, who reaches them, and through whom.\n\n"
+    "Example: brmgraph demo",
+    epilog="Run 'brmgraph COMMAND --help' for the options and an example of each command.\n\nExit codes:\n"
+    + "\n".join(f"{int(code):>4}  {meaning}" for code, meaning in EXIT_CODES.items()),
+    no_args_is_help=False,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
 
-# Command modules register themselves on import. Each owns its own file.
-from . import core, demo  # noqa: E402,F401
 
-for _optional in ("analysis", "neo4j", "maps", "generate", "serve"):
-    try:
-        __import__(f"{__name__}.{_optional}")
-    except ModuleNotFoundError as exc:  # module not written yet
-        if exc.name != f"{__name__}.{_optional}":
-            raise
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="On an unexpected error, print the full traceback.")] = False,
+) -> None:
+    global DEBUG
+    DEBUG = DEBUG or debug
+    if version:
+        typer.echo(f"brmgraph {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+# the command modules register their commands on import
+from . import core, demo, analysis, neo4j, maps, generate, serve  # noqa: E402,F401,I001  (order = order in --help)
+
+
+#: set by ``--debug`` (anywhere on the command line): full tracebacks for unexpected errors
+DEBUG = False
+#: most problems of a rejected data set printed one per line (the count is always given)
+MAX_PROBLEM_LINES = 1000
+REPORT_HINT = "this is a bug in brmgraph: please report it with the command you ran and this message"
+
+
+def _say(text: str) -> None:
+    """One line on stderr, user text escaped and capped (no markup is interpreted)."""
+    typer.echo(safe_line(text), err=True)
+
+
+def _bug_location(exc: BaseException) -> str:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown location"
+    ours = [f for f in frames if "brmgraph" in f.filename.replace("\\", "/").split("/")]
+    f = frames[-1]
+    where = f"{_short_file(f.filename)}:{f.lineno} in {f.name}"
+    if ours and ours[-1] is not f:
+        o = ours[-1]
+        where += f", called from {_short_file(o.filename)}:{o.lineno} in {o.name}"
+    return where
+
+
+def _short_file(name: str) -> str:
+    parts = name.replace("\\", "/").split("/")
+    if "brmgraph" in parts:
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("brmgraph") :])
+    return "/".join(parts[-2:])
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning library errors into one clean line."""
+    global DEBUG
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args[: args.index("--") if "--" in args else len(args)]:
+        DEBUG = True
+        args.remove("--debug")
     try:
-        rv = app(args=argv, prog_name="brmgraph", standalone_mode=False)
+        rv = app(args=args, prog_name="brmgraph", standalone_mode=False)
         if isinstance(rv, int) and rv:
             sys.exit(rv)
     except InvalidData as exc:
         # every problem on a line of its own, the file named on each
         if len(exc.problems) == 1:
-            typer.echo(f"error: {exc.problems[0]}", err=True)
+            _say(f"error: {exc.problems[0]}")
         else:
-            typer.echo(f"error: {len(exc.problems)} problems in {exc.source}; nothing was imported:", err=True)
-            for p in exc.problems:
-                typer.echo(f"  {p}", err=True)
+            _say(f"error: {len(exc.problems)} problems in {exc.source}; nothing was imported:")
+            for p in exc.problems[:MAX_PROBLEM_LINES]:
+                _say(f"  {p}")
+            if len(exc.problems) > MAX_PROBLEM_LINES:
+                _say(f"  ... and {len(exc.problems) - MAX_PROBLEM_LINES} more problems not shown")
         sys.exit(exc.exit_code)
     except BrmError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        _say(f"error: {exc}")
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        typer.echo("error: aborted", err=True)
-        sys.exit(130)
+        _say("error: aborted")
+        sys.exit(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
-        typer.echo("error: interrupted", err=True)
-        sys.exit(130)
+        _say("error: interrupted")
+        sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        sys.exit(0)
+        sys.exit(ExitCode.OK)
     except Exception as exc:  # click usage errors and the unexpected
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command group: its help was printed
+            sys.exit(ExitCode.OK)
         # click's usage errors (typer may vendor click, so test by shape, not class)
         if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
             ctx = getattr(exc, "ctx", None)
             cmd = ctx.command_path if ctx is not None else "brmgraph"
-            typer.echo(f"error: {exc.format_message()} (see '{cmd} --help')", err=True)
-            sys.exit(exc.exit_code or 2)
-        typer.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
-        sys.exit(70)
+            _say(f"error: {exc.format_message()} (see '{cmd} --help')")
+            sys.exit(getattr(exc, "exit_code", 0) or ExitCode.BAD_INPUT)
+        if DEBUG:
+            import traceback
+
+            traceback.print_exc()
+        try:
+            text = str(exc)
+        except Exception:  # noqa: BLE001 - a broken __str__ must not hide the error
+            text = "<no message>"
+        hint = "" if DEBUG else "; run again with --debug for the full traceback"
+        _say(f"error: unexpected {type(exc).__name__}: {capped(text, 300)} ({REPORT_HINT}; at {_bug_location(exc)}{hint})")
+        sys.exit(ExitCode.INTERNAL)

@@ -1,29 +1,97 @@
-"""Helpers every CLI module shares: the store option, output, and error handling.
+"""Helpers every CLI module shares: the app classes, common options, output.
 
-The CLI is a thin layer (house style): each command opens the store, calls one library
-function, and prints. Every :class:`~brmgraph.errors.BrmError` becomes one line on
-stderr and a non-zero exit (see :func:`brmgraph.cli.main`).
+The CLI is a thin layer: each command opens the store, calls the library, and prints.
+Every :class:`~brmgraph.errors.BrmError` becomes one line on stderr and a non-zero exit
+(see :func:`brmgraph.cli.main`).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, Iterator
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
+from ..errors import BadArgument
 from ..store import Store, open_store
+
+
+def _unwrap(text: str | None) -> str | None:
+    """Join the lines of each help paragraph: the terminal wraps them, not the source code."""
+    if not text:
+        return text
+    paras = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paras)
+
+
+def _plain_types(params: list[Any], ctx: Any) -> list[Any]:
+    """Show a value's real name, not a Python type: on/off flags take no value (typer would
+    print ``<bool>``); an option without a metavar of its own is named after itself
+    (``--host HOST``) or its choices (``a|b``); free-text arguments by their metavar alone."""
+    for p in params:
+        if p.param_type_name == "argument":
+            if p.display_type(ctx) in ("<str>", "<path>"):
+                p.display_type_rich = lambda ctx: None
+        elif p.metavar is None:
+            if getattr(p, "is_flag", False) or getattr(p, "count", False):
+                p.metavar = ""
+            else:
+                shown = p.display_type(ctx)
+                long = next((o for o in p.opts if o.startswith("--")), p.opts[0]).lstrip("-")
+                p.metavar = shown[1:-1] if "|" in shown else long.replace("-", "_").upper()
+    return params
+
+
+class Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrap(self.help)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_types(super().get_params(ctx), ctx)
+
+
+class Group(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrap(self.help)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_types(super().get_params(ctx), ctx)
+
+
+class BrmTyper(typer.Typer):
+    """A ``typer.Typer`` whose commands and sub-groups use :class:`Command` / :class:`Group`."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", Command)
+        return super().command(*args, **kwargs)
+
+
+class Lang(str, Enum):
+    """Language of the labels in readable output."""
+
+    en = "en"
+    zh = "zh"
+
 
 StoreOpt = Annotated[
     str | None,
     typer.Option(
         "--store",
         envvar="BRM_STORE",
-        help="sqlite:///relative.db, sqlite:////absolute.db, neo4j://host:7687 or bolt://host:7687 (default sqlite:///brm.db)",
+        metavar="URL",
+        help="Where the data live: sqlite:///relative.db, sqlite:////absolute.db, neo4j://host:7687 "
+        "or bolt://host:7687 (default sqlite:///brm.db).",
         show_envvar=True,
     ),
 ]
@@ -33,10 +101,34 @@ PerspectiveOpt = Annotated[
     typer.Option(
         "--perspective",
         "-p",
-        help="individual:<employee>, team:<team>, company, competitor:<id> or competitor:*",
+        metavar="WHO",
+        help="Whose relationships paths start from: individual:EMPLOYEE, team:TEAM, company, "
+        "competitor:ID or competitor:* (every competitor).",
     ),
 ]
-LangOpt = Annotated[str, typer.Option("--lang", help="Label language for readable output: en or zh.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", metavar="en|zh", help="Label language of the tables: en or zh.")]
+
+def parse_day(text: str | None, option: str = "--today") -> date | None:
+    """A date YYYY-MM-DD given on the command line (``None`` when not given)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadArgument(f"{option} must be a date YYYY-MM-DD, not {text!r}") from None
+
+
+MaxCostOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-cost",
+        min=0,
+        metavar="N",
+        help="A decision maker counts as reached when the best path to them costs at most N "
+        "(a strong tie costs 1, medium 2, weak 3).",
+    ),
+]
+
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -66,11 +158,3 @@ def print_json(obj: Any) -> None:
     """One JSON document on stdout (UTF-8, not ASCII-escaped)."""
     sys.stdout.write(json.dumps(to_jsonable(obj), ensure_ascii=False) + "\n")
     sys.stdout.flush()
-
-
-def check_lang(lang: str) -> str:
-    from ..errors import BadArgument
-
-    if lang not in ("en", "zh"):
-        raise BadArgument(f"--lang must be 'en' or 'zh', not {lang!r}")
-    return lang

@@ -14,7 +14,7 @@ from .common import JsonOpt, StoreOpt, console, print_json, store_from
 
 @app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="A JSON or YAML file, or a folder of CSV files (a CRM export folder with --profile).")],
+    path: Annotated[Path, typer.Argument(metavar="FILE_OR_DIR", help="A JSON or YAML file, or a folder of CSV files (a CRM export folder with --profile).")],
     replace: Annotated[bool, typer.Option("--replace", help="Make the store hold exactly this data set.")] = False,
     profile: Annotated[
         str | None,
@@ -25,25 +25,47 @@ def import_cmd(
     ] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    max_bytes: Annotated[
+        str | None,
+        typer.Option(
+            "--max-bytes",
+            envvar="BRM_MAX_BYTES",
+            show_envvar=True,
+            help="Largest input read, in bytes (suffix K, M or G allowed; a CSV folder counts all its files). Default 1G.",
+        ),
+    ] = None,
 ) -> None:
-    """Validate a data set (SPEC §3) and upsert it; nothing is written unless all of it is valid."""
-    from ..dataset import import_path
+    """Check a data set and load it into the store; nothing is written unless all of it is valid.
+
+    Every problem is listed with its place (file and field, or CSV line and column).
+    Loading the same file twice changes nothing.
+
+    With --profile, a CRM export folder is mapped to our records and only the fields the
+    profile maps are changed; with --patch, records give only the fields to change.
+
+    Example: brmgraph import customers.yaml --store sqlite:///brm.db
+    """
+    from ..dataset import import_path, parse_size
 
     if sum((replace, patch, profile is not None)) > 1:
         from ..errors import BadArgument
 
         raise BadArgument("--replace, --patch and --profile cannot be combined; choose one import mode")
+    limit = parse_size(max_bytes, "--max-bytes (or BRM_MAX_BYTES)") if max_bytes is not None else None
     if profile is not None or patch:
         _import_partial(path, profile, store, as_json)
         return
     with store_from(store) as st:
-        summary = import_path(st, path, replace=replace)
+        summary = import_path(st, path, replace=replace, max_bytes=limit)
     if as_json:
-        print_json({"imported": summary.counts, "records": summary.records, "replaced": summary.replaced, "store": st.url})
+        print_json(
+            {"imported": summary.counts, "records": summary.records, "replaced": summary.replaced, "store": st.url}
+        )
     else:
         parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items() if n)
         verb = "replaced store with" if summary.replaced else "imported"
-        console.print(f"{verb} {summary.records} records ({parts or 'nothing'}) into {st.url}")
+        # user text (the store path may hold "[/b]"): printed as written, never as markup
+        console.print(f"{verb} {summary.records} records ({parts or 'nothing'}) into {st.url}", markup=False)
 
 
 def _import_partial(path: Path, profile: str | None, store: str | None, as_json: bool) -> None:
@@ -97,7 +119,10 @@ def _import_partial(path: Path, profile: str | None, store: str | None, as_json:
 
 @app.command("schema")
 def schema_cmd() -> None:
-    """Print the JSON Schema of the input format."""
+    """Print the JSON Schema of the input format (for editors and for checking files before an import).
+
+    Example: brmgraph schema > brmgraph-schema.json
+    """
     from ..dataset import input_schema
 
     print(json.dumps(input_schema(), ensure_ascii=False, indent=2))
@@ -105,7 +130,10 @@ def schema_cmd() -> None:
 
 @app.command("info")
 def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """Show what the store holds: records per kind."""
+    """Show which store is in use and how many records of each kind it holds.
+
+    Example: brmgraph info --store neo4j://localhost:7687
+    """
     with store_from(store) as st:
         counts = st.counts()
         url = st.url
@@ -114,7 +142,9 @@ def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    t = Table(title=f"brmgraph store {url}")
+    from rich.markup import escape
+
+    t = Table(title=f"brmgraph store {escape(url)}")
     t.add_column("kind")
     t.add_column("records", justify="right")
     for k, n in counts.items():

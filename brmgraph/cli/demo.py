@@ -3,68 +3,88 @@
 from __future__ import annotations
 
 import time
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
+from ..demo import Tour, build_tour, demo_data_path, load_demo, new_folder
 from ..errors import BadArgument
 from . import app
 from .common import console
+from .render import render_advice, render_exposure, render_flags, render_path, render_report, stance, t
 
-DEMO_FILE = "demo.yaml"
-
-
-def demo_data_path() -> Path:
-    """Path of the bundled demo data set."""
-    return Path(str(resources.files("brmgraph") / "data" / DEMO_FILE))
-
-
-def _new_folder(base: Path) -> Path:
-    if not base.exists():
-        return base
-    for n in range(2, 1000):
-        cand = base.with_name(f"{base.name}-{n}")
-        if not cand.exists():
-            return cand
-    raise BadArgument(f"cannot find a free folder name next to {base}")
+__all__ = ["demo_cmd", "print_tour", "demo_data_path"]  # demo_data_path: brmgraph.demo's, for older callers
 
 
 @app.command("demo")
 def demo_cmd(
     folder: Annotated[
         Path | None,
-        typer.Option("--dir", help="New folder for the demo store (default ./brmgraph-demo, or -2, -3... if taken)."),
+        typer.Option(
+            "--dir",
+            metavar="DIR",
+            help="New folder for the demo store (default ./brmgraph-demo, or -2, -3... if taken).",
+        ),
     ] = None,
 ) -> None:
-    """Load the bundled sample company into a new embedded store and tour every analysis."""
-    from ..dataset import import_path
-    from ..store.sqlite import SqliteStore
+    """Load a sample company into a new store and walk through every analysis on it.
 
+    Example: brmgraph demo --dir /tmp/brm-demo
+    """
     started = time.perf_counter()
     if folder is not None and folder.exists() and any(folder.iterdir()):
         raise BadArgument(f"--dir {folder} exists and is not empty; the demo needs a new folder")
-    target = folder if folder is not None else _new_folder(Path("brmgraph-demo"))
-    target.mkdir(parents=True, exist_ok=True)
-    db = (target / "brm.db").resolve()
-    url = f"sqlite:///{db}"
-    store = SqliteStore(url)
-    try:
-        summary = import_path(store, demo_data_path())
-        counts = store.counts()
-    finally:
-        store.close()
+    demo = load_demo(folder if folder is not None else new_folder())
     console.rule("[bold]brmgraph demo — a sample company")
-    console.print(f"Loaded {summary.records} records into [bold]{url}[/bold]")
-    console.print(", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
-    try:
-        from .analysis import tour
-    except ImportError:  # analyses not installed in this build
-        tour = None
-    if tour is not None:
-        tour(url, console)
+    console.print(f"Loaded {demo.records} records into [bold]{demo.url}[/bold]")
+    console.print(", ".join(f"{n} {k.replace('_', ' ')}" for k, n in demo.counts.items()))
+    tour = build_tour(demo.url)
+    if tour is None:
+        console.print("the store holds no customer")
+    else:
+        print_tour(tour, console)
     console.rule()
     console.print(f"Done in {time.perf_counter() - started:.1f} s. Try it yourself:")
-    console.print(f"  export BRM_STORE={url}")
+    console.print(f"  export BRM_STORE={demo.url}")
     console.print("  brmgraph report --customer <id>   brmgraph flags   brmgraph map customer <id> --out map.html")
+
+
+def print_tour(tour: Tour, out: Console, lang: str = "en") -> None:
+    """Print the guided tour, each step under the command that shows the same thing."""
+    cg = tour.cg
+    out.rule(f"[bold]1. Report: the four lines of {escape(tour.customer)} (company perspective)")
+    render_report(out, cg, tour.report, lang)
+
+    out.rule("[bold]2. A path to a decision maker")
+    if tour.target is not None and tour.path is not None:
+        out.print(f"$ brmgraph path --to {tour.target}")
+        render_path(out, cg, tour.path, lang)
+        if tour.competitor_path is not None:
+            out.print(f"$ brmgraph path --to {tour.target} --perspective {tour.competitor_path.perspective}")
+            render_path(out, cg, tour.competitor_path, lang)
+
+    out.rule("[bold]3. Exposure: veto holders and approvers at risk")
+    out.print(f"$ brmgraph exposure --customer {tour.customer}")
+    render_exposure(out, cg, tour.exposure, lang)
+
+    out.rule("[bold]4. Nightly flags over every customer")
+    out.print("$ brmgraph flags   (JSON lines; shown as a table here)")
+    render_flags(out, tour.flags, lang)
+
+    out.rule("[bold]5. Strategies per key person")
+    tab = Table()
+    for k in ("person", "name", "closeness", "strategy", "tactics"):
+        tab.add_column(t(k, lang))
+    for pid, adv in tour.advice.items():
+        tab.add_row(
+            escape(pid), escape(cg.persons[pid].name), stance(adv.closeness, lang),
+            f"{adv.strategy} {adv.label_zh}", escape(", ".join(x.name for x in adv.tactics)),
+        )
+    out.print(tab)
+    if tour.focus is not None:
+        out.print(f"$ brmgraph tactics --person {tour.focus}")
+        render_advice(out, cg.persons[tour.focus], tour.advice[tour.focus], lang)

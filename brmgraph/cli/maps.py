@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import BadArgument
+from ..analysis.rules import DEFAULT_MAX_COST
 from . import app
-from .common import JsonOpt, StoreOpt, console, print_json, store_from
+from ..errors import BadArgument
+from .common import JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
 
 
 class MapKind(str, Enum):
@@ -23,25 +23,33 @@ class MapKind(str, Enum):
 
 @app.command("map")
 def map_cmd(
-    kind: Annotated[MapKind, typer.Argument(help="customer C | project J | company | competitor K", case_sensitive=False)],
+    kind: Annotated[
+        MapKind,
+        typer.Argument(metavar="KIND", help="customer C | project J | company | competitor K", case_sensitive=False),
+    ],
     ident: Annotated[
         str | None,
-        typer.Argument(metavar="[ID]", help="Customer, project or competitor id (none for `company`)."),
+        typer.Argument(metavar="ID", help="Customer, project or competitor id (none for `company`)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.", dir_okay=False)] = ...,  # type: ignore[assignment]
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="The HTML file to write.", dir_okay=False)
+    ] = ...,  # type: ignore[assignment]
     perspective: Annotated[
         str | None,
         typer.Option(
             "--perspective",
             "-p",
-            help="Whose best paths are highlighted: individual:<employee>, team:<team> or company "
-            "(default). The competitor map always uses competitor:<K>.",
+            metavar="WHO",
+            help="Whose best paths are highlighted: individual:EMPLOYEE, team:TEAM or company "
+            "(default). The competitor map always uses competitor:ID.",
         ),
     ] = None,
-    max_cost: Annotated[int, typer.Option("--max-cost", min=0, help="Coverage threshold for 'reached' (SPEC 4.3).")] = 4,
+    max_cost: MaxCostOpt = DEFAULT_MAX_COST,
     today: Annotated[
         str | None,
-        typer.Option("--today", help="Date YYYY-MM-DD for relationship degrees and cooling (default: today)."),
+        typer.Option(
+            "--today", metavar="YYYY-MM-DD", help="Date for relationship degrees and cooling (default: today)."
+        ),
     ] = None,
     focus: Annotated[
         str | None,
@@ -49,15 +57,17 @@ def map_cmd(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Map labels: en (English only); default English with Chinese."),
+        typer.Option("--lang", metavar="en|zh", help="Map labels: en gives English only; default English with Chinese."),
     ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Draw an interactive relationship map (customer, project, company or competitor) as one self-contained HTML file.
 
-    The file inlines vis-network and makes no network request, so it opens offline and can
-    be mailed or archived as is.
+    The file carries its own copy of the drawing library and makes no network request, so
+    it opens offline and can be mailed or archived as is.
+
+    Example: brmgraph map customer C1 --out c1.html
     """
     from ..maps import map_from_store
 
@@ -66,7 +76,7 @@ def map_cmd(
         raise BadArgument("--focus works with `map customer` only")
     if lang not in (None, "en", "zh"):
         raise BadArgument(f"--lang must be 'en' or 'zh', not {lang!r}")
-    as_of = _parse_date(today)
+    as_of = parse_day(today)
     with store_from(store) as st:
         m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost, focus=focus, lang=lang)
     path = m.write(out)
@@ -90,6 +100,7 @@ def map_cmd(
             f"wrote {path} ({len(m.nodes)} nodes, {len(m.edges)} edges, {size / 1024:.0f} KiB): {m.title}",
             highlight=False,
             soft_wrap=True,
+            markup=False,  # the path and title are user text
         )
 
 
@@ -102,12 +113,3 @@ def _check_args(kind: MapKind, ident: str | None, perspective: str | None) -> No
         raise BadArgument(f"`map {kind.value}` needs an id")
     if kind is MapKind.competitor and perspective not in (None, "") and perspective != f"competitor:{ident}":
         raise BadArgument(f"the competitor map always uses the perspective competitor:{ident}; leave out --perspective")
-
-
-def _parse_date(text: str | None) -> date | None:
-    if text is None or text == "":
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadArgument(f"--today must be a date YYYY-MM-DD, not {text!r}") from None

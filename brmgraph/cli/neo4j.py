@@ -7,24 +7,30 @@ from typing import Annotated
 
 import typer
 
+from .. import neo4j_local
+from ..errors import ExitCode
 from . import app
-from .common import JsonOpt, err_console, print_json
+from .common import BrmTyper, Group, JsonOpt, err_console, print_json
 
-neo4j_app = typer.Typer(
+neo4j_app = BrmTyper(
     name="neo4j",
-    help="A local Neo4j 5.26 Community server on 127.0.0.1 (no Docker needed; Java 17+ JDK and Maven).",
+    cls=Group,
+    help="A local Neo4j 5.26 Community server on 127.0.0.1 (no Docker needed; Java 17+ JDK and Maven).\n\n"
+    "Example: brmgraph neo4j start --port 7687",
     no_args_is_help=True,
 )
 app.add_typer(neo4j_app, name="neo4j")
 
-PortOpt = Annotated[int, typer.Option("--port", help="Bolt port on 127.0.0.1.", min=1, max=65535)]
+PortOpt = Annotated[int, typer.Option("--port", metavar="PORT", help="Bolt port on 127.0.0.1.", min=1, max=65535)]
 HomeOpt = Annotated[
     Path | None,
-    typer.Option("--home", help="Server folder (data, logs). Default ~/.cache/brmgraph/neo4j or $BRM_NEO4J_HOME."),
+    typer.Option(
+        "--home", metavar="DIR", help="Server folder (data, logs). Default ~/.cache/brmgraph/neo4j or $BRM_NEO4J_HOME."
+    ),
 ]
 
 
-def _status_dict(st) -> dict:
+def _status_dict(st: neo4j_local.Status) -> dict:
     return {
         "state": st.state,
         "running": st.running,
@@ -38,10 +44,13 @@ def _status_dict(st) -> dict:
 
 @neo4j_app.command("start")
 def start_cmd(port: PortOpt = 7687, home: HomeOpt = None, as_json: JsonOpt = False) -> None:
-    """Start the server (idempotent); returns once Bolt answers. Jars are fetched once."""
-    import time
+    """Start the server, or do nothing if it already runs; returns once it answers.
 
-    from .. import neo4j_local
+    The server jars are downloaded on first use and kept.
+
+    Example: brmgraph neo4j start --port 7687
+    """
+    import time
 
     t0 = time.monotonic()
     before = neo4j_local.status(home.expanduser().resolve() if home else None)
@@ -61,8 +70,10 @@ def start_cmd(port: PortOpt = 7687, home: HomeOpt = None, as_json: JsonOpt = Fal
 
 @neo4j_app.command("stop")
 def stop_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
-    """Stop the server cleanly (data are kept)."""
-    from .. import neo4j_local
+    """Stop the server cleanly; the data are kept.
+
+    Example: brmgraph neo4j stop
+    """
 
     was = neo4j_local.stop(home)
     st = neo4j_local.status(home.expanduser().resolve() if home else None)
@@ -74,8 +85,10 @@ def stop_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
 
 @neo4j_app.command("status")
 def status_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
-    """Print the state; exit code 0 = running and answering, 3 = stopped, 1 = not answering."""
-    from .. import neo4j_local
+    """Print whether the server runs: exit code 0 = running and answering, 3 = stopped, 1 = not answering.
+
+    Example: brmgraph neo4j status --json
+    """
 
     st = neo4j_local.status(home.expanduser().resolve() if home else None)
     if as_json:
@@ -84,6 +97,9 @@ def status_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(f"{st.state}: {st.url} (pid {st.pid}, home {st.home})")
     else:
         typer.echo(f"stopped (home {st.home})")
-    code = 0 if st.running and st.answering else (1 if st.running else 3)
+    if not st.running:
+        code = ExitCode.SERVER_STOPPED
+    else:
+        code = ExitCode.OK if st.answering else ExitCode.SERVER_NOT_ANSWERING
     if code:
         raise typer.Exit(code)

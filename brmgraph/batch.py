@@ -1,0 +1,141 @@
+"""Batch runs over every customer: the nightly flags, split into shards and worker processes.
+
+Customers are read one at a time (``Store.iter_customer_graphs``) so memory stays flat
+however large the store. A shard ``i/n`` (1-based) holds the customers whose stable id
+hash falls in bucket ``i - 1`` of ``n``: every customer lands in exactly one shard, on
+every machine and every run, and adding customers never moves the others. With more
+than one worker, customers are cut into chunks and each worker process opens its own
+store; the result is sorted, so it is the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+from .analysis.exposure import Flag, flags, sort_flags
+from .analysis.rules import DEFAULT_MAX_COST
+from .graph import CustomerGraph
+from .store import Store, open_store
+
+#: ``progress(done, total)``: customers finished so far, out of how many
+Progress = Callable[[int, int], None]
+Tick = Callable[[int], None]
+
+
+def shard_of(customer_id: str, n: int) -> int:
+    """Stable shard (0..n-1) of a customer: a hash of its id, the same on every machine and
+    run (unlike Python's salted ``hash``), and independent of which other customers exist."""
+    digest = hashlib.blake2b(customer_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % n
+
+
+class Shard(NamedTuple):
+    """Shard ``number`` (1-based) of ``total``."""
+
+    number: int
+    total: int
+
+    def holds(self, customer_id: str) -> bool:
+        return shard_of(customer_id, self.total) == self.number - 1
+
+
+def parse_shard(text: str) -> Shard:
+    """``"2/4"`` → ``Shard(2, 4)``; ``ValueError`` (with a plain reason) when malformed."""
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"must look like i/n (e.g. 1/4), not {text!r}") from None
+    if n < 1 or not 1 <= i <= n:
+        raise ValueError(f"{text!r}: need 1 <= i <= n")
+    return Shard(i, n)
+
+
+def customer_ids(st: Store, shard: Shard | None = None) -> list[str]:
+    """Ids of the stored customers, only those of ``shard`` when one is given."""
+    ids = [c.id for c in st.customers()]
+    return ids if shard is None else [c for c in ids if shard.holds(c)]
+
+
+def collect_flags(
+    st: Store, customer_ids: list[str] | None = None, *, max_cost: int = DEFAULT_MAX_COST, progress: Tick | None = None
+) -> list[Flag]:
+    """Flags of the given (default all) customers, read one customer at a time, sorted."""
+    ids = customer_ids if customer_ids is not None else [c.id for c in st.customers()]
+    records: list[Flag] = []
+    for ds in st.iter_customer_graphs(ids, interactions=False):  # flags never use them
+        records.extend(flags(CustomerGraph.from_dataset(ds, ds.customers[0].id), max_cost=max_cost))
+        if progress is not None:
+            progress(1)
+    return sort_flags(records)
+
+
+def _flags_chunk(store_url: str, customer_ids: list[str], max_cost: int) -> list[dict]:
+    """Worker process: open its own store, compute the flags of some customers."""
+    st = open_store(store_url)
+    try:
+        return [f.model_dump(mode="json") for f in collect_flags(st, customer_ids, max_cost=max_cost)]
+    finally:
+        st.close()
+
+
+def collect_flags_parallel(
+    store_url: str,
+    customer_ids: list[str],
+    workers: int,
+    *,
+    max_cost: int = DEFAULT_MAX_COST,
+    progress: Tick | None = None,
+) -> list[Flag]:
+    """Flags computed by ``workers`` processes, each opening its own store; sorted."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    size = max(1, min(200, len(customer_ids) // (workers * 4) or 1))
+    chunks = [customer_ids[i : i + size] for i in range(0, len(customer_ids), size)]
+    records: list[Flag] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_flags_chunk, store_url, c, max_cost): len(c) for c in chunks}
+        for fut in as_completed(futures):
+            records.extend(Flag(**d) for d in fut.result())
+            if progress is not None:
+                progress(futures[fut])
+    return sort_flags(records)
+
+
+def run_flags(
+    store_url: str | None,
+    shard: Shard | None = None,
+    workers: int = 1,
+    *,
+    max_cost: int = DEFAULT_MAX_COST,
+    progress: Progress | None = None,
+) -> list[Flag]:
+    """The nightly flags of every customer of the store (only ``shard``'s when given), sorted
+    by (project, person): in this process, or spread over ``workers`` processes that each
+    open their own connection. ``progress(done, total)`` is called as customers finish.
+    ``store_url`` ``None`` means the default store (``$BRM_STORE``, else ``sqlite:///brm.db``)."""
+    st = open_store(store_url)
+    try:
+        url = st.url
+        ids = customer_ids(st, shard)
+        tick = _counter(len(ids), progress)
+        if workers <= 1 or len(ids) < 2:
+            return collect_flags(st, ids, max_cost=max_cost, progress=tick)
+    finally:
+        st.close()
+    return collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick)
+
+
+def _counter(total: int, progress: Progress | None) -> Tick | None:
+    if progress is None:
+        return None
+    done = 0
+    progress(0, total)
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(done, total)
+
+    return tick

@@ -1,0 +1,74 @@
+"""Builders every test module shares: one way to run the CLI, one way to build a small graph.
+
+``run_cli`` calls :func:`brmgraph.cli.main` — the function the ``brmgraph`` console script
+runs — so the exit codes and the stdout / stderr split a test sees are the ones a user
+gets. Tests never call the typer app or a command function directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from brmgraph.graph import CustomerGraph
+from brmgraph.model import Dataset
+
+S, M, W = "strong", "medium", "weak"
+
+
+@dataclass
+class Result:
+    """What one ``brmgraph`` invocation did."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        assert self.code == 0, (self.code, self.err)
+        return json.loads(self.out)
+
+
+def run_cli(*args: str) -> Result:
+    """Run ``brmgraph ARGS`` in this process through the console-script entry point."""
+    from brmgraph.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def build(
+    persons: dict[str, dict] | list[str],
+    influences: list[tuple[str, str, str]],
+    *,
+    employees: dict[str, str] | None = None,
+    staff: dict[str, str] | None = None,
+    projects: list[dict] | None = None,
+    interactions: list[dict] | None = None,
+) -> CustomerGraph:
+    """A one-customer graph. ``persons``: id -> KeyPerson fields; ``employees``: id -> team;
+    ``staff``: id -> competitor; ``influences``: (source, target, strength)."""
+    if isinstance(persons, list):
+        persons = {p: {} for p in persons}
+    employees = employees if employees is not None else {"E1": "East"}
+    staff = staff or {}
+    data = {
+        "customers": [{"id": "C1", "name": "Acme"}],
+        "key_persons": [{"id": pid, "customer": "C1", **fields} for pid, fields in persons.items()],
+        "employees": [{"id": e, "name": e, "team": team} for e, team in employees.items()],
+        "competitors": [{"id": k} for k in sorted(set(staff.values()))],
+        "competitor_staff": [{"id": s, "competitor": k} for s, k in staff.items()],
+        "influences": [{"source": a, "target": b, "strength": st} for a, b, st in influences],
+        "projects": projects or [],
+        "interactions": interactions or [],
+    }
+    return CustomerGraph.from_dataset(Dataset.model_validate(data), "C1")
