@@ -743,3 +743,24 @@ def test_lang_en_maps_have_english_labels_only(demo_url: str, kind: str, ident: 
             assert not left, (kind, agg, "".join(left)[:80])
     finally:
         st.close()
+
+
+def test_demo_writes_its_maps_and_points_at_serve(tmp_path: Path) -> None:
+    """`brmgraph demo` leaves the customer and project maps of its story in the demo folder,
+    prints their paths and how to serve the demo store."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "demo"
+    r = subprocess.run([sys.executable, "-m", "brmgraph", "demo", "--dir", str(folder)], capture_output=True, text=True, timeout=300,
+                       env={**__import__("os").environ, "COLUMNS": "200"})
+    assert r.returncode == 0, r.stderr
+    written = sorted(folder.glob("map-*.html"))
+    assert [p.name for p in written if p.name.startswith("map-customer-")], written
+    assert [p.name for p in written if p.name.startswith("map-project-")], written
+    for p in written:
+        assert str(p.resolve()) in r.stdout
+        page = p.read_text(encoding="utf-8")
+        contract = json.loads(re.search(r'<script type="application/json" id="brm-map">(.*?)</script>', page, re.S).group(1))
+        assert contract["kind"] in ("customer", "project") and contract["nodes"]
+    assert f"brmgraph serve --store sqlite:///{(folder / 'brm.db').resolve()}" in r.stdout
