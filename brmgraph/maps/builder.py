@@ -194,7 +194,7 @@ class Builder:
             label=label,
             shape="box" if kind == "customer" else "hexagon",
             color={"background": fill, "border": "#000000", "highlight": {"background": fill, "border": HOVER_COLOUR}, "hover": {"background": fill, "border": HOVER_COLOUR}},
-            font={"color": "#ffffff" if kind == "customer" else "#222222", "size": 16},
+            font={"color": "#ffffff" if kind == "customer" else "#222222", "size": 16, "background": "rgba(0,0,0,0)"},
             size=22,
             kind=kind,
             card=card,
