@@ -133,3 +133,27 @@ def build_tour(store_url: str) -> Tour | None:
         advice=adv,
         focus=focus,
     )
+
+
+def write_demo_maps(store_url: str, folder: Path, tour: Tour) -> list[Path]:
+    """The maps of the tour's story, written into ``folder``: the customer map of the
+    tour's customer and the project map of each of its open projects (the project of the
+    decision maker the tour follows first). Returns their paths."""
+    from .maps import map_from_store
+
+    today = max((x.date for x in tour.cg.interactions), default=date.today())
+    cid = tour.customer
+    projects = sorted(j.id for j in tour.cg.open_projects())
+    if tour.target is not None:
+        projects.sort(key=lambda jid: all(m.person != tour.target for m in tour.cg.projects[jid].decision_chain))
+    out: list[Path] = []
+    st = open_store(store_url)
+    try:
+        m = map_from_store(st, "customer", cid, today=today)
+        out.append(m.write(folder / f"map-customer-{cid}.html"))
+        for jid in projects:
+            m = map_from_store(st, "project", jid, today=today)
+            out.append(m.write(folder / f"map-project-{jid}.html"))
+    finally:
+        st.close()
+    return out

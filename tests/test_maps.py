@@ -103,7 +103,13 @@ def test_customer_map_counts_and_kinds(c1: CustomerGraph) -> None:
     }
     assert m.counts() == {"nodes": 7, "edges": 7}
     assert "Huaxin Bank" in m.title and "C1" in m.title
-    assert m.hierarchical  # an org chart with three levels
+    # an org chart with three levels, laid out in advance: superiors above subordinates
+    assert m.computed and m.options()["physics"]["enabled"] is False
+    y = {n["id"]: n["y"] for n in m.nodes}
+    for p in c1.persons.values():
+        if p.reports_to:
+            assert y[p.reports_to] < y[p.id], p.id
+    assert max(y[x] for x in ("E1", "E2", "S1")) < min(y[x] for x in c1.persons)
 
 
 def test_customer_map_highlights_best_paths_to_decision_makers(c1: CustomerGraph) -> None:
@@ -280,7 +286,7 @@ def synthetic(persons: int = 440, employees: int = 40, staff: int = 20, seed: in
     })
 
 
-def test_500_nodes_build_fast_and_use_force_layout() -> None:
+def test_500_nodes_build_fast_with_computed_positions() -> None:
     ds = synthetic()
     cg = CustomerGraph.from_dataset(ds, "C1")
     t0 = time.perf_counter()
@@ -289,11 +295,44 @@ def test_500_nodes_build_fast_and_use_force_layout() -> None:
     elapsed = time.perf_counter() - t0
     assert m.counts()["nodes"] == 500
     assert m.counts()["edges"] == sum(1 for p in ds.key_persons if p.reports_to) + len(ds.influences)
-    assert not m.hierarchical  # rows of a 440-person org chart are too wide: force layout
+    # every node has its place: the browser runs no physics at all
+    assert m.computed and all("x" in n and "y" in n for n in m.nodes)
     opts = m.options()
-    assert opts["physics"]["stabilization"]["enabled"] and opts["layout"]["improvedLayout"] is False
+    assert opts["physics"]["enabled"] is False and opts["layout"]["improvedLayout"] is False
+    # no two nodes share a place
+    assert len({(n["x"], n["y"]) for n in m.nodes}) == 500
+    # a big customer opens on its decision makers and the paths to them
+    assert m.start_view == "core"
+    core = set(m.views["core"]["ids"])
+    assert {c["id"] for c in m.contract_nodes if c["decision_maker"]} <= core
+    assert all(set(p["path"]) <= core for p in m.contract_paths)
+    assert len(core) < 500 and set(m.views["core"]["pos"]) == core
     assert elapsed < 20, elapsed
     assert len(page) < 5_000_000
+
+
+def test_org_chart_levels_departments_and_screen_shape() -> None:
+    from brmgraph.maps.layout import org_chart
+
+    cg = CustomerGraph.from_dataset(synthetic(60, employees=8, staff=4), "C1")
+    pos, groups = org_chart(cg, list(cg.persons), (("Our employees", sorted(cg.employees)),))
+    assert set(pos) == set(cg.persons) | set(cg.employees)
+    for p in cg.persons.values():
+        if p.reports_to:
+            assert pos[p.reports_to][1] < pos[p.id][1]
+    labels = [g["label"] for g in groups]
+    assert labels[0] == "Our employees" and {p.department for p in cg.persons.values()} >= set(labels[1:])
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    assert 0.4 < w / h < 4, (w, h)  # roughly screen-shaped, not one endless row
+    # nodes keep a label's width apart on a row
+    rows: dict = {}
+    for x, y in pos.values():
+        rows.setdefault(y, []).append(x)
+    for xs_row in rows.values():
+        xs_row.sort()
+        assert all(b - a >= 150 for a, b in zip(xs_row, xs_row[1:]))
 
 
 # ----------------------------------------------------------------------------- demo + CLI
@@ -611,3 +650,117 @@ def test_focus_modes(c1: CustomerGraph) -> None:
         maps.customer_map(c1, today=TODAY, focus="person:P404")
     with pytest.raises(BadArgument):
         maps.customer_map(c1, today=TODAY, focus="everything")
+
+
+# ----------------------------------------------------------------------------- aggregated maps
+def test_aggregated_company_map_one_node_per_customer(small: Dataset) -> None:
+    """Aggregated: our employees and one node per customer carrying its coverage and the
+    decision makers we do not reach; a click opens each customer's decision makers and
+    the best paths to them (all of them, reached or not)."""
+    from brmgraph.analysis.context import AnalysisContext
+    from brmgraph.analysis.coverage import coverage
+
+    cgs = [CustomerGraph.from_dataset(small, c.id) for c in small.customers]
+    m = maps.company_map(cgs, employees=small.employees, today=TODAY, aggregate=True)
+    assert sorted(n["id"] for n in m.nodes) == ["E1", "E2", "E3", "customer:C1", "customer:C2"]
+    assert m.computed and set(m.expand) == {"customer:C1", "customer:C2"}
+    contract = {c["id"]: c for c in m.contract()["nodes"]}
+    for cg in cgs:
+        cov = coverage(AnalysisContext(cg, 4), COMPANY, max_cost=4)
+        hub = contract[f"customer:{cg.id}"]
+        assert hub["coverage"] == cov.coverage
+        assert hub["not_reached"] == [x.person for x in cov.members if x.status == "none"]
+        opened = m.expand[f"customer:{cg.id}"]
+        assert {x.person for x in cov.members} <= set(opened["ids"]) == set(opened["pos"])
+        for x in cov.members:
+            if x.status != "none":
+                assert set(x.path) <= set(opened["ids"])
+        node = next(n for n in m.nodes if n["id"] == f"customer:{cg.id}")
+        if hub["not_reached"]:
+            assert node["badge"] == f"{len(hub['not_reached'])} NOT REACHED"
+    # one hidden "reaches" edge per employee and customer it influences directly
+    pairs = sorted((e["from"], e["to"]) for e in m.edges if e["kind"] == "reaches")
+    assert pairs == [("E1", "customer:C1"), ("E2", "customer:C1"), ("E3", "customer:C2")]
+    assert all(e["hidden"] for e in m.edges if e["kind"] == "reaches")
+    # detailed by default for a few customers
+    assert not maps.company_map(cgs, employees=small.employees, today=TODAY).expand
+
+
+def test_aggregated_maps_scale_with_customers() -> None:
+    """60 generated customers: aggregated automatically, a small page."""
+    import tempfile
+
+    from brmgraph.dataset import import_path
+    from brmgraph.generate import generate
+    from brmgraph.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "d.json"
+        generate(str(data), customers=60, persons_per=20, employees=40, competitors=2, seed=3)
+        url = f"sqlite:///{Path(tmp) / 's.db'}"
+        st = open_store(url)
+        try:
+            import_path(st, data)
+            m = maps.map_from_store(st, "company", today=TODAY)
+            k = maps.map_from_store(st, "competitor", st.competitors()[0].id, today=TODAY)
+        finally:
+            st.close()
+    assert m.expand and m.count_by_kind()["customer"] == 60 and "key_person" not in m.count_by_kind()
+    assert k.expand and "key_person" not in k.count_by_kind()
+    assert len(m.html()) < 1_500_000
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("kind, ident", [("customer", "C1"), ("project", "J1"), ("company", None), ("competitor", "K1")])
+def test_lang_en_maps_have_english_labels_only(demo_url: str, kind: str, ident: str | None) -> None:
+    """--lang en: no Chinese in any word of ours (legend, titles, cards, edge titles);
+    Chinese is left only where the data has it (names, titles, departments)."""
+    from brmgraph.maps.page import render
+    from brmgraph.store import open_store
+
+    st = open_store(demo_url)
+    try:
+        data_words = set()
+        full = st.export()
+        for rec in (*full.key_persons, *full.employees, *full.competitor_staff, *full.customers, *full.competitors, *full.projects):
+            for f in ("name", "title", "department", "team", "industry"):
+                v = getattr(rec, f, None)
+                if isinstance(v, str):
+                    data_words.add(v)
+        for agg in (False, True) if kind in ("company", "competitor") else (None,):
+            m = maps.map_from_store(st, kind, ident, today=TODAY, lang="en", aggregate=agg)
+            page = render(m, vis_src="/static/vis.js")  # the vis library itself has a Chinese locale
+            assert CJK.search(render(maps.map_from_store(st, kind, ident, today=TODAY, aggregate=agg), vis_src="/v.js"))
+            text = page
+            for w in sorted(data_words, key=len, reverse=True):
+                text = text.replace(json.dumps(w, ensure_ascii=False)[1:-1], "").replace(w, "")
+            expand = json.dumps(m.expand, ensure_ascii=False)
+            for w in sorted(data_words, key=len, reverse=True):
+                expand = expand.replace(json.dumps(w, ensure_ascii=False)[1:-1], "")
+            left = CJK.findall(text) + CJK.findall(expand)
+            assert not left, (kind, agg, "".join(left)[:80])
+    finally:
+        st.close()
+
+
+def test_demo_writes_its_maps_and_points_at_serve(tmp_path: Path) -> None:
+    """`brmgraph demo` leaves the customer and project maps of its story in the demo folder,
+    prints their paths and how to serve the demo store."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "demo"
+    r = subprocess.run([sys.executable, "-m", "brmgraph", "demo", "--dir", str(folder)], capture_output=True, text=True, timeout=300,
+                       env={**__import__("os").environ, "COLUMNS": "200"})
+    assert r.returncode == 0, r.stderr
+    written = sorted(folder.glob("map-*.html"))
+    assert [p.name for p in written if p.name.startswith("map-customer-")], written
+    assert [p.name for p in written if p.name.startswith("map-project-")], written
+    for p in written:
+        assert str(p.resolve()) in r.stdout
+        page = p.read_text(encoding="utf-8")
+        contract = json.loads(re.search(r'<script type="application/json" id="brm-map">(.*?)</script>', page, re.S).group(1))
+        assert contract["kind"] in ("customer", "project") and contract["nodes"]
+    assert f"brmgraph serve --store sqlite:///{(folder / 'brm.db').resolve()}" in r.stdout

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..demo import Tour, build_tour, demo_data_path, load_demo, new_folder
+from ..demo import Tour, build_tour, demo_data_path, load_demo, new_folder, write_demo_maps
 from ..errors import BadArgument
 from . import app
 from .common import console
@@ -38,19 +38,27 @@ def demo_cmd(
     started = time.perf_counter()
     if folder is not None and folder.exists() and any(folder.iterdir()):
         raise BadArgument(f"--dir {folder} exists and is not empty; the demo needs a new folder")
-    demo = load_demo(folder if folder is not None else new_folder())
+    folder = folder if folder is not None else new_folder()
+    demo = load_demo(folder)
     console.rule("[bold]brmgraph demo — a sample company")
     console.print(f"Loaded {demo.records} records into [bold]{demo.url}[/bold]")
     console.print(", ".join(f"{n} {k.replace('_', ' ')}" for k, n in demo.counts.items()))
     tour = build_tour(demo.url)
+    written = []
     if tour is None:
         console.print("the store holds no customer")
     else:
         print_tour(tour, console)
+        written = write_demo_maps(demo.url, folder, tour)
+        console.rule("[bold]6. Maps to open in a browser")
+        for path in written:
+            console.print(f"  {escape(str(path.resolve()))}", highlight=False, soft_wrap=True)
     console.rule()
     console.print(f"Done in {time.perf_counter() - started:.1f} s. Try it yourself:")
     console.print(f"  export BRM_STORE={demo.url}")
     console.print("  brmgraph report --customer <id>   brmgraph flags   brmgraph map customer <id> --out map.html")
+    console.print("The whole team's view in a browser (customers, maps, projects, flags):", highlight=False)
+    console.print(f"  brmgraph serve --store {escape(demo.url)}", highlight=False, soft_wrap=True)
 
 
 def print_tour(tour: Tour, out: Console, lang: str = "en") -> None:

@@ -56,6 +56,10 @@ def map_cmd(
         typer.Option("--focus", help="Customer map only: project:J (its chain, their best paths, one hop around) or person:P[:hops]."),
     ] = None,
     state_at: AsOfOpt = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="en|zh", help="Map labels: en gives English only; default English with Chinese."),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -71,9 +75,13 @@ def map_cmd(
     _check_args(kind, ident, perspective)
     if focus and kind is not MapKind.customer:
         raise BadArgument("--focus works with `map customer` only")
+    if lang not in (None, "en", "zh"):
+        raise BadArgument(f"--lang must be 'en' or 'zh', not {lang!r}")
     as_of = parse_day(today)
     with store_from(store, as_of=state_at) as st:
-        m = map_from_store(st, kind.value, ident, perspective, today=as_of, max_cost=max_cost, focus=focus)
+        m = map_from_store(
+            st, kind.value, ident, perspective, today=as_of, max_cost=max_cost, focus=focus, lang=lang
+        )
     path = m.write(out)
     size = path.stat().st_size
     if as_json:

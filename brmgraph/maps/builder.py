@@ -13,10 +13,12 @@ from ..graph import (
     Step,
 )
 from ..model import CompetitorStaff, Employee, KeyPerson
-from .cards import employee_card, person_card, staff_card
+from .cards import employee_card, person_card, short_person_card, staff_card
 from .facts import Facts
 from .result import RelationshipMap
 from .style import (
+    bi,
+    enum_text,
     APPROVER_BORDER,
     CLOSENESS_COLOURS,
     COMPETITOR_FILL,
@@ -46,9 +48,10 @@ from .style import (
 class Builder:
     """Collects nodes and edges (through a pyvis ``Network``) and path highlights."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str | None = None) -> None:
         from pyvis.network import Network
 
+        self.lang = lang
         self.net = Network(directed=True, cdn_resources="in_line")
         self.ids: set[str] = set()
         self.edge_ids: set[str] = set()
@@ -71,7 +74,9 @@ class Builder:
         color = options.pop("color")
         self.net.add_node(nid, label=label, shape=shape, color=color, **options)
 
-    def key_person(self, facts: Facts, pid: str, *, level: int | None = None, show_customer: bool = False, role: str = "") -> None:
+    def key_person(
+        self, facts: Facts, pid: str, *, level: int | None = None, show_customer: bool = False, role: str = "", compact: bool = False
+    ) -> None:
         if pid in self.ids:
             return
         cg = facts.cg
@@ -93,7 +98,7 @@ class Builder:
         if title_line:
             label += "\n" + title_line
         if badges or role:
-            label += "\n[" + " ".join(([role] if role else []) + badges) + "]"
+            label += "\n[" + " ".join(([role.replace("_", " ")] if role else []) + badges) + "]"
         if show_customer:
             label += f"\n@ {cg.customer.name or cg.id}"
         size = 16 + (6 if member is not None else 0) + (4 if veto or approver else 0)
@@ -113,7 +118,7 @@ class Builder:
             closeness=p.closeness.value,
             veto=p.veto.value,
             approver=p.approver.value,
-            card=person_card(facts, pid),
+            card=short_person_card(facts, pid) if compact else person_card(facts, pid),
         )
         if veto and approver:
             opts["color"]["border"] = APPROVER_BORDER
@@ -143,7 +148,7 @@ class Builder:
             opts["level"] = level
         self._add_node(pid, **opts)
 
-    def employee(self, e: Employee, facts_list: Sequence[Facts], *, level: int | None = None) -> None:
+    def employee(self, e: Employee, facts_list: Sequence[Facts], *, level: int | None = None, compact: bool = False) -> None:
         if e.id in self.ids:
             return
         self.names[e.id] = e.name or e.id
@@ -155,13 +160,15 @@ class Builder:
             borderWidth=1.5,
             size=13,
             kind="employee",
-            card=employee_card(e, facts_list),
+            card=employee_card(e, facts_list, compact=compact, lang=self.lang),
         )
         if level is not None:
             opts["level"] = level
         self._add_node(e.id, **opts)
 
-    def staff(self, s: CompetitorStaff, competitor_name: str, facts_list: Sequence[Facts], *, level: int | None = None) -> None:
+    def staff(
+        self, s: CompetitorStaff, competitor_name: str, facts_list: Sequence[Facts], *, level: int | None = None, compact: bool = False
+    ) -> None:
         if s.id in self.ids:
             return
         self.names[s.id] = s.name or s.id
@@ -174,7 +181,7 @@ class Builder:
             size=13,
             kind="competitor_staff",
             competitor=s.competitor,
-            card=staff_card(s, competitor_name, facts_list),
+            card=staff_card(s, competitor_name, facts_list, compact=compact, lang=self.lang),
         )
         if level is not None:
             opts["level"] = level
@@ -186,8 +193,8 @@ class Builder:
             nid,
             label=label,
             shape="box" if kind == "customer" else "hexagon",
-            color={"background": fill, "border": "#000000"},
-            font={"color": "#ffffff" if kind == "customer" else "#222222", "size": 16},
+            color={"background": fill, "border": "#000000", "highlight": {"background": fill, "border": HOVER_COLOUR}, "hover": {"background": fill, "border": HOVER_COLOUR}},
+            font={"color": "#ffffff" if kind == "customer" else "#222222", "size": 16, "background": "rgba(0,0,0,0)"},
             size=22,
             kind=kind,
             card=card,
@@ -229,12 +236,12 @@ class Builder:
                     p.reports_to,
                     p.id,
                     EDGE_REPORTS,
-                    title=f"{self._n(p.id)} reports to {self._n(p.reports_to)} (汇报关系)",
+                    title=f"{self._n(p.id)} reports to {self._n(p.reports_to)}" + bi(" (汇报关系)", self.lang),
                 )
         for i in sorted(cg.influences, key=lambda i: (i.source, i.target)):
             internal = i.source in cg.persons
             kind = EDGE_INTERNAL if internal else EDGE_EXTERNAL
-            who = "internal influence 内部影响" if internal else "external influence 外部影响"
+            who = bi("internal influence 内部影响" if internal else "external influence 外部影响", self.lang)
             self.edge(
                 f"{'i' if internal else 'x'}:{i.source}>{i.target}",
                 i.source,
@@ -242,7 +249,7 @@ class Builder:
                 kind,
                 strength=i.strength.value,
                 ours=i.source in cg.employees,
-                title=f"{self._n(i.source)} → {self._n(i.target)}: {who}, {i.strength.value} {i.strength.zh}",
+                title=f"{self._n(i.source)} → {self._n(i.target)}: {who}, {enum_text(i.strength, self.lang)}",
             )
 
     def _n(self, nid: str) -> str:

@@ -25,6 +25,7 @@ class Facts:
         max_cost: int,
         project: str | None = None,
         ctx: AnalysisContext | None = None,
+        lang: str | None = None,
     ) -> None:
         from ..analysis.coverage import coverage
         from ..analysis.degrees import cooling, degrees
@@ -32,6 +33,8 @@ class Facts:
         from ..analysis.strategy import advice
 
         self.cg = cg
+        #: the map's language: None (English with Chinese, the default) or "en" (English only)
+        self.lang = lang
         self.perspective = perspective
         self.max_cost = max_cost
         #: the customer's analysis context: each search runs once for the whole map

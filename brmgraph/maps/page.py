@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .style import legend_html
+from .style import bi, legend_html
 
 if TYPE_CHECKING:
     from .result import RelationshipMap
@@ -41,11 +41,32 @@ def script_json(obj: Any) -> str:
     )
 
 
+def _packed(obj: Any) -> str:
+    import base64
+    import gzip
+
+    raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
 def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "") -> str:
     """The page of ``m``. By default vis-network is inlined (a file that opens offline);
     with ``vis_src`` the page loads it from that URL instead (the web app serves it).
     ``toolbar`` is trusted HTML put above the title."""
-    data = {"kind": m.kind, "perspective": m.perspective, "nodes": m.nodes, "edges": m.edges, "options": m.options()}
+    data = {
+        "kind": m.kind,
+        "perspective": m.perspective,
+        "nodes": m.nodes,
+        "edges": m.edges,
+        "options": m.options(),
+        "groups": m.groups,
+        "views": m.views,
+        "view": m.start_view,
+        "expand": {},
+        "expand_hubs": sorted(m.expand),
+        # what a click opens, gzip-compressed (DecompressionStream unpacks it in the page)
+        "expand_gz": _packed(m.expand) if m.expand else "",
+    }
     summary = "".join(f'<div class="sum">{_html.escape(s)}</div>' for s in m.summary)
     if vis_src is not None:
         vis = f'<script src="{_html.escape(vis_src)}"></script>'
@@ -56,7 +77,8 @@ def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "")
         "H1": _html.escape(m.title),
         "SUB": _html.escape(m.subtitle),
         "SUMMARY": summary,
-        "LEGEND": legend_html(),
+        "LEGEND": legend_html(m.lang),
+        "LEGENDHEAD": bi("Legend 图例", m.lang),
         "N": str(len(m.nodes)),
         "TOOLBAR": toolbar,
         "CONTRACT": script_json(m.contract()),
@@ -67,4 +89,4 @@ def render(m: RelationshipMap, *, vis_src: str | None = None, toolbar: str = "")
     return _PLACEHOLDER.sub(lambda x: values[x.group(1)], page_template())
 
 
-_PLACEHOLDER = re.compile(r"__(TITLE|H1|SUB|SUMMARY|LEGEND|N|TOOLBAR|CONTRACT|DATA|VISTAG)__")
+_PLACEHOLDER = re.compile(r"__(TITLE|H1|SUB|SUMMARY|LEGENDHEAD|LEGEND|N|TOOLBAR|CONTRACT|DATA|VISTAG)__")

@@ -36,6 +36,17 @@ class RelationshipMap:
     #: the data contract: per drawn node its coverage and exposure answers, per drawn path its cost
     contract_nodes: list[dict[str, Any]] = field(default_factory=list)
     contract_paths: list[dict[str, Any]] = field(default_factory=list)
+    #: True when every node carries computed x/y (no physics in the browser)
+    computed: bool = False
+    #: headings drawn on the canvas (departments, bands): {"label", "x", "y"}
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    #: other views of the same nodes: name -> {"ids", "pos", "groups", "label"}; the page
+    #: starts in ``start_view`` ("all" = every node at its own x/y)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    start_view: str = "all"
+    #: extra data the page can add on click (aggregated maps): hub id -> {"nodes", "edges"}
+    expand: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lang: str | None = None
 
     def restrict(self, keep: set[str]) -> None:
         """Keep only the nodes in ``keep`` (and the edges and paths among them)."""
@@ -70,7 +81,16 @@ class RelationshipMap:
         return dict(sorted(out.items()))
 
     def options(self) -> dict[str, Any]:
-        return vis_options(len(self.nodes), self.hierarchical)
+        return vis_options(len(self.nodes), self.hierarchical and not self.computed, self.computed)
+
+    def place(self, pos: dict[str, tuple[float, float]], groups: list[dict[str, Any]] | None = None) -> None:
+        """Give every node its computed position (nodes missing from ``pos`` keep none)."""
+        for n in self.nodes:
+            if n["id"] in pos:
+                n["x"], n["y"] = pos[n["id"]]
+                n.pop("level", None)
+        self.computed = all("x" in n for n in self.nodes)
+        self.groups = list(groups or [])
 
     def html(self) -> str:
         """The whole page: one self-contained HTML document."""

@@ -23,11 +23,15 @@ def map_from_store(
     today: date | None = None,
     max_cost: int = DEFAULT_MAX_COST,
     focus: str | None = None,
+    aggregate: bool | None = None,
+    lang: str | None = None,
 ) -> RelationshipMap:
     """Build one of the four maps from a :class:`~brmgraph.store.base.Store`.
 
     ``kind`` is ``customer`` (ident = customer id), ``project`` (project id), ``company``
     (no ident) or ``competitor`` (competitor id). Unknown ids raise NotFound.
+    ``aggregate`` (company and competitor maps): one node per customer; None decides by
+    the number of customers.
     """
     from ..analysis.paths import check_perspective
 
@@ -45,16 +49,16 @@ def map_from_store(
             raise NotFound(f"unknown competitor {ident!r}")
         staff = [s for s in store.competitor_staff() if s.competitor == ident]
         cgs = [CustomerGraph.from_dataset(ds, ds.customers[0].id) for ds in store.iter_customer_graphs()]
-        return competitor_map(cgs, ident, staff=staff, competitor_name=comp.name or ident, today=today, max_cost=max_cost)
+        return competitor_map(cgs, ident, staff=staff, competitor_name=comp.name or ident, today=today, max_cost=max_cost, aggregate=aggregate, lang=lang)
     p = check_perspective(perspective or "company", employees, competitors)
     if kind == "customer":
         ds = store.customer_graph(ident)
-        return customer_map(CustomerGraph.from_dataset(ds, ident), p, today=today, max_cost=max_cost, focus=focus)
+        return customer_map(CustomerGraph.from_dataset(ds, ident), p, today=today, max_cost=max_cost, focus=focus, lang=lang)
     if kind == "project":
         j = store.project(ident)
         ds = store.customer_graph(j.customer)
-        return project_map(CustomerGraph.from_dataset(ds, j.customer), ident, p, today=today, max_cost=max_cost)
+        return project_map(CustomerGraph.from_dataset(ds, j.customer), ident, p, today=today, max_cost=max_cost, lang=lang)
     check_ours(p, "company")
     cgs = [CustomerGraph.from_dataset(ds, ds.customers[0].id) for ds in store.iter_customer_graphs()]
-    return company_map(cgs, p, employees=employees, today=today, max_cost=max_cost)
+    return company_map(cgs, p, employees=employees, today=today, max_cost=max_cost, aggregate=aggregate, lang=lang)
 

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import html as _html
+import re
 from typing import Any
 
 from ..graph import ARC_EXTERNAL, ARC_INTERNAL
 from ..model import Stance
+
+# --------------------------------------------------------------------------- language
+_CJK = re.compile(r"\s*[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+(?:/[\u3000-\u303f\u3400-\u9fff]+)*")
+
+
+def bi(text: str, lang: str | None) -> str:
+    """One of the maps' own bilingual labels ("English 中文"): as written by default and
+    with ``lang="zh"``, English only with ``lang="en"``. Never applied to data (names)."""
+    if lang != "en":
+        return text
+    return re.sub(r"\s{2,}", " ", _CJK.sub("", text)).replace("( ", "(").replace(" )", ")").strip()
+
+
+def enum_text(value: Any, lang: str | None) -> str:
+    """A model enum's value with its Chinese label, or (``lang="en"``) the value alone."""
+    text = getattr(value, "value", str(value))
+    if lang == "en":
+        return text.replace("_", " ")
+    return f"{text} {value.zh}" if hasattr(value, "zh") else text
+
 
 # --------------------------------------------------------------------------- style
 #: closeness → fill colour, a diverging red–blue scale (ColorBrewer RdBu) with grey for unknown
@@ -38,6 +59,7 @@ EDGE_INTERNAL = ARC_INTERNAL
 EDGE_EXTERNAL = ARC_EXTERNAL
 EDGE_WORKS_AT = "works_at"
 EDGE_WORKS_FOR = "works_for"
+EDGE_REACHES = "reaches"  # aggregated maps: a source influences key persons at a customer
 
 STRENGTH_WIDTH = {"strong": 5.0, "medium": 2.5, "weak": 1.0}
 EDGE_STYLE: dict[str, dict[str, Any]] = {
@@ -47,6 +69,7 @@ EDGE_STYLE: dict[str, dict[str, Any]] = {
     "external_theirs": {"color": STAFF_FILL, "dashes": False},
     EDGE_WORKS_AT: {"color": "#d0d0d0", "dashes": [2, 4], "arrows": ""},
     EDGE_WORKS_FOR: {"color": "#c2a5cf", "dashes": [2, 4], "arrows": ""},
+    EDGE_REACHES: {"color": EMPLOYEE_FILL, "dashes": False},
 }
 
 ROLE_ZH = {"decision_maker": "决策者", "approver": "批准人", "influencer": "影响者", "user": "使用者", "evaluator": "评估者"}
@@ -59,7 +82,12 @@ FEATURE_ROWS = (
 )
 
 
-def legend_html() -> str:
+def legend_html(lang: str | None = None) -> str:
+    """The legend, every entry in the map's language (only our own words: safe to bi())."""
+    return "\n".join(bi(part, lang) for part in _legend_parts())
+
+
+def _legend_parts() -> list[str]:
     def swatch(colour: str, label: str) -> str:
         return f'<div class="row"><span class="dot" style="background:{colour}"></span>{_html.escape(label)}</div>'
 
@@ -99,4 +127,4 @@ def legend_html() -> str:
     parts.append(line(STAFF_FILL, "competitor influence 友商影响", arrow=True))
     parts.append(line("#bbbbbb", "works at / for 任职", dashed=True, width=1))
     parts.append('<div class="hint">Hover a node for its card; click a key person to show its own best path.</div>')
-    return "\n".join(parts)
+    return parts
