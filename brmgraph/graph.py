@@ -99,7 +99,7 @@ class PerspectiveKind(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Perspective:
     """Who paths start from (SPEC §4.1).
 
@@ -117,9 +117,9 @@ class Perspective:
 
     KINDS = tuple(k.value for k in PerspectiveKind)
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.kind, PerspectiveKind):
-            object.__setattr__(self, "kind", PerspectiveKind(self.kind))
+    def __init__(self, kind: PerspectiveKind | str, value: str | None = None) -> None:
+        object.__setattr__(self, "kind", PerspectiveKind(kind))
+        object.__setattr__(self, "value", value)
 
     @classmethod
     def parse(cls, text: str | None) -> "Perspective":
@@ -289,7 +289,7 @@ class CustomerGraph:
         if kind is PerspectiveKind.company:
             return set(self.employees)
         if kind is PerspectiveKind.individual:
-            return {perspective.value} & set(self.employees)  # type: ignore[arg-type]
+            return {perspective.value} & set(self.employees) if perspective.value else set()
         if kind is PerspectiveKind.team:
             return {e.id for e in self.employees.values() if e.team == perspective.value}
         if kind is PerspectiveKind.competitor:

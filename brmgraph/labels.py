@@ -191,6 +191,6 @@ _TERMS: dict[str, tuple[str, str]] = {
     "key_person_legend": ("bold = decision maker, * = cooling", "粗体 = 决策人, * = 关系降温"),
 }
 
-Term = Vocab("Term", {k: k for k in _TERMS})  # type: ignore[misc]
+Term = Vocab("Term", {k: k for k in _TERMS})  # type: ignore[misc, call-overload]
 Term.__doc__ = "Words of the tables and pages (column heads, captions)."
 Term._table = classmethod(lambda cls: _TERMS)  # type: ignore[attr-defined, assignment]
