@@ -96,7 +96,7 @@ def main() -> None:
     }
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2))
-    print(f"| size | customers | employees | one pass | naive per employee | naive, all employees | speed-up | sampled | mismatches |")
+    print("| size | customers | employees | one pass | naive per employee | naive, all employees | speed-up | sampled | mismatches |")
     print("|---|---|---|---|---|---|---|---|---|")
     print(f"| {args.size} | {n_customers:,} | {len(employees):,} | {one_pass:.1f} s | {per_emp:.2f} s | "
           f"{naive_total:,.0f} s{' (extrapolated)' if out['naive_extrapolated'] else ''} | "

@@ -129,7 +129,7 @@ class LocalNeo4j:
         self.size = size
         self.url: str | None = None
 
-    def __enter__(self) -> "LocalNeo4j":
+    def __enter__(self) -> LocalNeo4j:
         from brmgraph.neo4j_local import free_port
 
         if self.home.exists():

@@ -30,7 +30,8 @@ import random
 import resource
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def _maxrss_mb() -> float:

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from brmgraph.graph import CustomerGraph
@@ -72,3 +73,25 @@ def build(
         "interactions": interactions or [],
     }
     return CustomerGraph.from_dataset(Dataset.model_validate(data), "C1")
+
+
+def canon(ds: Dataset) -> dict[str, Any]:
+    """A comparable form: JSON-mode dump of the canonically sorted data set."""
+    return ds.sorted().model_dump(mode="json")
+
+
+def thinned_generated_doc(seed: str = "conformance", customers: int = 5) -> dict[str, Any]:
+    """A generated data set with half of our external edges removed, so that some
+    veto holders are uncovered (flags non-empty)."""
+    import tempfile
+
+    from brmgraph.generate import generate
+
+    with tempfile.TemporaryDirectory() as d:
+        full = Path(d) / "full.json"
+        generate(full, customers=customers, persons_per=14, employees=24, competitors=3, staff_per=4, projects_per=3, seed=seed)
+        doc = json.loads(full.read_text(encoding="utf-8"))
+    ours = [i for i in doc["influences"] if i["source"].startswith("E")]
+    drop = {(i["source"], i["target"]) for i in ours[::2]}
+    doc["influences"] = [i for i in doc["influences"] if (i["source"], i["target"]) not in drop]
+    return doc

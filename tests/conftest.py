@@ -39,7 +39,7 @@ def shared_dir() -> Path:
 
 
 # Fixtures owned by other modules, loaded as plugins.
-pytest_plugins = ["tests.fixtures_neo4j", "tests.fixtures_browser"]
+pytest_plugins = ["tests.fixtures_neo4j", "tests.fixtures_browser", "tests.fixtures_data"]
 
 #: fixtures that start an outside part, and the marker a test using them must carry
 _OUTSIDE = {"neo4j_url": "neo4j", "neo4j_store": "neo4j", "browser": "browser"}

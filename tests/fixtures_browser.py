@@ -23,8 +23,9 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -146,7 +147,7 @@ class Chromium:
         return mine
 
     # ------------------------------------------------------------------ pages
-    def open(self, url: str, *, width: int = 1400, height: int = 900, ready: str | None = "window.brmReady === true", wait: float = 120.0) -> "Page":
+    def open(self, url: str, *, width: int = 1400, height: int = 900, ready: str | None = "window.brmReady === true", wait: float = 120.0) -> Page:
         """Open ``url`` in a new offline tab and wait until the expression ``ready`` is true."""
         page = Page(self, width=width, height=height)
         page.goto(url, ready=ready, wait=wait)
@@ -258,7 +259,7 @@ class Page:
             pass
         self.browser.take_events(self.session)
 
-    def __enter__(self) -> "Page":
+    def __enter__(self) -> Page:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,7 +9,8 @@ It is used by ``tests/test_reference_conformance.py`` to check the CLI's JSON ou
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 COST = {"strong": 1, "medium": 2, "weak": 3}
 OPPOSING = ("oppose", "strong_oppose")
@@ -306,7 +307,7 @@ def betweenness_bruteforce(nodes: Iterable[str], arcs: dict[tuple[str, str], int
             for v, c in out.get(u, ()):
                 if v in path:
                     continue
-                paths.setdefault(v, []).append((cost + c, path + [v]))
+                paths.setdefault(v, []).append((cost + c, path + [v]))  # noqa: B023 - dfs runs inside this iteration
                 dfs(path + [v], cost + c)
 
         dfs([s], 0)

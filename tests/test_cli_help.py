@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from brmgraph import __version__
-from tests.builders import run_cli
 from brmgraph.errors import EXIT_CODES, BrmError, ExitCode
+from tests.builders import run_cli
 
 from .test_docs import command_tree
 

@@ -12,12 +12,12 @@ launcher); without one these tests skip locally and fail in CI.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -25,6 +25,7 @@ from brmgraph.errors import InvalidData, NotFound, Problem, StoreUnavailable
 from brmgraph.model import Dataset, Interaction
 from brmgraph.store import open_store
 from brmgraph.store.base import Store
+from tests.builders import canon
 
 HOSTILE = '"}) DETACH DELETE n //'
 
@@ -78,11 +79,6 @@ BASE: dict[str, Any] = {
 
 def ds_of(doc: dict[str, Any]) -> Dataset:
     return Dataset.model_validate(doc)
-
-
-def canon(ds: Dataset) -> dict[str, Any]:
-    """A comparable form: JSON-mode dump of the canonically sorted data set."""
-    return ds.sorted().model_dump(mode="json")
 
 
 def subgraph(doc: dict[str, Any], customer: str) -> dict[str, Any]:
@@ -393,30 +389,6 @@ def test_unreachable_neo4j_cli_exit_code() -> None:
 
 
 # ------------------------------------------------------------------------ cross-store
-
-
-def _thinned_generated_doc(seed: str = "conformance", customers: int = 5) -> dict[str, Any]:
-    """A generated data set with half of our external edges removed, so that some
-    veto holders are uncovered (flags non-empty)."""
-    import tempfile
-
-    from brmgraph.generate import generate
-
-    with tempfile.TemporaryDirectory() as d:
-        full = Path(d) / "full.json"
-        generate(full, customers=customers, persons_per=14, employees=24, competitors=3, staff_per=4, projects_per=3, seed=seed)
-        doc = json.loads(full.read_text(encoding="utf-8"))
-    ours = [i for i in doc["influences"] if i["source"].startswith("E")]
-    drop = {(i["source"], i["target"]) for i in ours[::2]}
-    doc["influences"] = [i for i in doc["influences"] if (i["source"], i["target"]) not in drop]
-    return doc
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gen") / "generated.json"
-    out.write_text(json.dumps(_thinned_generated_doc(), ensure_ascii=False), encoding="utf-8")
-    return out
 
 
 def test_neo4j_equals_sqlite_on_generated_data(generated: Path, sqlite_url: str, neo4j_store: Store) -> None:

@@ -4,8 +4,8 @@ CRM re-sync afterwards keeps every assessment; both stores."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

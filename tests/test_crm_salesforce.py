@@ -14,7 +14,20 @@ from brmgraph.crm import import_crm, salesforce_id
 from brmgraph.crm.profile import load_profile
 from brmgraph.errors import InvalidData
 from brmgraph.store import open_store
-from tests.crm_exports import ACC, C_ANN, C_BOB, C_BOSS, C_GONE, OPP, OPP2, U1, U_MISSING, salesforce_export, sf18, write_csv
+from tests.crm_exports import (
+    ACC,
+    C_ANN,
+    C_BOB,
+    C_BOSS,
+    C_GONE,
+    OPP,
+    OPP2,
+    U1,
+    U_MISSING,
+    salesforce_export,
+    sf18,
+    write_csv,
+)
 
 
 @pytest.mark.parametrize(

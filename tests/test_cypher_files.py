@@ -193,9 +193,8 @@ def test_path_to_person_agrees_with_python_when_arcs_cost_the_same(neo4j_store) 
 def test_uncovered_veto_holders_agrees_with_flags(neo4j_store) -> None:
     from brmgraph.analysis.coverage import coverage
     from brmgraph.graph import CustomerGraph, Perspective
-    from tests.test_conformance import _thinned_generated_doc
-
     from brmgraph.model import Dataset
+    from tests.builders import thinned_generated_doc as _thinned_generated_doc
 
     ds = Dataset.model_validate(_thinned_generated_doc())
     neo4j_store.import_dataset(ds)

@@ -11,7 +11,6 @@ from collections import Counter
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 from brmgraph.generate import SECTIONS, generate
 

@@ -13,12 +13,11 @@ import yaml
 
 from brmgraph.dataset import import_path, load_dataset
 from brmgraph.errors import BadArgument
-from brmgraph.model import Dataset
 from brmgraph.store import Store, open_store
 from brmgraph.store.history import parse_time
 
+from .builders import canon
 from .test_cli_core import assert_clean_error, brm
-from .test_conformance import canon, generated  # noqa: F401  (fixture)
 
 DEMO = Path(__file__).resolve().parent.parent / "brmgraph" / "data" / "demo.yaml"
 

@@ -16,14 +16,14 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from brmgraph.cli import main
-from brmgraph.dataset import MAX_NESTING, MAX_REPORTS_DEPTH
+from brmgraph.dataset import MAX_REPORTS_DEPTH
 from brmgraph.model import MAX_ID_LENGTH, MAX_TEXT_LENGTH
 from brmgraph.store import open_store
 

@@ -7,11 +7,9 @@ Runs its own local server (the launcher) in a temporary home, because it kills i
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 

@@ -34,7 +34,7 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
             assert cell.execution_count is None, f"{path.name}: execution counts must be stripped"
 
 
-def execute(path: Path, env: dict[str, str | None], monkeypatch: pytest.MonkeyPatch) -> "object":
+def execute(path: Path, env: dict[str, str | None], monkeypatch: pytest.MonkeyPatch) -> object:
     import nbformat
     from nbclient import NotebookClient
 

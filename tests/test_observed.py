@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from brmgraph.analysis.observed import observed_strength, with_observed_strength
 from brmgraph.analysis.coverage import coverage
+from brmgraph.analysis.observed import observed_strength, with_observed_strength
 from brmgraph.graph import CustomerGraph
 from brmgraph.model import Dataset
 

@@ -12,6 +12,7 @@ from brmgraph.errors import BadArgument, NotFound
 from brmgraph.graph import ALL_COMPETITORS, ARC_KINDS, COMPANY, CustomerGraph, Perspective, Step
 from tests.builders import M, S, W, build
 
+
 def bp(cg: CustomerGraph, target: str, perspective: str = "company") -> tuple:
     r = best_path(cg, target, Perspective.parse(perspective))
     return r.cost, r.hops, r.path

@@ -21,7 +21,7 @@ from brmgraph.analysis.paths import best_paths
 from brmgraph.analysis.plan import perspective_employees, plan
 from brmgraph.analysis.rules import is_covered, weight
 from brmgraph.graph import CustomerGraph, Perspective
-from brmgraph.model import Dataset, Employee, Influence
+from brmgraph.model import Dataset, Influence
 
 STANCES = ["strong_support", "support", "neutral", "oppose", "strong_oppose", "unknown"]
 TRI = ["yes", "no", "unknown"]

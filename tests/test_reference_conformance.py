@@ -89,7 +89,7 @@ def datasets(draw, max_customers: int = 2) -> dict[str, Any]:
     staff = [{"id": s, "competitor": draw(st.sampled_from(comp_ids))} for s in staff_ids]
 
     influences: dict[tuple[str, str], str] = {}
-    for c, mine in by_customer.items():
+    for _c, mine in by_customer.items():
         pairs = [(u, v) for u in mine for v in mine if u != v]
         for u, v in draw(st.lists(st.sampled_from(pairs), max_size=min(len(pairs), 12), unique=True)):
             influences[(u, v)] = draw(st.sampled_from(STRENGTHS))
