@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,3 +97,14 @@ def thinned_generated_doc(seed: str = "conformance", customers: int = 5) -> dict
     drop = {(i["source"], i["target"]) for i in ours[::2]}
     doc["influences"] = [i for i in doc["influences"] if (i["source"], i["target"]) not in drop]
     return doc
+
+
+def run_process(
+    *args: str, cwd: Path | str | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run ``brmgraph ARGS`` in a separate process (the same ``main`` as :func:`run_cli`),
+    for tests where a process of its own matters: concurrency, start-up, environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "brmgraph", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout,
+    )

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import run_process
+
 from .test_dataset import BASE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,8 +21,7 @@ def brm(*args: str, cwd: Path | None = None, env: dict | None = None) -> subproc
     e = dict(os.environ)
     e.pop("BRM_STORE", None)
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "brmgraph", *args], capture_output=True, text=True,
-                          cwd=cwd, env=e, timeout=120)
+    return run_process(*args, cwd=cwd, env=e, timeout=120)
 
 
 def assert_clean_error(r: subprocess.CompletedProcess, code: int | None = None) -> None:

@@ -19,6 +19,7 @@ from brmgraph import maps
 from brmgraph.errors import BadArgument, NotFound
 from brmgraph.graph import COMPANY, CustomerGraph, Perspective
 from brmgraph.model import Dataset
+from tests.builders import run_process
 
 TODAY = date(2026, 11, 1)
 
@@ -432,10 +433,8 @@ def test_demo_maps_have_the_expected_counts(demo_url: str) -> None:
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-    import subprocess
-    import sys
 
-    p = subprocess.run([sys.executable, "-m", "brmgraph", *args], capture_output=True, text=True, timeout=120)
+    p = run_process(*args, timeout=120)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -748,11 +747,9 @@ def test_lang_en_maps_have_english_labels_only(demo_url: str, kind: str, ident: 
 def test_demo_writes_its_maps_and_points_at_serve(tmp_path: Path) -> None:
     """`brmgraph demo` leaves the customer and project maps of its story in the demo folder,
     prints their paths and how to serve the demo store."""
-    import subprocess
-    import sys
 
     folder = tmp_path / "demo"
-    r = subprocess.run([sys.executable, "-m", "brmgraph", "demo", "--dir", str(folder)], capture_output=True, text=True, timeout=300,
+    r = run_process("demo", "--dir", str(folder), timeout=300,
                        env={**__import__("os").environ, "COLUMNS": "200"})
     assert r.returncode == 0, r.stderr
     written = sorted(folder.glob("map-*.html"))

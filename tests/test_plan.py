@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +21,7 @@ from brmgraph.analysis.plan import perspective_employees, plan
 from brmgraph.analysis.rules import is_covered, weight
 from brmgraph.graph import CustomerGraph, Perspective
 from brmgraph.model import Dataset, Influence
+from tests.builders import run_process
 
 STANCES = ["strong_support", "support", "neutral", "oppose", "strong_oppose", "unknown"]
 TRI = ["yes", "no", "unknown"]
@@ -138,8 +138,7 @@ def test_tie_to_an_opposer_helps_only_the_opposer():
 
 
 def _cli(*args: str, store: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "brmgraph", *args, "--store", store],
-                          capture_output=True, text=True)
+    return run_process(*args, "--store", store)
 
 
 def test_plan_cli_json_shape_and_errors(tmp_path, sqlite_url):

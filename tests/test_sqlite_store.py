@@ -16,6 +16,7 @@ from brmgraph.dataset import import_path
 from brmgraph.errors import InvalidData, NotFound, StoreUnavailable
 from brmgraph.store import open_store
 from brmgraph.store.sqlite import SqliteStore, path_of
+from tests.builders import run_process
 
 from .test_dataset import BASE
 
@@ -226,9 +227,8 @@ def test_moving_a_key_person_to_another_customer_needs_replace(tmp_path, sqlite_
 
 def test_batched_stream_equals_one_by_one(tmp_path, sqlite_url):
     out = tmp_path / "g.json"
-    r = subprocess.run([sys.executable, "-m", "brmgraph", "generate", "--customers", "23", "--persons-per", "9",
-                        "--employees", "15", "--competitors", "2", "--seed", "3", "--out", str(out)],
-                       capture_output=True, text=True)
+    r = run_process("generate", "--customers", "23", "--persons-per", "9",
+                        "--employees", "15", "--competitors", "2", "--seed", "3", "--out", str(out))
     assert r.returncode == 0, r.stderr
     with open_store(sqlite_url) as st:
         import_path(st, out)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import run_process
 from tests.test_maps import demo_store
 
 EVIL_IMG = "<img src=x onerror=alert(1)>"
@@ -20,7 +21,7 @@ EVIL_SCRIPT = "</script><script>alert(2)</script>"
 
 
 def cli_json(url: str, *args: str) -> object:
-    p = subprocess.run([sys.executable, "-m", "brmgraph", *args, "--store", url], capture_output=True, text=True, timeout=120)
+    p = run_process(*args, "--store", url, timeout=120)
     assert p.returncode == 0, p.stderr
     if "flags" in args:
         return [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
