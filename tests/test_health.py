@@ -1,4 +1,4 @@
-"""Deal health (docs/spec-decisions.md §D.2) on named cases, and where it is shown."""
+"""Deal health (docs/spec.md §4.8.2) on named cases, and where it is shown."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Safe nightly imports, export round trips and history (docs/spec-history.md), on the
+"""Safe nightly imports, export round trips and history (docs/spec.md §4.9), on the
 embedded store through the command line and on both stores through the library."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Observed strength (docs/spec-decisions.md §D.5) from interactions."""
+"""Observed strength (docs/spec.md §4.8.5) from interactions."""
 
 from __future__ import annotations
 

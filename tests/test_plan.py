@@ -1,6 +1,6 @@
 """``plan`` equals an exhaustive search over every key person at every step.
 
-The exhaustive search follows the definition (docs/spec-decisions.md §D.1) literally: at
+The exhaustive search follows the definition (docs/spec.md §4.8.1) literally: at
 each step, for every key person without a direct tie from the perspective's staff, add
 the influence to a copy of the data set, run :func:`coverage` on a freshly built graph and
 count the weighted covered decision makers; take the largest gain (ties: smallest id);

@@ -4,7 +4,11 @@
   ``docs/``, ``cypher/``, ``bench/`` and ``README.md`` is a heading of docs/spec.md;
 * the section numbers of the original specification are kept, each with its title;
 * every JSON key of the original ``--json`` shapes (its §5) appears as a key in §5 of
-  docs/spec.md, as do the keys added since.
+  docs/spec.md, as do the keys added since;
+* every command of the typer app (sub-commands of groups such as ``neo4j`` included)
+  appears in §5 of docs/spec.md as ``brmgraph <command>``;
+* the definitions once kept in ``docs/spec-*.md`` live in docs/spec.md (§3.5, §4.8, §4.9)
+  and nothing links to those files any more.
 
 The original specification lives outside the repository (``../shared/SPEC.md`` next to
 the main checkout). Its section numbers and §5 keys are frozen below, so the test runs
@@ -48,6 +52,25 @@ ORIGINAL_JSON_KEYS = sorted(
 
 #: keys added since (issue 9: ``path --json`` steps)
 ADDED_JSON_KEYS = ["steps", "from", "to", "kind"]
+
+#: keys added by issues 10, 11 and 13, shown in §5 (quoted, with or without a value)
+LATER_JSON_KEYS = {
+    "flags records (issue 10)": ["customer_name", "project_name", "person_name", "title", "stage", "amount"],
+    "flags --since / whatif": ["change"],
+    "import summary (issues 10, 11)": [
+        "changeset", "time", "changes", "mode", "created", "updated", "skipped", "stubbed", "kept",
+    ],
+    "coverage health (issue 13)": ["health"],
+    "plan": ["strength", "before", "employee", "gain", "newly_covered"],
+    "whatif": ["after", "delta", "newly_uncovered", "newly_exposed", "resolved", "op", "field", "value"],
+    "risk": ["employees", "count", "flags"],
+    "history": ["changesets", "section", "key", "action", "fields", "source", "counts"],
+    "brm-map": ["nodes", "paths", "decision_maker", "within_budget"],
+    "serve API": ["error", "exposed", "key_persons", "decision_makers"],
+}
+
+#: the CSV columns of ``flags`` in their order (issue 10: added after ``reasons``)
+FLAGS_CSV = "project,customer,person,reasons,customer_name,project_name,person_name,title,stage,amount"
 
 #: folders and files whose section references must resolve
 CITING = ["brmgraph", "docs", "cypher", "bench", "README.md"]
@@ -152,3 +175,89 @@ def test_arc_kinds_are_defined(spec: str) -> None:
         assert f"`{kind}`" in paths
     # the tie-break order is stated once, in this order
     assert ", ".join(f"`{k}`" for k in order) in paths
+
+
+@pytest.mark.parametrize(
+    "key", sorted({k for keys in LATER_JSON_KEYS.values() for k in keys})
+)
+def test_later_json_key_is_in_the_spec(spec: str, key: str) -> None:
+    assert f'"{key}"' in section(spec, "5"), f'JSON key "{key}" missing from docs/spec.md §5'
+
+
+def test_flags_csv_columns_are_stated_in_order(spec: str) -> None:
+    assert f"`{FLAGS_CSV}`" in section(spec, "5"), "flags CSV header missing or out of order in §5"
+
+
+def leaf_commands() -> list[str]:
+    """``["import", ..., "neo4j start", ...]``: every visible leaf command of the app."""
+    import typer.main
+
+    from brmgraph.cli import app
+
+    out: list[str] = []
+
+    def walk(cmd, path: list[str]) -> None:  # type: ignore[no-untyped-def]
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                if not getattr(sub, "hidden", False):
+                    walk(sub, path + [name])
+            return
+        out.append(" ".join(path))
+
+    walk(typer.main.get_command(app), [])
+    return sorted(out)
+
+
+def test_there_are_commands_to_check() -> None:
+    cmds = leaf_commands()
+    assert {"import", "flags", "plan", "history", "neo4j start"} <= set(cmds), cmds
+
+
+@pytest.mark.parametrize("command", leaf_commands())
+def test_every_command_is_in_section_5(spec: str, command: str) -> None:
+    """``brmgraph X`` in §5; a group's sub-command may be listed as ``brmgraph neo4j start|stop``."""
+    head, *rest = command.split()
+    body = section(spec, "5")
+    pattern = r"`brmgraph " + re.escape(head) + r"\b"
+    if rest:
+        pattern += r"[^`\n]*?\b" + re.escape(rest[0]) + r"\b"
+    assert re.search(pattern, body), f"command `brmgraph {command}` is not in docs/spec.md §5"
+
+
+@pytest.mark.parametrize(
+    "number", ["3.4", "3.5", "4.8", "4.8.1", "4.8.2", "4.8.3", "4.8.4", "4.8.5", "4.9", "4.9.1", "4.9.5", "4.9.6"]
+)
+def test_folded_sections_exist(spec: str, number: str) -> None:
+    assert number in headings(spec), f"docs/spec.md has no section {number}"
+
+
+def test_import_modes_are_side_by_side(spec: str) -> None:
+    body = section(spec, "3.4")
+    table = [line for line in body.splitlines() if line.startswith("| ")][0]
+    for mode in ("upsert", "--patch", "--replace", "--profile"):
+        assert mode in table, f"§3.4's table has no column for {mode}"
+    assert "--allow-empty" in body and "crm.md" in body
+
+
+def test_alerts_are_marked_planned(spec: str) -> None:
+    body = section(spec, "4.9.6")
+    assert "planned" in body.splitlines()[0].lower() and "**Planned.**" in body
+    for event in ("closeness_worse", "lost_coverage", "path_longer", "newly_exposed", "cooling"):
+        assert f"`{event}`" in body
+
+
+def test_no_separate_spec_files_remain() -> None:
+    assert not list((ROOT / "docs").glob("spec-*.md")), "fold docs/spec-*.md into docs/spec.md"
+    stale = []
+    for name in CITING + ["tests"]:
+        p = ROOT / name
+        files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
+        for f in files:
+            try:
+                text = f.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+            if re.search(r"spec-(limits|history|decisions)\.md", text) and f != Path(__file__):
+                stale.append(str(f.relative_to(ROOT)))
+    assert not stale, f"links to the removed docs/spec-*.md files: {stale}"

@@ -50,7 +50,7 @@ class CoverageResult(BaseModel):
     coverage: float | None = None
     weighted_coverage: float | None = None
     members: list[MemberCoverage] = []
-    #: deal health of an open project (red / amber / green, docs/spec-decisions.md §D.2);
+    #: deal health of an open project (red / amber / green, docs/spec.md §4.8.2);
     #: null for a won or lost project; the key is only present in project scope
     health: str | None = None
 

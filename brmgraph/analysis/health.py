@@ -1,4 +1,4 @@
-"""Deal health of an open project (docs/spec-decisions.md §D.2).
+"""Deal health of an open project (docs/spec.md §4.8.2).
 
 * ``red`` — a veto holder or approver of the project's decision chain has the reason
   ``UNCOVERED`` or ``OPPOSED`` (project-scope exposure, §4.4);

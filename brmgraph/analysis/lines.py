@@ -32,7 +32,7 @@ Customer line (客户线)
 Decision-chain line (决策链)
     One entry per project of the customer (open, won and lost), by id: chain members and
     roles (sorted by person), project ``coverage`` under the perspective, project
-    ``exposure``, the deal ``health`` of an open project (docs/spec-decisions.md §D.2), and the competitor comparison: for each decision maker our best path
+    ``exposure``, the deal ``health`` of an open project (docs/spec.md §4.8.2), and the competitor comparison: for each decision maker our best path
     (the report's perspective when it is ours, else the company's) against the best path
     of the project's competitors (all competitors when it lists none), ``closer`` being
     ``ours``, ``competitor``, ``equal`` or ``neither``; plus the coverage each of those
@@ -150,7 +150,7 @@ class ProjectLine(BaseModel):
     exposure: ExposureResult
     comparison: list[Comparison]
     competitor_coverage: list[CompetitorCoverage]
-    #: deal health (docs/spec-decisions.md §D.2): red / amber / green, null unless open
+    #: deal health (docs/spec.md §4.8.2): red / amber / green, null unless open
     health: str | None = None
 
 

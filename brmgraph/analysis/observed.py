@@ -1,4 +1,4 @@
-"""Observed strength (docs/spec-decisions.md §D.5): the strength of our employee → key
+"""Observed strength (docs/spec.md §4.8.5): the strength of our employee → key
 person ties read from interactions instead of the declared ``strength``.
 
 Per existing influence edge from an employee to a key person, from the §4.7 degrees of

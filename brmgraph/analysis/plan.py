@@ -1,4 +1,4 @@
-"""``plan``: the next relationships to build (docs/spec-decisions.md §D.1).
+"""``plan``: the next relationships to build (docs/spec.md §4.8.1).
 
 A *step* gives one key person ``p`` of the customer a new direct influence tie, at a
 chosen strength (cost 1, 2 or 3), from the perspective's staff; only persons with no

@@ -1,4 +1,4 @@
-"""``risk``: our side's key-person risk (docs/spec-decisions.md §D.4).
+"""``risk``: our side's key-person risk (docs/spec.md §4.8.4).
 
 For each employee, the flags (§4.4) that would be new if they left: exactly the ``"new"``
 records of ``whatif --without EMPLOYEE`` over every customer, computed in ONE pass over

@@ -1,5 +1,5 @@
 """``whatif``: the analyses on a changed copy of the data, nothing written
-(docs/spec-decisions.md §D.3).
+(docs/spec.md §4.8.3).
 
 Changes:
 

@@ -1,4 +1,4 @@
-"""Decision-support commands (issue 13, docs/spec-decisions.md): ``plan``, ``whatif``,
+"""Decision-support commands (issue 13, docs/spec.md §4.8): ``plan``, ``whatif``,
 ``risk``. Presentation only: each opens the store, reads customer sub-graphs, calls one
 function of :mod:`brmgraph.analysis` and prints a table, or with ``--json`` its shape."""
 

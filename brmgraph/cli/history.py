@@ -1,5 +1,5 @@
 """Commands about the store as a whole and its past: ``export`` and ``history``; the
-``flags --since`` comparison (rules: ``docs/spec-history.md``)."""
+``flags --since`` comparison (rules: ``docs/spec.md §4.9``)."""
 
 from __future__ import annotations
 

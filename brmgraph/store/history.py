@@ -1,4 +1,4 @@
-"""History shared by both stores (rules: ``docs/spec-history.md``).
+"""History shared by both stores (rules: ``docs/spec.md §4.9``).
 
 Layout: the store's ordinary tables / nodes hold the latest state only (reads of the
 latest state are exactly as fast as without history). Beside them:
