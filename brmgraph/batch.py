@@ -112,20 +112,22 @@ def run_flags(
     max_cost: int = DEFAULT_MAX_COST,
     progress: Progress | None = None,
     store: Store | None = None,
+    require_customers: bool = True,
 ) -> list[Flag]:
     """The nightly flags of every customer of the store (only ``shard``'s when given), sorted
     by (project, person): in this process, or spread over ``workers`` processes that each
     open their own connection. ``progress(done, total)`` is called as customers finish.
     ``store_url`` ``None`` means the default store (``$BRM_STORE``, else ``sqlite:///brm.db``);
     an already open ``store`` (such as the state at a past time) is used as it is, in this
-    process. A store that does not exist or holds no customers is :class:`StoreUnavailable`:
-    "no flags" must never stand for "no data"."""
+    process. A store that does not exist, or holds no customers while ``require_customers``,
+    is :class:`StoreUnavailable`: "no flags" must never stand for "no data" (a past state
+    before the first import legitimately holds nothing: ``flags --since``)."""
     own = store is None
     st = open_store(store_url, create=False) if store is None else store
     try:
         url = st.url
         all_ids = [c.id for c in st.customers()]
-        if not all_ids:
+        if not all_ids and require_customers:
             raise StoreUnavailable(f"store {url} holds no customers")
         ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
         tick = _counter(len(ids), progress)

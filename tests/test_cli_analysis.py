@@ -373,3 +373,15 @@ def test_max_cost_reaches_exposure_flags_and_report(store, capsys):
         assert ("UNCOVERED" in e["reasons"]) == (status.get(e["person"], "none") == "none")
     assert status["P2"] == "none"
     assert run(capsys, "exposure", "--customer", "C1", "--max-cost", "-1", "--store", store)[0] == 2
+
+
+def test_flags_since_before_the_first_import_reports_every_flag_as_new(tmp_path):
+    # the past state is empty (no change set yet): every current flag is new, not "no data"
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    demo = Path(__file__).resolve().parent.parent / "brmgraph" / "data" / "demo.yaml"
+    assert run_cli("import", str(demo), "--effective", "2024-01-01", "--store", url).code == 0
+    now = [json.loads(x) for x in run_cli("flags", "--store", url).out.splitlines()]
+    r = run_cli("flags", "--since", "2020-01-01", "--fail-on-flags", "--store", url)
+    assert r.code == 3, r.err
+    since = [json.loads(x) for x in r.out.splitlines()]
+    assert now and [dict(f, change="new") for f in now] == since

@@ -227,7 +227,7 @@ def flags_cmd(
     then: list[Flag] | None = None
     if since is not None:
         with store_from(store, as_of=since) as past:
-            then = run_flags(None, sh, 1, max_cost=max_cost, store=past)
+            then = run_flags(None, sh, 1, max_cost=max_cost, store=past, require_customers=False)
     with _progress_bar() as progress:
         if as_of is not None:
             with store_from(store, as_of=as_of) as st:
