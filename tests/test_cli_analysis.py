@@ -497,3 +497,18 @@ def test_report_shows_declared_and_observed_strength(observed_stores, capsys):
 def test_strength_from_bad_value_is_one_line(store, capsys):
     code, out, err = run(capsys, "coverage", "--project", "J1", "--strength-from", "crm", "--store", store)
     assert code == 2 and "--strength-from" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- deal health in readable output (§D.2)
+def test_health_in_readable_coverage_and_report(store, capsys):
+    out = _plain(capsys, store, "coverage", "--project", "J1")
+    assert out.splitlines()[-1].endswith("health red")  # P6, a veto holder, is UNCOVERED
+    assert "health" not in _plain(capsys, store, "coverage", "--project", "J2")  # won: no health
+    assert "health" not in _plain(capsys, store, "coverage", "--customer", "C1")
+    assert "健康度 红" in _plain(capsys, store, "coverage", "--project", "J3", "--lang", "zh")
+    heads = [line for line in _plain(capsys, store, "report", "--customer", "C1").splitlines()
+             if line.startswith(("J1", "J2"))]
+    assert heads[0].endswith("health red") and "health" not in heads[1]
+    # the readable health is the JSON's, which comes from analysis/health.py
+    rep = js(capsys, store, "report", "--customer", "C1", "--json")
+    assert [j["health"] for j in rep["lines"]["decision_chain"]] == ["red", None]
