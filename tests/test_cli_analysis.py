@@ -381,7 +381,9 @@ def _observed_data() -> tuple[dict, dict]:
     today), and the same data with our ties rewritten by hand to their observed strength."""
     from datetime import date, timedelta
 
-    ago = lambda n: (date.today() - timedelta(days=n)).isoformat()  # noqa: E731
+    def ago(n: int) -> str:
+        return (date.today() - timedelta(days=n)).isoformat()
+
     data = json.loads(json.dumps(DATA))
     data["interactions"] = [
         {"employee": "E1", "person": "P1", "date": ago(5), "kind": "meeting"},     # strong → medium
@@ -495,7 +497,7 @@ def test_report_shows_declared_and_observed_strength(observed_stores, capsys):
 
 
 def test_strength_from_bad_value_is_one_line(store, capsys):
-    code, out, err = run(capsys, "coverage", "--project", "J1", "--strength-from", "crm", "--store", store)
+    code, _, err = run(capsys, "coverage", "--project", "J1", "--strength-from", "crm", "--store", store)
     assert code == 2 and "--strength-from" in err and "Traceback" not in err
 
 

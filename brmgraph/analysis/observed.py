@@ -38,12 +38,12 @@ from .degrees import WINDOW_DAYS, degrees
 __all__ = [
     "STALE_DAYS",
     "StrengthFrom",
+    "observed_in",
     "observed_strength",
     "observed_strengths",
-    "observed_in",
-    "with_observed_strength",
     "strength_from",
     "strengths_from",
+    "with_observed_strength",
 ]
 
 #: no interaction for this many days makes a tie weak

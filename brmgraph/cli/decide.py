@@ -10,11 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..analysis.observed import StrengthFrom, strength_from, strengths_from
 from ..errors import BadArgument, NotFound
 from ..graph import CustomerGraph, Perspective
 from ..store import Store
 from . import app
-from ..analysis.observed import StrengthFrom, strength_from, strengths_from
 from .analysis import StrengthFromOpt, observed_day
 from .common import JsonOpt, PerspectiveOpt, StoreOpt, console, print_json, store_from
 

@@ -140,7 +140,7 @@ def customers(st: Store, max_cost: int = DEFAULT_MAX_COST) -> list[dict[str, Any
         c = cov(ctx, max_cost=max_cost)
         x = exp(ctx, max_cost=max_cost)
         deals = [h for j in sorted(cg.projects) if (h := health(ctx, j, max_cost=max_cost)) is not None]
-        counts = {h: deals.count(h) for h in HEALTH}
+        counts = {h: sum(d == h for d in deals) for h in HEALTH}
         out.append(
             {
                 "id": cid,
