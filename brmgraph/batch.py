@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date
 from typing import NamedTuple
 
 from .analysis.exposure import Flag, flags, sort_flags
@@ -60,23 +61,35 @@ def customer_ids(st: Store, shard: Shard | None = None) -> list[str]:
 
 
 def collect_flags(
-    st: Store, customer_ids: list[str] | None = None, *, max_cost: int = DEFAULT_MAX_COST, progress: Tick | None = None
+    st: Store,
+    customer_ids: list[str] | None = None,
+    *,
+    max_cost: int = DEFAULT_MAX_COST,
+    progress: Tick | None = None,
+    observed_on: date | None = None,
 ) -> list[Flag]:
-    """Flags of the given (default all) customers, read one customer at a time, sorted."""
+    """Flags of the given (default all) customers, read one customer at a time, sorted.
+    With ``observed_on``, our ties carry the strength observed on that day (docs/spec.md §4.8.5)."""
+    from .analysis.observed import StrengthFrom, strength_from
+
     ids = customer_ids if customer_ids is not None else [c.id for c in st.customers()]
     records: list[Flag] = []
-    for ds in st.iter_customer_graphs(ids, interactions=False):  # flags never use them
+    # flags never use interactions, unless the strengths are read from them
+    for ds in st.iter_customer_graphs(ids, interactions=observed_on is not None):
+        if observed_on is not None:
+            ds = strength_from(ds, StrengthFrom.interactions, observed_on)
         records.extend(flags(CustomerGraph.from_dataset(ds, ds.customers[0].id), max_cost=max_cost))
         if progress is not None:
             progress(1)
     return sort_flags(records)
 
 
-def _flags_chunk(store_url: str, customer_ids: list[str], max_cost: int) -> list[dict]:
+def _flags_chunk(store_url: str, customer_ids: list[str], max_cost: int, observed_on: date | None = None) -> list[dict]:
     """Worker process: open its own store, compute the flags of some customers."""
     st = open_store(store_url, create=False)
     try:
-        return [f.model_dump(mode="json") for f in collect_flags(st, customer_ids, max_cost=max_cost)]
+        flags_ = collect_flags(st, customer_ids, max_cost=max_cost, observed_on=observed_on)
+        return [f.model_dump(mode="json") for f in flags_]
     finally:
         st.close()
 
@@ -88,6 +101,7 @@ def collect_flags_parallel(
     *,
     max_cost: int = DEFAULT_MAX_COST,
     progress: Tick | None = None,
+    observed_on: date | None = None,
 ) -> list[Flag]:
     """Flags computed by ``workers`` processes, each opening its own store; sorted."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -96,7 +110,7 @@ def collect_flags_parallel(
     chunks = [customer_ids[i : i + size] for i in range(0, len(customer_ids), size)]
     records: list[Flag] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_flags_chunk, store_url, c, max_cost): len(c) for c in chunks}
+        futures = {pool.submit(_flags_chunk, store_url, c, max_cost, observed_on): len(c) for c in chunks}
         for fut in as_completed(futures):
             records.extend(Flag(**d) for d in fut.result())
             if progress is not None:
@@ -113,6 +127,7 @@ def run_flags(
     progress: Progress | None = None,
     store: Store | None = None,
     require_customers: bool = True,
+    observed_on: date | None = None,
 ) -> list[Flag]:
     """The nightly flags of every customer of the store (only ``shard``'s when given), sorted
     by (project, person): in this process, or spread over ``workers`` processes that each
@@ -121,7 +136,8 @@ def run_flags(
     an already open ``store`` (such as the state at a past time) is used as it is, in this
     process. A store that does not exist, or holds no customers while ``require_customers``,
     is :class:`StoreUnavailable`: "no flags" must never stand for "no data" (a past state
-    before the first import legitimately holds nothing: ``flags --since``)."""
+    before the first import legitimately holds nothing: ``flags --since``). ``observed_on``:
+    tie strengths from interactions as of that day (docs/spec.md §4.8.5)."""
     own = store is None
     st = open_store(store_url, create=False) if store is None else store
     try:
@@ -132,11 +148,11 @@ def run_flags(
         ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
         tick = _counter(len(ids), progress)
         if not own or workers <= 1 or len(ids) < 2:
-            return collect_flags(st, ids, max_cost=max_cost, progress=tick)
+            return collect_flags(st, ids, max_cost=max_cost, progress=tick, observed_on=observed_on)
     finally:
         if own:
             st.close()
-    return collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick)
+    return collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick, observed_on=observed_on)
 
 
 def _counter(total: int, progress: Progress | None) -> Tick | None:

@@ -385,3 +385,144 @@ def test_flags_since_before_the_first_import_reports_every_flag_as_new(tmp_path)
     assert r.code == 3, r.err
     since = [json.loads(x) for x in r.out.splitlines()]
     assert now and [dict(f, change="new") for f in now] == since
+
+
+# ---------------------------------------------------------------- --strength-from interactions (docs/spec.md §4.8.5)
+def _observed_data() -> tuple[dict, dict]:
+    """DATA with interactions dated relative to today (plan, whatif and risk observe on
+    today), and the same data with our ties rewritten by hand to their observed strength."""
+    from datetime import date, timedelta
+
+    def ago(n: int) -> str:
+        return (date.today() - timedelta(days=n)).isoformat()
+
+    data = json.loads(json.dumps(DATA))
+    data["interactions"] = [
+        {"employee": "E1", "person": "P1", "date": ago(5), "kind": "meeting"},     # strong → medium
+        {"employee": "E2", "person": "P4", "date": ago(20), "kind": "career consultation"},  # weak → strong
+        {"employee": "E2", "person": "P4", "date": ago(400), "kind": "greeting"},
+        {"employee": "E1", "person": "P5", "date": ago(200), "kind": "friend"},    # strong → weak (stale)
+        {"employee": "E3", "person": "P6", "date": ago(3), "kind": "mentor"},     # no tie: none made
+        {"employee": "E1", "person": "P1", "date": ago(-30), "kind": "friend"},   # after today: ignored
+    ]
+    rewritten = json.loads(json.dumps(data))
+    observed = {("E1", "P1"): "medium", ("E2", "P4"): "strong", ("E1", "P5"): "weak"}
+    for i in rewritten["influences"]:
+        i["strength"] = observed.get((i["source"], i["target"]), i["strength"])
+    return data, rewritten
+
+
+@pytest.fixture
+def observed_stores(tmp_path: Path, capsys) -> tuple[str, str]:
+    pytest.importorskip("brmgraph.store.sqlite")
+    urls = []
+    for name, data in zip(("observed", "rewritten"), _observed_data()):
+        f = tmp_path / f"{name}.json"
+        f.write_text(json.dumps(data), encoding="utf-8")
+        url = f"sqlite:///{tmp_path / name}.db"
+        code, _, err = run(capsys, "import", str(f), "--store", url)
+        assert code == 0, err
+        urls.append(url)
+    return urls[0], urls[1]
+
+
+def _plain(capsys, store: str, *args: str) -> str:
+    code, out, err = run(capsys, *args, "--store", store)
+    assert code == 0, err
+    return out
+
+
+OBSERVED_COMMANDS = [
+    *(["path", "--to", p, "--json"] for p in ("P1", "P2", "P3", "P4", "P5", "P6")),
+    ["path", "--to", "P2", "--perspective", "team:West", "--json"],
+    *(["coverage", "--project", j, "--json"] for j in ("J1", "J2", "J3")),
+    ["coverage", "--customer", "C1", "--json"],
+    ["coverage", "--customer", "C1", "--perspective", "individual:E2", "--json"],
+    ["exposure", "--customer", "C1", "--json"],
+    ["exposure", "--project", "J1", "--json"],
+    ["flags"],
+    ["flags", "--format", "csv", "--workers", "2"],
+    ["plan", "--project", "J1", "--k", "3", "--json"],
+    ["plan", "--customer", "C1", "--strength", "weak", "--json"],
+    ["whatif", "--project", "J1", "--without", "E1", "--json"],
+    ["whatif", "--without", "E2", "--set", "P4.closeness=oppose", "--json"],
+    ["risk", "--json"],
+    ["risk", "--max-cost", "3", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", OBSERVED_COMMANDS, ids=lambda a: " ".join(a))
+def test_strength_from_interactions_equals_a_store_with_rewritten_strengths(observed_stores, capsys, args):
+    observed, rewritten = observed_stores
+    got = _plain(capsys, observed, *args, "--strength-from", "interactions")
+    want = _plain(capsys, rewritten, *args)
+    assert got == want
+    # the declared strengths stay the default
+    assert _plain(capsys, observed, *args) == _plain(capsys, observed, *args, "--strength-from", "declared")
+
+
+def test_strength_from_changes_answers(observed_stores, capsys):
+    observed, _ = observed_stores
+    declared = js(capsys, observed, "path", "--to", "P3", "--json")
+    assert declared["cost"] == 4
+    seen = js(capsys, observed, "path", "--to", "P3", "--strength-from", "interactions", "--json")
+    assert seen["cost"] == 5  # E1 → P1 is medium now
+    assert js(capsys, observed, "path", "--to", "P4", "--strength-from", "interactions", "--json")["cost"] == 1
+
+
+def test_report_shows_declared_and_observed_strength(observed_stores, capsys):
+    from datetime import date
+
+    observed, rewritten = observed_stores
+    day = date.today().isoformat()
+    rep = js(capsys, observed, "report", "--customer", "C1", "--today", day, "--strength-from", "interactions", "--json")
+    ref = js(capsys, rewritten, "report", "--customer", "C1", "--today", day, "--json")
+    assert rep["strength_from"] == "interactions" and ref["strength_from"] == "declared"
+    ours = {(o["source"], kp["person"]): (o["strength"], o["observed_strength"])
+            for kp in rep["lines"]["key_person"] for o in kp["influenced_by"]["ours"]}
+    assert ours == {("E1", "P1"): ("strong", "medium"), ("E1", "P5"): ("strong", "weak"),
+                    ("E2", "P4"): ("weak", "strong")}
+    # internal and competitor entries keep their shape
+    p2 = next(kp for kp in rep["lines"]["key_person"] if kp["person"] == "P2")["influenced_by"]
+    assert p2["internal"] == [{"source": "P1", "strength": "medium", "competitor": None}]
+    # everything else equals the report on the rewritten store
+    for r in (rep, ref):
+        r.pop("strength_from")
+        for kp in r["lines"]["key_person"]:
+            for o in kp["influenced_by"]["ours"]:
+                o["strength"] = o["observed_strength"]
+    assert rep == ref
+    # without the option the analyses use the declared strengths, and the report still observes
+    plain = js(capsys, observed, "report", "--customer", "C1", "--today", day, "--json")
+    p4 = next(kp for kp in plain["lines"]["key_person"] if kp["person"] == "P4")
+    assert p4["influenced_by"]["ours"] == [{"source": "E2", "strength": "weak", "competitor": None,
+                                            "observed_strength": "strong"}]
+    assert p4["paths"]["company"]["cost"] == 3
+    # readable: both strengths where they differ, at 80 columns
+    code, out, _ = run(capsys, "report", "--customer", "C1", "--today", day, "--strength-from", "interactions",
+                       "--store", observed)
+    assert code == 0
+    assert "strengths from interactions" in out
+    row = next(line for line in out.splitlines() if "E2" in line and "P4" in line and "│" in line)
+    assert "weak" in row and "strong" in row
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_strength_from_bad_value_is_one_line(store, capsys):
+    code, _, err = run(capsys, "coverage", "--project", "J1", "--strength-from", "crm", "--store", store)
+    assert code == 2 and "--strength-from" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- deal health in readable output (docs/spec.md §4.8.2)
+def test_health_in_readable_coverage_and_report(store, capsys):
+    out = _plain(capsys, store, "coverage", "--project", "J1")
+    assert out.splitlines()[-1].endswith("health red")  # P6, a veto holder, is UNCOVERED
+    assert "health" not in _plain(capsys, store, "coverage", "--project", "J2")  # won: no health
+    assert "health" not in _plain(capsys, store, "coverage", "--customer", "C1")
+    assert "健康度 红" in _plain(capsys, store, "coverage", "--project", "J3", "--lang", "zh")
+    heads = [line for line in _plain(capsys, store, "report", "--customer", "C1").splitlines()
+             if line.startswith(("J1", "J2"))]
+    assert heads[0].endswith("health red") and "health" not in heads[1]
+    # the readable health is the JSON's, which comes from analysis/health.py
+    rep = js(capsys, store, "report", "--customer", "C1", "--json")
+    assert [j["health"] for j in rep["lines"]["decision_chain"]] == ["red", None]

@@ -82,3 +82,39 @@ def test_report_project_lines_carry_health():
     assert lines["J1"]["health"] == lines["J1"]["coverage"]["health"] == "red"
     assert lines["J2"]["health"] == "amber"
     assert "health" not in rep["lines"]["customer"]["coverage"]
+
+
+def test_served_customers_list_and_project_page_show_health(tmp_path):
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from brmgraph.store.sqlite import SqliteStore
+    from brmgraph.web import create_app
+
+    ds = Dataset.model_validate({
+        "customers": [{"id": "C1", "name": "Acme"}, {"id": "C2", "name": "Beta"}],
+        "key_persons": [{"id": "P1", "customer": "C1", "veto": "yes", "closeness": "support"},
+                        {"id": "P2", "customer": "C1", "closeness": "support"},
+                        {"id": "Q1", "customer": "C2"}],
+        "employees": [{"id": "E1"}],
+        "influences": [{"source": "E1", "target": "P2", "strength": "strong"}],
+        "projects": [{"id": "J1", "customer": "C1", "decision_chain": [{"person": "P1"}]},   # red
+                     {"id": "J2", "customer": "C1", "decision_chain": [{"person": "P2"}]},   # green
+                     {"id": "J3", "customer": "C1", "status": "lost", "decision_chain": [{"person": "P1"}]},
+                     {"id": "J4", "customer": "C2", "status": "won"}],
+    })
+    url = f"sqlite:///{tmp_path / 'brm.db'}"
+    st = SqliteStore(url)
+    st.import_dataset(ds, replace=True)
+    st.close()
+    c = TestClient(create_app(url))
+    rows = {r["id"]: r for r in c.get("/api/customers").json()}
+    assert rows["C1"]["health"] == "red" and rows["C1"]["health_counts"] == {"red": 1, "amber": 0, "green": 1}
+    assert rows["C2"]["health"] is None and rows["C2"]["health_counts"] == {"red": 0, "amber": 0, "green": 0}
+    cg = CustomerGraph.from_dataset(ds, "C1")
+    assert [health(cg, j) for j in ("J1", "J2", "J3")] == ["red", "green", None]
+    home = c.get("/").text
+    assert 'class="health-red" title="open projects: 1 red, 1 green">red</td>' in home
+    assert ">—</td></tr>" in home  # C2: no open project
+    assert 'health <span class="health-green">green</span>' in c.get("/projects/J2").text
+    assert "health" not in c.get("/projects/J3").text.split("</summary>")[0]

@@ -43,7 +43,12 @@ Key-person line (关键人)
     (§4.5), best paths (under the report's perspective, ``company`` and ``competitor:*``),
     who influences them (internal key persons, our employees, competitor staff, each with
     the strength), whom they influence internally, and interaction figures: count, last
-    date, degrees per employee (§4.7) and ``cooling``.
+    date, degrees per employee (§4.7) and ``cooling``. Each ``influenced_by.ours`` entry
+    carries the declared ``strength`` and the ``observed_strength`` read from the
+    interactions of that pair (docs/spec.md §4.8.5; null when the pair has no
+    interaction up to ``today``). Under
+    ``--strength-from interactions`` the analyses run on the observed strengths, the
+    report says so in ``strength_from``, and ``strength`` stays the declared one.
 
 Influence line (影响力)
     ``persons`` — per key person, by id: ``out_degree`` = key persons of the customer it
@@ -67,6 +72,7 @@ Influence line (影响力)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
@@ -74,10 +80,12 @@ import networkx as nx
 from pydantic import BaseModel
 
 from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective, PerspectiveKind
+from ..model import Influence, Strength
 from .context import AnalysisContext, context_of
 from .coverage import CoverageResult, coverage
 from .degrees import Degree, cooling, degrees
 from .exposure import ExposureResult, exposure
+from .observed import observed_strengths
 from .paths import PathResult
 from .rules import DEFAULT_MAX_COST, STANCE_ORDER, closer, is_covered, weight, weighted_share
 from .strategy import StrategyAdvice, Template, advice
@@ -156,13 +164,19 @@ class ProjectLine(BaseModel):
 
 class InfluenceRef(BaseModel):
     source: str
+    #: the declared strength (as stored)
     strength: str
     competitor: str | None = None
 
 
+class OurInfluenceRef(InfluenceRef):
+    #: the strength read from the interactions of this pair (docs/spec.md §4.8.5), null when none
+    observed_strength: str | None = None
+
+
 class InfluencedBy(BaseModel):
     internal: list[InfluenceRef]
-    ours: list[InfluenceRef]
+    ours: list[OurInfluenceRef]
     competitors: list[InfluenceRef]
 
 
@@ -236,6 +250,8 @@ class Report(BaseModel):
     max_cost: int
     today: date
     lines: Lines
+    #: where the analyses took our ties' strengths from: ``declared`` or ``interactions``
+    strength_from: str = "declared"
 
 
 # ---------------------------------------------------------------- helpers
@@ -315,9 +331,12 @@ def report(
     max_cost: int = DEFAULT_MAX_COST,
     today: date | None = None,
     template: Template | None = None,
+    declared: Mapping[tuple[str, str], Strength] | None = None,
 ) -> Report:
     """The four lines of ``cg`` from ``perspective`` (see the module docstring).
-    ``max_cost`` applies to every table of the report, exposure included."""
+    ``max_cost`` applies to every table of the report, exposure included. ``declared``:
+    the stored strengths of the influences when ``cg`` was built with observed ones
+    (:func:`brmgraph.analysis.observed.strength_from`), so the report can show both."""
     ctx = context_of(cg, max_cost)
     cg = ctx.cg
     today = today or date.today()
@@ -405,6 +424,10 @@ def report(
 
     # ---- key-person line
     degs = degrees(cg, today)
+    observed = observed_strengths(cg, today)
+
+    def stored(i: Influence) -> str:
+        return (declared.get((i.source, i.target), i.strength) if declared is not None else i.strength).value
     roles: dict[str, list[ProjectRole]] = {}
     for j in sorted(cg.projects.values(), key=lambda j: j.id):
         for m in j.decision_chain:
@@ -418,12 +441,14 @@ def report(
             if i.target != pid:
                 continue
             if i.source in cg.persons:
-                internal.append(InfluenceRef(source=i.source, strength=i.strength.value))
+                internal.append(InfluenceRef(source=i.source, strength=stored(i)))
             elif i.source in cg.employees:
-                ours_refs.append(InfluenceRef(source=i.source, strength=i.strength.value))
+                obs = observed.get((i.source, i.target))
+                ours_refs.append(OurInfluenceRef(source=i.source, strength=stored(i),
+                                                 observed_strength=obs.value if obs else None))
             elif i.source in cg.staff:
                 comps.append(
-                    InfluenceRef(source=i.source, strength=i.strength.value, competitor=cg.staff[i.source].competitor)
+                    InfluenceRef(source=i.source, strength=stored(i), competitor=cg.staff[i.source].competitor)
                 )
         xs = [x for x in cg.interactions if x.person == pid and x.date <= today]
         paths = {persp_str: best[pid]}
@@ -479,6 +504,7 @@ def report(
         perspective=persp_str,
         max_cost=max_cost,
         today=today,
+        strength_from="declared" if declared is None else "interactions",
         lines=Lines(
             customer=customer_line,
             decision_chain=projects,

@@ -26,16 +26,35 @@ influences and competitor staff ties are left as declared.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from enum import Enum
+from types import SimpleNamespace
 
 from ..graph import CustomerGraph
 from ..model import Dataset, Strength
 from .degrees import WINDOW_DAYS, degrees
 
-__all__ = ["STALE_DAYS", "observed_strength", "observed_strengths", "with_observed_strength"]
+__all__ = [
+    "STALE_DAYS",
+    "StrengthFrom",
+    "observed_in",
+    "observed_strength",
+    "observed_strengths",
+    "strength_from",
+    "strengths_from",
+    "with_observed_strength",
+]
 
 #: no interaction for this many days makes a tie weak
 STALE_DAYS = 180
+
+
+class StrengthFrom(str, Enum):
+    """Where the strength of our employee → key person ties comes from."""
+
+    declared = "declared"
+    interactions = "interactions"
 
 
 def observed_strength(frequency: int, depth: int, last: date, today: date) -> Strength:
@@ -58,11 +77,43 @@ def observed_strengths(cg: CustomerGraph, today: date) -> dict[tuple[str, str], 
     }
 
 
-def with_observed_strength(ds: Dataset, customer: str, today: date) -> Dataset:
-    """A copy of one customer's data set whose employee ties carry their observed strength."""
-    obs = observed_strengths(CustomerGraph.from_dataset(ds, customer), today)
+def observed_in(ds: Dataset, today: date, customer: str | None = None) -> dict[tuple[str, str], Strength]:
+    """:func:`observed_strengths` straight on a data set (every customer in it, or only
+    ``customer``'s key persons), without building a graph per customer."""
+    employees = {e.id for e in ds.employees}
+    persons = {p.id for p in ds.key_persons if customer is None or p.customer == customer}
+    ties = {(i.source, i.target) for i in ds.influences if i.source in employees and i.target in persons}
+    # degrees() reads only .interactions and .persons of the graph it is given
+    view = SimpleNamespace(interactions=[x for x in ds.interactions if (x.employee, x.person) in ties], persons=persons)
+    return {
+        (d.employee, d.person): observed_strength(d.frequency, d.depth, d.last, today)
+        for d in degrees(view, today)  # type: ignore[arg-type]
+    }
+
+
+def with_observed_strength(ds: Dataset, customer: str | None, today: date) -> Dataset:
+    """A copy of the data set whose employee ties (of ``customer``'s key persons, or of
+    every customer when ``None``) carry their observed strength."""
+    obs = observed_in(ds, today, customer)
+    if not obs:
+        return ds
     influences = [
         i.model_copy(update={"strength": obs[(i.source, i.target)]}) if (i.source, i.target) in obs else i
         for i in ds.influences
     ]
     return ds.model_copy(update={"influences": influences})
+
+
+def strength_from(ds: Dataset, source: StrengthFrom | str, today: date) -> Dataset:
+    """The data set the analyses run on: ``ds`` itself for ``declared``, the
+    observed-strength copy for ``interactions``. Every command applies this one
+    transform before it builds a :class:`CustomerGraph`, so all analyses agree."""
+    if StrengthFrom(source) is StrengthFrom.declared:
+        return ds
+    return with_observed_strength(ds, None, today)
+
+
+def strengths_from(datasets: Iterable[Dataset], source: StrengthFrom | str, today: date) -> Iterator[Dataset]:
+    """:func:`strength_from` over a stream of customer sub-graphs (batch commands)."""
+    for ds in datasets:
+        yield strength_from(ds, source, today)

@@ -22,6 +22,7 @@ from typing import Annotated
 import typer
 
 from ..analysis.exposure import Flag, diff_flags
+from ..analysis.observed import StrengthFrom, strength_from
 from ..analysis.rules import DEFAULT_MAX_COST
 from ..batch import Progress
 from ..errors import BadArgument, ExitCode
@@ -46,9 +47,37 @@ from .render import render_advice, render_coverage, render_exposure, render_path
 
 
 # ------------------------------------------------------------------ store helpers
-def customer_graph(st: Store, customer_id: str) -> CustomerGraph:
-    """The CustomerGraph of one stored customer (NotFound when unknown)."""
-    return CustomerGraph.from_dataset(st.customer_graph(customer_id), customer_id)
+def customer_graph(
+    st: Store, customer_id: str, strength: StrengthFrom = StrengthFrom.declared, day: date | None = None
+) -> CustomerGraph:
+    """The CustomerGraph of one stored customer (NotFound when unknown), with our ties'
+    strengths as declared or, for ``interactions``, as observed on ``day`` (docs/spec.md §4.8.5)."""
+    ds = strength_from(st.customer_graph(customer_id), strength, day or date.today())
+    return CustomerGraph.from_dataset(ds, customer_id)
+
+
+def observed_day(as_of: str | None, today: date | None = None) -> date:
+    """The reference day of ``--strength-from interactions``: ``--today`` where the command
+    has it, else the day of ``--as-of``, else today."""
+    if today is not None:
+        return today
+    if as_of is not None:
+        from ..store.history import parse_time
+
+        return date.fromisoformat(parse_time(as_of)[:10])
+    return date.today()
+
+
+StrengthFromOpt = Annotated[
+    StrengthFrom,
+    typer.Option(
+        "--strength-from",
+        metavar="declared|interactions",
+        help="Strength of our employees' ties: as declared (default), or read from the interactions "
+        "of each pair up to the reference day (--today, else --as-of, else today): recent career or "
+        "family talks make a tie strong, silence for 180 days or a lone like makes it weak.",
+    ),
+]
 
 
 def perspective_of(st: Store, text: str | None) -> Perspective:
@@ -93,6 +122,7 @@ class FlagFormat(str, Enum):
 def path_cmd(
     to: Annotated[str, typer.Option("--to", metavar="PERSON", help="The key person to reach (id).")],
     perspective: PerspectiveOpt = "company",
+    strength: StrengthFromOpt = StrengthFrom.declared,
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.en,
     as_of: AsOfOpt = None,
@@ -110,7 +140,7 @@ def path_cmd(
     with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
         person = st.key_person(to)
-        cg = customer_graph(st, person.customer)
+        cg = customer_graph(st, person.customer, strength, observed_day(as_of))
     res = best_path(cg, to, persp)
     if as_json:
         print_json(res)
@@ -124,6 +154,7 @@ def coverage_cmd(
     customer: CustomerOpt = None,
     perspective: PerspectiveOpt = "company",
     max_cost: MaxCostOpt = DEFAULT_MAX_COST,
+    strength: StrengthFromOpt = StrengthFrom.declared,
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.en,
     as_of: AsOfOpt = None,
@@ -141,7 +172,7 @@ def coverage_cmd(
     with store_from(store, as_of=as_of) as st:
         cid, pid = _scope(st, project, customer)
         persp = perspective_of(st, perspective)
-        cg = customer_graph(st, cid)
+        cg = customer_graph(st, cid, strength, observed_day(as_of))
     res = coverage(cg, persp, project=pid, max_cost=max_cost)
     if as_json:
         print_json(res)
@@ -154,6 +185,7 @@ def exposure_cmd(
     project: ProjectOpt = None,
     customer: CustomerOpt = None,
     max_cost: MaxCostOpt = DEFAULT_MAX_COST,
+    strength: StrengthFromOpt = StrengthFrom.declared,
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.en,
     as_of: AsOfOpt = None,
@@ -170,7 +202,7 @@ def exposure_cmd(
 
     with store_from(store, as_of=as_of) as st:
         cid, pid = _scope(st, project, customer)
-        cg = customer_graph(st, cid)
+        cg = customer_graph(st, cid, strength, observed_day(as_of))
     res = exposure(cg, project=pid, max_cost=max_cost)
     if as_json:
         print_json(res)
@@ -208,6 +240,7 @@ def flags_cmd(
             '("change": "resolved"); --fail-on-flags then fails only on new ones.',
         ),
     ] = None,
+    strength: StrengthFromOpt = StrengthFrom.declared,
     as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
@@ -225,15 +258,18 @@ def flags_cmd(
     except ValueError as exc:
         raise BadArgument(f"--shard {exc}") from None
     then: list[Flag] | None = None
+    observed = strength is StrengthFrom.interactions
     if since is not None:
         with store_from(store, as_of=since) as past:
-            then = run_flags(None, sh, 1, max_cost=max_cost, store=past, require_customers=False)
+            then = run_flags(None, sh, 1, max_cost=max_cost, store=past, require_customers=False,
+                             observed_on=observed_day(since) if observed else None)
+    day = observed_day(as_of) if observed else None
     with _progress_bar() as progress:
         if as_of is not None:
             with store_from(store, as_of=as_of) as st:
-                records = run_flags(None, sh, 1, max_cost=max_cost, progress=progress, store=st)
+                records = run_flags(None, sh, 1, max_cost=max_cost, progress=progress, store=st, observed_on=day)
         else:
-            records = run_flags(store, sh, workers, max_cost=max_cost, progress=progress)
+            records = run_flags(store, sh, workers, max_cost=max_cost, progress=progress, observed_on=day)
     rows = [f.model_dump(mode="json") for f in records]
     if then is not None:
         rows = [f.model_dump(mode="json") for f in diff_flags(then, records)]
@@ -291,6 +327,7 @@ def report_cmd(
     ] = None,
     template: TemplateOpt = None,
     employee_template: EmpTemplateOpt = None,
+    strength: StrengthFromOpt = StrengthFrom.declared,
     as_json: JsonOpt = False,
     lang: LangOpt = Lang.en,
     as_of: AsOfOpt = None,
@@ -307,8 +344,12 @@ def report_cmd(
     tpl = load_template(template, employee_template)
     with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
-        cg = customer_graph(st, customer)
-    rep = report(cg, persp, max_cost=max_cost, today=day, template=tpl)
+        ds = st.customer_graph(customer)
+    cg = CustomerGraph.from_dataset(strength_from(ds, strength, day), customer)
+    declared = None
+    if strength is StrengthFrom.interactions:
+        declared = {(i.source, i.target): i.strength for i in ds.influences}
+    rep = report(cg, persp, max_cost=max_cost, today=day, template=tpl, declared=declared)
     if as_json:
         print_json(rep)
     else:

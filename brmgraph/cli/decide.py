@@ -10,10 +10,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..analysis.observed import StrengthFrom, strength_from, strengths_from
 from ..errors import BadArgument, NotFound
 from ..graph import CustomerGraph, Perspective
 from ..store import Store
 from . import app
+from .analysis import StrengthFromOpt, observed_day
 from .common import JsonOpt, PerspectiveOpt, StoreOpt, console, print_json, store_from
 
 MaxCostOpt = Annotated[int, typer.Option("--max-cost", help="Highest path cost that still counts as covered.")]
@@ -67,6 +69,7 @@ def plan_cmd(
     k: Annotated[int, typer.Option("--k", help="At most this many new ties.")] = 3,
     strength: Annotated[str, typer.Option("--strength", help="Strength of each new tie: strong, medium or weak.")] = "strong",
     max_cost: MaxCostOpt = 4,
+    strength_src: StrengthFromOpt = StrengthFrom.declared,
     as_json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -92,7 +95,8 @@ def plan_cmd(
         persp = _perspective(st, perspective)
         if not persp.ours:
             raise BadArgument(f"--perspective {str(persp)!r}: plan builds our ties; use individual, team or company")
-        cg = CustomerGraph.from_dataset(st.customer_graph(cid), cid)  # type: ignore[arg-type]
+        ds = strength_from(st.customer_graph(cid), strength_src, observed_day(None))  # type: ignore[arg-type]
+        cg = CustomerGraph.from_dataset(ds, cid)  # type: ignore[arg-type]
         employees = st.employees()
     res = plan(cg, persp, project=pid, k=k, strength=strength_v, max_cost=max_cost, employees=employees)
     if as_json:
@@ -154,6 +158,7 @@ def whatif_cmd(
     ] = None,
     perspective: PerspectiveOpt = "company",
     max_cost: MaxCostOpt = 4,
+    strength_src: StrengthFromOpt = StrengthFrom.declared,
     as_json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -170,6 +175,7 @@ def whatif_cmd(
     changes = [parse_without(x) for x in without or []] + [parse_set(x) for x in set_ or []]
     if not changes:
         raise BadArgument("give at least one --without ID or --set ID.FIELD=VALUE")
+    day = observed_day(None)
     with store_from(store) as st:
         cid, pid = _scope(st, project, customer, required=False)
         persp = _perspective(st, perspective)
@@ -182,9 +188,11 @@ def whatif_cmd(
                     raise BadArgument(
                         f"--{c.op} {c.id}: a key person of customer {customer_of[c.id]!r}, not of {cid!r} in scope"
                     )
-            res = whatif_scope(st.customer_graph(cid), cid, changes, persp, project=pid, max_cost=max_cost)
+            ds = strength_from(st.customer_graph(cid), strength_src, day)
+            res = whatif_scope(ds, cid, changes, persp, project=pid, max_cost=max_cost)
         else:
-            records = flag_changes(st.iter_customer_graphs(interactions=False), changes, max_cost=max_cost)
+            datasets = st.iter_customer_graphs(interactions=strength_src is StrengthFrom.interactions)
+            records = flag_changes(strengths_from(datasets, strength_src, day), changes, max_cost=max_cost)
     if cid is not None:
         if as_json:
             print_json(res)
@@ -219,6 +227,7 @@ def whatif_cmd(
 @app.command("risk")
 def risk_cmd(
     max_cost: MaxCostOpt = 4,
+    strength_src: StrengthFromOpt = StrengthFrom.declared,
     as_json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -232,7 +241,8 @@ def risk_cmd(
 
     _check_max_cost(max_cost)
     with store_from(store) as st:
-        res = risk(st.iter_customer_graphs(interactions=False), st.employees(), max_cost=max_cost)
+        datasets = st.iter_customer_graphs(interactions=strength_src is StrengthFrom.interactions)
+        res = risk(strengths_from(datasets, strength_src, observed_day(None)), st.employees(), max_cost=max_cost)
     if as_json:
         print_json(res)
         return

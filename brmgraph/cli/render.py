@@ -16,13 +16,14 @@ from ..analysis.paths import PathResult
 from ..analysis.strategy import StrategyAdvice
 from ..graph import CustomerGraph, Step
 from ..labels import ArcKind, Closer, Line, Reason, Status, Term, label
-from ..model import KeyPerson, ProjectStatus, Stance, Tri
+from ..model import KeyPerson, ProjectStatus, Stance, Strength, Tri
 
 # ------------------------------------------------------------------ labels
 # colours of the closeness values (presentation only; the words come from Stance.label)
 _STANCE_STYLE = {"strong_support": "bold green", "support": "green", "neutral": "yellow", "oppose": "red",
                  "strong_oppose": "bold red", "unknown": "dim"}
 _STATUS_STYLE = {"direct": "green", "indirect": "yellow", "none": "bold red"}
+_HEALTH_STYLE = {"red": "bold red", "amber": "yellow", "green": "green"}
 
 
 def t(key: str, lang: str) -> str:
@@ -32,6 +33,13 @@ def t(key: str, lang: str) -> str:
 
 def stance(value: str, lang: str) -> str:
     return f"[{_STANCE_STYLE.get(value, '')}]{escape(label(Stance, value, lang))}[/]"
+
+
+def health(value: str | None, lang: str) -> str:
+    """`` · health red`` (coloured) for an open project's deal health, empty otherwise."""
+    if value is None:
+        return ""
+    return f" · {t('health', lang)} [{_HEALTH_STYLE.get(value, '')}]{t(value, lang)}[/]"
 
 
 def _pct(x: float | None) -> str:
@@ -97,7 +105,8 @@ def render_coverage(out: Console, cg: CustomerGraph, res: CoverageResult, lang: 
     tab = Table(
         title=f"{t('coverage', lang)} · {escape(scope)} · {escape(res.perspective)} · "
         f"{t('max_cost', lang)} {res.max_cost}",
-        caption=f"{t('coverage', lang)} {_pct(res.coverage)} · {t('weighted', lang)} {_pct(res.weighted_coverage)}",
+        caption=f"{t('coverage', lang)} {_pct(res.coverage)} · {t('weighted', lang)} {_pct(res.weighted_coverage)}"
+        + health(res.health, lang),
     )
     for k in ("person", "name", "veto", "approver", "status", "cost", "path"):
         tab.add_column(t(k, lang), justify="right" if k == "cost" else "left")
@@ -113,7 +122,7 @@ def render_coverage(out: Console, cg: CustomerGraph, res: CoverageResult, lang: 
             _path_text(cg, m.path, lang),
         )
     if not res.members:
-        out.print(f"{tab.title}: {t('decision_makers', lang)}: {t('none', lang)}")
+        out.print(f"{tab.title}: {t('decision_makers', lang)}: {t('none', lang)}{health(res.health, lang)}")
         return
     out.print(tab)
 
@@ -175,10 +184,35 @@ def render_advice(out: Console, cg_person: KeyPerson, adv: StrategyAdvice, lang:
     out.print(tab)
 
 
+def _render_ties(out: Console, rep: Report, lang: str) -> None:
+    """Our employees' ties and interactions per (employee, person): the declared and the
+    observed strength (docs/spec.md §4.8.5, highlighted where they differ), frequency, length, depth."""
+    degs = {(d.employee, d.person): d for kp in rep.lines.key_person for d in kp.degrees}
+    ties = {(o.source, kp.person): o for kp in rep.lines.key_person for o in kp.influenced_by.ours}
+    if not degs and not ties:
+        return
+    tab = Table(title=f"{t('our_ties', lang)} · {t('frequency', lang)} / {t('length', lang)} / {t('depth', lang)}")
+    for k in ("employee", "person", "declared", "observed", "frequency", "length", "depth"):
+        tab.add_column(t(k, lang), justify="left" if k in ("employee", "person", "declared", "observed") else "right")
+    for key in sorted(degs.keys() | ties.keys()):
+        d, o = degs.get(key), ties.get(key)
+        declared = label(Strength, o.strength, lang) if o else "—"
+        seen = "—"
+        if o and o.observed_strength:
+            seen = label(Strength, o.observed_strength, lang)
+            if o.observed_strength != o.strength:
+                seen = f"[bold]{seen}[/]"
+        tab.add_row(escape(key[0]), escape(key[1]), declared, seen,
+                    *((str(d.frequency), f"{d.length_years:.2f}", str(d.depth)) if d else ("—", "—", "—")))
+    out.print(tab)
+
+
 def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en") -> None:
     L = rep.lines
     c = L.customer
-    out.rule(f"[bold]{escape(rep.customer)} {escape(c.name)}[/] · {escape(rep.perspective)} · {rep.today}")
+    observed = rep.strength_from == "interactions"
+    out.rule(f"[bold]{escape(rep.customer)} {escape(c.name)}[/] · {escape(rep.perspective)} · {rep.today}"
+             + (f" · {t('strength_from_interactions', lang)}" if observed else ""))
     # customer line
     tab = Table(title=Line.customer.label(lang), show_header=False)
     tab.add_column("")
@@ -202,6 +236,7 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
             f"[bold]{escape(j.project)} {escape(j.name)}[/] · {status} · {escape(j.stage)}"
             + (f" · {j.amount:,.0f}" if j.amount is not None else "")
             + (f" · {t('competitor', lang)} {escape(', '.join(j.competitors))}" if j.competitors else "")
+            + health(j.health, lang)
         )
         tab = Table()
         for k in ("person", "name", "role", "status", "cost", "ours", "competitor", "closer"):
@@ -249,14 +284,7 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
         )
     tab.caption = t("key_person_legend", lang)
     out.print(tab)
-    degs = [d for kp in L.key_person for d in kp.degrees]
-    if degs:
-        tab = Table(title=f"{t('frequency', lang)} / {t('length', lang)} / {t('depth', lang)}")
-        for k in ("employee", "person", "frequency", "length", "depth"):
-            tab.add_column(t(k, lang), justify="left" if k in ("employee", "person") else "right")
-        for d in sorted(degs, key=lambda d: (d.employee, d.person)):
-            tab.add_row(escape(d.employee), escape(d.person), str(d.frequency), f"{d.length_years:.2f}", str(d.depth))
-        out.print(tab)
+    _render_ties(out, rep, lang)
     # influence line
     out.rule(Line.influence.label(lang))
     tab = Table()

@@ -123,17 +123,24 @@ def flags(st: Store) -> list[dict[str, Any]]:
 
 
 def customers(st: Store, max_cost: int = DEFAULT_MAX_COST) -> list[dict[str, Any]]:
-    """One object per customer: id, name, key persons, company coverage, exposed count."""
+    """One object per customer: id, name, key persons, company coverage, exposed count,
+    and deal health (docs/spec.md §4.8.2): ``health`` = the worst health of its
+    open projects (null without one), ``health_counts`` = open projects per health."""
+    from ..analysis.context import AnalysisContext
     from ..analysis.coverage import coverage as cov
     from ..analysis.exposure import exposure as exp
+    from ..analysis.health import HEALTH, health
 
     names = {c.id: c for c in st.customers()}
     out = []
     for ds in st.iter_customer_graphs(list(names), interactions=False):
         cid = ds.customers[0].id
         cg = CustomerGraph.from_dataset(ds, cid)
-        c = cov(cg, max_cost=max_cost)
-        x = exp(cg, max_cost=max_cost)
+        ctx = AnalysisContext(cg, max_cost)
+        c = cov(ctx, max_cost=max_cost)
+        x = exp(ctx, max_cost=max_cost)
+        deals = [h for j in sorted(cg.projects) if (h := health(ctx, j, max_cost=max_cost)) is not None]
+        counts = {h: sum(d == h for d in deals) for h in HEALTH}
         out.append(
             {
                 "id": cid,
@@ -143,6 +150,8 @@ def customers(st: Store, max_cost: int = DEFAULT_MAX_COST) -> list[dict[str, Any
                 "coverage": c.coverage,
                 "weighted_coverage": c.weighted_coverage,
                 "exposed": len(x.exposed),
+                "health": min(deals, key=HEALTH.index) if deals else None,
+                "health_counts": counts,
             }
         )
     return sorted(out, key=lambda r: r["id"])
