@@ -761,3 +761,24 @@ def test_demo_writes_its_maps_and_points_at_serve(tmp_path: Path) -> None:
         contract = json.loads(re.search(r'<script type="application/json" id="brm-map">(.*?)</script>', page, re.S).group(1))
         assert contract["kind"] in ("customer", "project") and contract["nodes"]
     assert f"brmgraph serve --store sqlite:///{(folder / 'brm.db').resolve()}" in r.stdout
+
+
+def test_project_map_states_deal_health_from_the_analysis(c1: CustomerGraph) -> None:
+    from brmgraph.analysis.health import health
+
+    m = maps.project_map(c1, "J1", today=TODAY)
+    want = health(c1, "J1")
+    assert want in ("red", "amber", "green")
+    assert any(s.endswith(f"· health {want}") for s in m.summary)
+
+
+def test_person_card_shows_observed_strength_where_it_differs(c1: CustomerGraph) -> None:
+    from brmgraph.analysis.observed import observed_strengths
+
+    observed = observed_strengths(c1, TODAY)
+    declared = {(i.source, i.target): i.strength.value for i in c1.influences}
+    differs = [k for k, v in observed.items() if v.value != declared[k]]
+    assert differs, "the SMALL data set has a tie whose observed strength differs"
+    emp, pid = differs[0]
+    text = json.dumps(node(maps.customer_map(c1, today=TODAY), pid)["card"], ensure_ascii=False)
+    assert f"({declared[(emp, pid)]}; observed {observed[(emp, pid)].value})" in text

@@ -52,7 +52,18 @@ def person_card(facts: Facts, pid: str) -> dict[str, Any]:
     ours = sorted(i.source for i in cg.influences if i.target == pid and i.source in cg.employees)
     theirs = sorted(i.source for i in cg.influences if i.target == pid and i.source in cg.staff)
     strength = {(i.source, i.target): i.strength.value for i in cg.influences}
-    fmt = lambda xs: ", ".join(f"{name_of(cg, x)} ({strength[(x, pid)]})" for x in xs) or "—"  # noqa: E731
+    observed = facts.observed
+
+    def fmt(xs: list[str]) -> str:
+        def one(x: str) -> str:
+            declared = strength[(x, pid)]
+            seen = observed.get((x, pid))
+            if seen is not None and seen.value != declared:
+                return f"{name_of(cg, x)} ({declared}; observed {seen.value})"
+            return f"{name_of(cg, x)} ({declared})"
+
+        return ", ".join(one(x) for x in xs) or "—"
+
     rows.append(["Influenced by 影响力关系", [f"internal: {fmt(internal)}", f"ours: {fmt(ours)}", f"competitors': {fmt(theirs)}"]])
     influences_out = sorted(i.target for i in cg.influences if i.source == pid)
     if influences_out:

@@ -33,6 +33,10 @@ class Facts:
         from ..analysis.strategy import advice
 
         self.cg = cg
+        from ..analysis.observed import observed_strengths
+
+        #: strength of our ties as read from the interactions (docs/spec.md §4.8.5), where any
+        self.observed = observed_strengths(cg, today)
         #: the map's language: None (English with Chinese, the default) or "en" (English only)
         self.lang = lang
         self.perspective = perspective

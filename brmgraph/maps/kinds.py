@@ -175,7 +175,8 @@ def project_map(
     summary = [
         f"{len(members)} decision-chain members · coverage {pct(cov.coverage)} · weighted {pct(cov.weighted_coverage)} ({cov.perspective}, max cost {cov.max_cost})",
         f"exposed {len(facts.exposure.exposed)} · not yet assessed {len(facts.exposure.unassessed)} · competitors: {rivals}",
-        f"status {j.status.value}" + (f" · stage {j.stage}" if j.stage else "") + (f" · amount {j.amount:,.0f}" if j.amount is not None else ""),
+        f"status {j.status.value}" + (f" · stage {j.stage}" if j.stage else "") + (f" · amount {j.amount:,.0f}" if j.amount is not None else "")
+        + (f" · health {cov.health}" if cov.health else ""),
     ]
     m = b.result(
         kind="project",
