@@ -135,7 +135,7 @@ def escaped(text: str, limit: int | None = None) -> str:
     return text
 
 
-def _escape_char(m: "object") -> str:
+def _escape_char(m: object) -> str:
     n = ord(m.group())  # type: ignore[attr-defined]
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
 

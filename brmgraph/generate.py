@@ -51,10 +51,11 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 __all__ = ["SECTIONS", "GenerateSummary", "generate", "arcs_estimate"]
 

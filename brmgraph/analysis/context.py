@@ -26,10 +26,10 @@ search once per customer, not once per table.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from ..labels import Reason
 from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective
+from ..labels import Reason
 from .paths import Label, PathResult, path_result, shortest_labels
 from .rules import DEFAULT_MAX_COST, Status, competitor_closer, coverage_status
 

@@ -31,7 +31,8 @@ caller passes another; ``flags`` takes ``max_cost`` the same way.
 
 from __future__ import annotations
 
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Literal
 
 from pydantic import BaseModel
 

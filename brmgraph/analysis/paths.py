@@ -50,7 +50,7 @@ Decisions on points SPEC §4.2 leaves open:
 from __future__ import annotations
 
 import heapq
-from typing import Iterable
+from collections.abc import Iterable
 
 from pydantic import BaseModel
 

@@ -22,7 +22,8 @@ With a scope, :func:`whatif_scope` returns ``before`` / ``after`` holding exactl
 from __future__ import annotations
 
 import re
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Literal
 
 from pydantic import BaseModel
 

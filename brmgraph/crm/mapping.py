@@ -8,10 +8,11 @@ import fnmatch
 import io
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..dataset import RawDataset
 from ..errors import InvalidData, Problem
@@ -89,7 +90,7 @@ def _as_date(text: str, column: str) -> str | None:
             from datetime import timedelta
 
             dt = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=timezone(timedelta(minutes=offset)))
-            return dt.astimezone(timezone.utc).date().isoformat()
+            return dt.astimezone(UTC).date().isoformat()
         except ValueError as exc:
             raise _Bad(column, f"not a valid date {text!r} ({exc})") from None
     m = _US.match(t)
@@ -99,7 +100,7 @@ def _as_date(text: str, column: str) -> str | None:
         except ValueError as exc:
             raise _Bad(column, f"not a valid date {text!r} ({exc})") from None
     if t.isdigit() and len(t) >= 11:
-        return datetime.fromtimestamp(int(t) / 1000, tz=timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(int(t) / 1000, tz=UTC).date().isoformat()
     raise _Bad(column, f"not a date {text!r} (expected 2017-08-04, 2017-08-04T09:09:50.000+0000 or 8/4/2017)")
 
 
@@ -403,7 +404,7 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
         raise InvalidData(problems, src)
 
     # associations: fields set on records defined by another entity
-    for target, rec, where in updates:
+    for target, rec, _where in updates:
         rid = str(rec.get("id", ""))
         found = index.get(target, {}).get(rid)
         if found is None:

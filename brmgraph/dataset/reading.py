@@ -10,9 +10,10 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -67,7 +68,7 @@ class JsonLoc:
             path += f"[{part}]" if isinstance(part, int) else f".{escaped(str(part), 60)}"
         return f"{self.file}: {path}"
 
-    def sub(self, *prefix: Any) -> "JsonLoc":
+    def sub(self, *prefix: Any) -> JsonLoc:
         return JsonLoc(self.file, self.section, self.index, self.prefix + prefix)
 
 

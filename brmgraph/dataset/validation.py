@@ -4,9 +4,10 @@ problem at once with its place."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -197,7 +198,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     # key persons: customer, reports_to (same customer, no self-loop, no cycle)
     kp_customer = dict(existing.person_customer)
     reports = dict(existing.reports_to)
-    for section, rid, _w, data in parsed.failed:
+    for section, rid, _w, _data in parsed.failed:
         if section == "key_persons":
             kp_customer.pop(rid, None)  # unknown now: skip customer comparisons for it
             reports.pop(rid, None)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..analysis.rules import DEFAULT_MAX_COST
 from ..errors import BadArgument, NotFound
@@ -17,15 +18,15 @@ from .focus import focus_nodes
 from .layout import org_chart, org_levels, tree_readable
 from .result import RelationshipMap
 from .style import (
-    bi,
-    EDGE_REACHES,
-    EXPOSED_FILL,
-    NOT_REACHED_FILL,
     EDGE_EXTERNAL,
     EDGE_INTERNAL,
+    EDGE_REACHES,
     EDGE_REPORTS,
     EDGE_WORKS_AT,
     EDGE_WORKS_FOR,
+    EXPOSED_FILL,
+    NOT_REACHED_FILL,
+    bi,
 )
 
 
@@ -355,7 +356,7 @@ def company_map(
     if not agg:
         _draw_reach(b, plan, set(chosen))
     drawn = (
-        f"one node per customer (click one to open its decision makers and the paths to them)"
+        "one node per customer (click one to open its decision makers and the paths to them)"
         if agg
         else f"{sum(1 for n in b.net.nodes if n['kind'] == 'key_person')} key persons drawn"
     )
