@@ -390,10 +390,12 @@ class _Customer:
         for _ in range(m - 3 if m >= 3 else m - 1):
             s = rng.choice(pids)
             r = rng.random()
-            if r < 0.45 and boss[s]:
-                t = boss[s]  # towards a superior (and sometimes a skip level)
-                if rng.random() < 0.3 and boss[t]:
-                    t = boss[t]
+            superior = boss[s]
+            if r < 0.45 and superior:
+                t = superior  # towards a superior (and sometimes a skip level)
+                above = boss[t]
+                if rng.random() < 0.3 and above:
+                    t = above
             elif r < 0.8 and dept_of[s] in members_of and len(members_of[dept_of[s]]) > 1:
                 t = rng.choice(members_of[dept_of[s]])
             else:

@@ -474,11 +474,13 @@ class Dataset(BaseModel):
     def sorted(self) -> Dataset:
         """A copy with every list in a canonical order (for comparing two stores)."""
 
-        def key(r: BaseModel) -> tuple:
+        def key(r: Record) -> tuple[str, ...]:
             if isinstance(r, Influence):
                 return (r.source, r.target)
             if isinstance(r, Interaction):
                 return (r.employee, r.person, r.date.isoformat(), r.kind)
+            # every record of the other sections has an id
+            assert isinstance(r, (Customer, KeyPerson, Employee, Competitor, CompetitorStaff, Project))
             return (r.id,)
 
         data = {name: sorted(getattr(self, name), key=key) for name in self.SECTIONS}

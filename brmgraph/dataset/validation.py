@@ -151,7 +151,7 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
                             failed.append((section, rid, raw.loc(section, i), items[i]))
         orig[section] = None if len(kept) == len(items) else kept
         raw.sections[section] = []  # release the raw records of this section
-    ds = Dataset.model_construct(**lists)
+    ds = Dataset.model_construct(None, **lists)
     return Parsed(ds, raw, orig, failed, ids_in_order), problems
 
 
@@ -318,7 +318,7 @@ def _missing(ref: str, wanted: str, actual: str | None) -> str:
     return f"{ref!r} is {_a(actual)}, expected {_a(wanted)}"
 
 
-def _cycles(ds: Dataset, W: dict[tuple[str, int], Locator], reports: dict[str, str | None]) -> list[Problem]:
+def _cycles(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Problem]:
     """Every reports_to cycle touching a key person of the file, reported once."""
     problems = []
     index = {p.id: i for i, p in enumerate(ds.key_persons)}
