@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -50,7 +50,7 @@ class _Labelled(str, Enum):
         return self.zh if lang == "zh" else self.value
 
     @classmethod
-    def parse(cls, value: Any) -> _Labelled:
+    def parse(cls, value: Any) -> Self:
         if isinstance(value, cls):
             return value
         if value is None:

@@ -53,7 +53,7 @@ class AnalysisContext:
         key = (frozenset(sources), relay_rule)
         labels = self._labels.get(key)
         if labels is None:
-            blocked = self.cg.blocked_relays(COMPANY) if relay_rule else frozenset()
+            blocked: set[str] | frozenset[str] = self.cg.blocked_relays(COMPANY) if relay_rule else frozenset()
             labels = self._labels[key] = shortest_labels(self.cg, key[0], blocked)
         return labels
 

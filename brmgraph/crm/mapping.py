@@ -361,15 +361,15 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
                                 skipped_ids.add(rid)
                         continue
                     rec = {}
-                    bad_cells = []
+                    bad_cells: list[_Bad] = []
                     for f, spec in entity.fields.items():  # every bad cell of the row, not only the first
                         try:
                             rec[f] = ev.value(row, spec, f)
                         except _Bad as exc:
                             bad_cells.append(exc)
                     if bad_cells:
-                        for exc in bad_cells:
-                            problems.append(Problem(f"{fsrc}: line {line}, column {exc.column}", exc.why))
+                        for bad in bad_cells:
+                            problems.append(Problem(f"{fsrc}: line {line}, column {bad.column}", bad.why))
                         continue
                     role_values: list[str] = []
                     if entity.roles is not None:
@@ -398,7 +398,7 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
                     index[section].setdefault(str(rec["id"]), rec)
                 if role_values and entity.role_rules:
                     roles.append((str(rec.get("id", "")), role_values, entity))
-                if owner and "id" in rec:
+                if owner and entity.owner is not None and "id" in rec:  # an owner is only read when mapped
                     owners.append((str(owner), str(rec["id"]), str(entity.owner.get("strength", "weak")), where))
     if problems:
         raise InvalidData(problems, src)
@@ -434,13 +434,13 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
     # role rules: set while the person's mapped value is unknown (merge keeps a stored
     # assessment other than unknown)
     for pid, values, entity in roles:
-        person = index["key_persons"].get(pid)
-        if person is None:
+        kp = index["key_persons"].get(pid)
+        if kp is None:
             continue
         for v in values:
             for f, setting in entity.role_rules.get(str(v).strip().lower(), {}).items():
-                if str(person.get(f, "unknown")).lower() in ("unknown", ""):
-                    person[f] = setting
+                if str(kp.get(f, "unknown")).lower() in ("unknown", ""):
+                    kp[f] = setting
 
     # decision chains: one member per (project, person), roles joined
     members: dict[tuple[str, str], int] = {}
@@ -480,13 +480,13 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
         raw.locs.setdefault("influences", []).append(where)
     if owners:
         owned.setdefault("influences", set()).add("strength")
-    for rec, where in zip(raw.sections.get("interactions", []), raw.locs.get("interactions", [])):
+    for rec, seen_at in zip(raw.sections.get("interactions", []), raw.locs.get("interactions", [])):
         emp = rec.get("employee")
         if emp and emp not in employees and rec.get("person") not in skipped_ids:
             stub = {"id": emp, "name": emp}
             employees[emp] = stub
             raw.sections.setdefault("employees", []).append(stub)
-            raw.locs.setdefault("employees", []).append(where)
+            raw.locs.setdefault("employees", []).append(seen_at)
             stubbed.append(emp)
 
     # interactions of skipped contacts (deleted, or leads rather than contacts) are left out

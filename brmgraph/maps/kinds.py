@@ -150,8 +150,8 @@ def project_map(
     for i in cg.influences:
         if i.target in members:
             include.add(i.source)
-    for m in facts.coverage.members:
-        include.update(m.path)
+    for member in facts.coverage.members:
+        include.update(member.path)
     persons = sorted(x for x in include if x in cg.persons)
     levels = org_levels(cg, persons)
     has_org = any(cg.persons[x].reports_to in include for x in persons) and tree_readable(
@@ -543,11 +543,11 @@ def _draw_aggregate(b: Builder, plan: list[tuple[Facts, list[str]]], sources: se
         kept = [{k: v for k, v in e.items() if k not in _DROP_EDGE} for e in x.net.edges if e.get("on_path") or e["kind"] == EDGE_REPORTS]
         kept_ids = {e["id"] for e in kept}
         nodes_out = []
-        for n in x.net.nodes:
-            n = {k: v for k, v in n.items() if k not in _DROP_NODE}
-            if "path_edges" in n and not set(n["path_edges"]) <= kept_ids:
-                del n["path_edges"], n["path_nodes"]
-            nodes_out.append(n)
+        for node in x.net.nodes:
+            slim = {k: v for k, v in node.items() if k not in _DROP_NODE}
+            if "path_edges" in slim and not set(slim["path_edges"]) <= kept_ids:
+                del slim["path_edges"], slim["path_nodes"]
+            nodes_out.append(slim)
         expand[hub] = {
             "nodes": nodes_out,
             "edges": kept,
