@@ -314,7 +314,7 @@ def flag_changes(
         before = flags(CustomerGraph.from_dataset(ds, cid), max_cost=max_cost)
         after = flags(CustomerGraph.from_dataset(apply_changes(ds, changes), cid), max_cost=max_cost)
         out.extend(diff_flags(before, after))
-    return sort_flags(out)  # type: ignore[return-value]
+    return sort_flags(out)
 
 
 def without_employee(cg: CustomerGraph, employee: str) -> CustomerGraph:

@@ -96,6 +96,7 @@ def _adapter(section: str) -> Any:
     from pydantic import TypeAdapter
 
     if section not in _ADAPTERS:
+        # the record class is looked up at run time, which a static type cannot express
         _ADAPTERS[section] = TypeAdapter(list[MODELS[section]])  # type: ignore[valid-type]
     return _ADAPTERS[section]
 
@@ -381,7 +382,7 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
     for p in ds.key_persons:
         lv = level.get(p.id, 0)
         boss = reports.get(p.id)
-        if lv > MAX_REPORTS_DEPTH and not (boss in index and level.get(boss, 0) > MAX_REPORTS_DEPTH):  # type: ignore[operator]
+        if lv > MAX_REPORTS_DEPTH and not (boss in index and level.get(boss, 0) > MAX_REPORTS_DEPTH):
             out.append(
                 Problem(
                     W[("key_persons", index[p.id])](("reports_to",)),
