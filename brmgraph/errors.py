@@ -8,6 +8,10 @@ The CLI turns every :class:`BrmError` into one line on stderr and the error's ex
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported at run time only when needed
+    import re
 
 
 class ExitCode(IntEnum):
@@ -135,8 +139,8 @@ def escaped(text: str, limit: int | None = None) -> str:
     return text
 
 
-def _escape_char(m: "object") -> str:
-    n = ord(m.group())  # type: ignore[attr-defined]
+def _escape_char(m: re.Match[str]) -> str:
+    n = ord(m.group())
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
 
 

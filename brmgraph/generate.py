@@ -51,10 +51,11 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 __all__ = ["SECTIONS", "GenerateSummary", "generate", "arcs_estimate"]
 
@@ -389,10 +390,12 @@ class _Customer:
         for _ in range(m - 3 if m >= 3 else m - 1):
             s = rng.choice(pids)
             r = rng.random()
-            if r < 0.45 and boss[s]:
-                t = boss[s]  # towards a superior (and sometimes a skip level)
-                if rng.random() < 0.3 and boss[t]:
-                    t = boss[t]
+            superior = boss[s]
+            if r < 0.45 and superior:
+                t = superior  # towards a superior (and sometimes a skip level)
+                above = boss[t]
+                if rng.random() < 0.3 and above:
+                    t = above
             elif r < 0.8 and dept_of[s] in members_of and len(members_of[dept_of[s]]) > 1:
                 t = rng.choice(members_of[dept_of[s]])
             else:

@@ -32,14 +32,13 @@ asks for that kind here and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import Iterable
-
-from pydantic import BaseModel, ConfigDict, Field
 
 import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import BadArgument, NotFound
 from .labels import ArcKind
@@ -122,7 +121,7 @@ class Perspective:
         object.__setattr__(self, "value", value)
 
     @classmethod
-    def parse(cls, text: str | None) -> "Perspective":
+    def parse(cls, text: str | None) -> Perspective:
         if text is None or text.strip() == "":
             return cls("company")
         text = text.strip()
@@ -217,7 +216,7 @@ class CustomerGraph:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def from_dataset(cls, ds: Dataset, customer_id: str) -> "CustomerGraph":
+    def from_dataset(cls, ds: Dataset, customer_id: str) -> CustomerGraph:
         """Build from a data set (the whole one, or a store's ``customer_graph``)."""
         customer = next((c for c in ds.customers if c.id == customer_id), None)
         if customer is None:

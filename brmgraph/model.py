@@ -13,9 +13,19 @@ from __future__ import annotations
 
 from datetime import date as Date
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, FiniteFloat, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 
 def _shown(value: Any) -> str:
@@ -40,7 +50,7 @@ class _Labelled(str, Enum):
         return self.zh if lang == "zh" else self.value
 
     @classmethod
-    def parse(cls, value: Any) -> "_Labelled":
+    def parse(cls, value: Any) -> Self:
         if isinstance(value, cls):
             return value
         if value is None:
@@ -461,15 +471,17 @@ class Dataset(BaseModel):
     def record_count(self) -> int:
         return sum(self.counts().values())
 
-    def sorted(self) -> "Dataset":
+    def sorted(self) -> Dataset:
         """A copy with every list in a canonical order (for comparing two stores)."""
 
-        def key(r: BaseModel) -> tuple:
+        def key(r: Record) -> tuple[str, ...]:
             if isinstance(r, Influence):
                 return (r.source, r.target)
             if isinstance(r, Interaction):
                 return (r.employee, r.person, r.date.isoformat(), r.kind)
-            return (getattr(r, "id"),)
+            # every record of the other sections has an id
+            assert isinstance(r, (Customer, KeyPerson, Employee, Competitor, CompetitorStaff, Project))
+            return (r.id,)
 
         data = {name: sorted(getattr(self, name), key=key) for name in self.SECTIONS}
         return Dataset(**data)

@@ -29,11 +29,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 from .errors import BrmError, SetupError
 
@@ -157,7 +157,7 @@ class Distribution:
         return f"{self.classes}{os.pathsep}{self.lib}{os.sep}*"
 
 
-def ensure_distribution(log=None) -> Distribution:
+def ensure_distribution(log: Callable[[str], object] | None = None) -> Distribution:
     """Fetch the jars and compile the launcher, once per version (cached, process-safe)."""
     version = neo4j_version()
     root = cache_dir() / version
@@ -315,7 +315,7 @@ def start(
     port: int = DEFAULT_PORT,
     *,
     heap: str | None = None,
-    log=None,
+    log: Callable[[str], object] | None = None,
     timeout: float = START_TIMEOUT_S,
 ) -> Status:
     """Start the server (or find it running); return once Bolt answers."""
@@ -360,7 +360,15 @@ def start(
         return status(home)
 
 
-def _wait_ready(home: Path, pid: int | None, port: int, timeout: float, proc=None, console: Path | None = None, offset: int = 0) -> None:
+def _wait_ready(
+    home: Path,
+    pid: int | None,
+    port: int,
+    timeout: float,
+    proc: subprocess.Popen[bytes] | None = None,
+    console: Path | None = None,
+    offset: int = 0,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None or (pid is not None and not _pid_alive(pid)):

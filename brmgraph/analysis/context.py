@@ -26,10 +26,10 @@ search once per customer, not once per table.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from ..labels import Reason
 from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective
+from ..labels import Reason
 from .paths import Label, PathResult, path_result, shortest_labels
 from .rules import DEFAULT_MAX_COST, Status, competitor_closer, coverage_status
 
@@ -53,7 +53,7 @@ class AnalysisContext:
         key = (frozenset(sources), relay_rule)
         labels = self._labels.get(key)
         if labels is None:
-            blocked = self.cg.blocked_relays(COMPANY) if relay_rule else frozenset()
+            blocked: set[str] | frozenset[str] = self.cg.blocked_relays(COMPANY) if relay_rule else frozenset()
             labels = self._labels[key] = shortest_labels(self.cg, key[0], blocked)
         return labels
 

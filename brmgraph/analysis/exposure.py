@@ -31,7 +31,8 @@ caller passes another; ``flags`` takes ``max_cost`` the same way.
 
 from __future__ import annotations
 
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -136,7 +137,10 @@ def flags(cg: CustomerGraph | AnalysisContext, *, max_cost: int = DEFAULT_MAX_CO
     return sort_flags(out)
 
 
-def sort_flags(records: Iterable[Flag]) -> list[Flag]:
+_F = TypeVar("_F", bound=Flag)
+
+
+def sort_flags(records: Iterable[_F]) -> list[_F]:
     """Sort flag records by their ids: (project, person), then customer."""
     return sorted(records, key=lambda f: (f.project, f.person, f.customer))
 
@@ -157,4 +161,4 @@ def diff_flags(before: Iterable[Flag], after: Iterable[Flag]) -> list[FlagChange
     a = {(f.project, f.person): f for f in after}
     out = [FlagChange(**f.model_dump(), change="new") for k, f in a.items() if k not in b]
     out += [FlagChange(**f.model_dump(), change="resolved") for k, f in b.items() if k not in a]
-    return sort_flags(out)  # type: ignore[return-value]
+    return sort_flags(out)

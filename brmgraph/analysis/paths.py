@@ -50,7 +50,7 @@ Decisions on points SPEC §4.2 leaves open:
 from __future__ import annotations
 
 import heapq
-from typing import Iterable
+from collections.abc import Iterable
 
 from pydantic import BaseModel
 
@@ -117,7 +117,9 @@ def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str]
             pa, pb = pred[a], pred[b]
             if pa == pb:  # the paths agree up to here (or both start here): a, b decide
                 return a < b
-            a, b = pa, pb  # type: ignore[assignment]
+            if pa is None or pb is None:  # pragma: no cover - same arc count: both start together
+                return a < b
+            a, b = pa, pb
 
     while heap:
         cost, hops, u = heapq.heappop(heap)
@@ -135,7 +137,7 @@ def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str]
                 best[v] = new
                 pred[v] = u
                 heapq.heappush(heap, (new[0], new[1], v))
-            elif new == old and pred[v] != u and path_less(u, pred[v]):  # type: ignore[arg-type]
+            elif new == old and (pv := pred[v]) is not None and pv != u and path_less(u, pv):
                 pred[v] = u  # same cost and hops, smaller path: same heap entry stands
     # rebuild the paths in settle order: a predecessor is always settled before its node
     paths: dict[str, tuple[str, ...]] = {}

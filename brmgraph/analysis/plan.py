@@ -25,7 +25,7 @@ chosen ``p`` names the employee. No search per (person, decision maker) pair.
 from __future__ import annotations
 
 import heapq
-from typing import Iterable
+from collections.abc import Iterable
 
 from pydantic import BaseModel
 
@@ -176,7 +176,7 @@ def plan(
                 continue
             if d in gains:
                 gains[d].add(d)  # a direct tie always covers its person
-            for p, dist in reverse_costs(g, d, blocked, cutoff=max_cost - c).items():
+            for p, _dist in reverse_costs(g, d, blocked, cutoff=max_cost - c).items():
                 if p in gains and p != d and p not in blocked:
                     gains[p].add(d)
         best = min(candidates, key=lambda p: (-sum(weights[d] for d in gains[p]), p))

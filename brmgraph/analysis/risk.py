@@ -16,16 +16,15 @@ without that employee.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from pydantic import BaseModel
 
 from ..graph import COMPANY, CustomerGraph
 from ..model import Dataset, Employee
 from .context import AnalysisContext
-from .exposure import Flag, flags, sort_flags
+from .exposure import Flag, diff_flags, flags, sort_flags
 from .rules import DEFAULT_MAX_COST, is_covered
-from .exposure import diff_flags
 from .whatif import without_employee
 
 __all__ = ["RiskEntry", "RiskResult", "risk", "customer_risk", "candidates"]

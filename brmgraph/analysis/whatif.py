@@ -22,13 +22,14 @@ With a scope, :func:`whatif_scope` returns ``before`` / ``after`` holding exactl
 from __future__ import annotations
 
 import re
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Literal
 
 from pydantic import BaseModel
 
 from ..errors import BadArgument, NotFound
 from ..graph import COMPANY, CustomerGraph, Perspective
-from ..model import Dataset, Stance, Tri
+from ..model import CompetitorStaff, Dataset, Employee, KeyPerson, Stance, Tri
 from .context import AnalysisContext
 from .coverage import CoverageResult, coverage
 from .exposure import ExposureResult, FlagChange, diff_flags, exposure, flags, sort_flags
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 #: the key-person fields ``--set`` may change, and how their values are read
-SET_FIELDS: dict[str, type | None] = {
+SET_FIELDS: dict[str, type[Stance] | type[Tri] | None] = {
     "closeness": Stance,
     "solution_acceptance": Stance,
     "price_acceptance": Stance,
@@ -122,7 +123,8 @@ def _ordered(changes: Iterable[Change]) -> list[Change]:
 def touches(ds: Dataset, changes: Iterable[Change]) -> bool:
     """True when some change names a record of ``ds`` (so its analyses may change)."""
     ids = {c.id for c in changes}
-    return any(r.id in ids for r in (*ds.key_persons, *ds.employees, *ds.competitor_staff))
+    records: tuple[KeyPerson | Employee | CompetitorStaff, ...] = (*ds.key_persons, *ds.employees, *ds.competitor_staff)
+    return any(r.id in ids for r in records)
 
 
 def apply_changes(ds: Dataset, changes: Iterable[Change]) -> Dataset:
@@ -159,8 +161,10 @@ def apply_changes(ds: Dataset, changes: Iterable[Change]) -> Dataset:
                     raise BadArgument(f"--set {ch.id}.reports_to={boss}: a person cannot report to themself")
             persons[ch.id] = p.model_copy(update={"reports_to": boss})
         else:
-            enum = SET_FIELDS[ch.field or ""]
-            persons[ch.id] = p.model_copy(update={ch.field: enum(ch.value)})  # type: ignore[misc]
+            fld = ch.field or ""
+            enum = SET_FIELDS[fld]
+            assert enum is not None  # every field but reports_to takes an enum value
+            persons[ch.id] = p.model_copy(update={fld: enum(ch.value)})
     # reporting cycles created by --set
     for start in persons:
         seen = [start]
@@ -310,7 +314,7 @@ def flag_changes(
         before = flags(CustomerGraph.from_dataset(ds, cid), max_cost=max_cost)
         after = flags(CustomerGraph.from_dataset(apply_changes(ds, changes), cid), max_cost=max_cost)
         out.extend(diff_flags(before, after))
-    return sort_flags(out)  # type: ignore[return-value]
+    return sort_flags(out)
 
 
 def without_employee(cg: CustomerGraph, employee: str) -> CustomerGraph:

@@ -8,8 +8,8 @@ keeps its stored value. See ``docs/crm.md``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..dataset import ImportReport, import_mapped
 from ..store.base import ImportSummary, Store

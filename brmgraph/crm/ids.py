@@ -41,7 +41,7 @@ def salesforce_id(text: str) -> str:
     if len(t) == 15:
         return t + salesforce_suffix(t)
     suffix = t[15:].upper()
-    flags = []
+    flags: list[bool] = []
     for ch in suffix:
         n = _SUFFIX.index(ch)
         flags.extend(bool(n >> i & 1) for i in range(5))

@@ -8,10 +8,11 @@ import fnmatch
 import io
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..dataset import RawDataset
 from ..errors import InvalidData, Problem
@@ -89,7 +90,7 @@ def _as_date(text: str, column: str) -> str | None:
             from datetime import timedelta
 
             dt = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=timezone(timedelta(minutes=offset)))
-            return dt.astimezone(timezone.utc).date().isoformat()
+            return dt.astimezone(UTC).date().isoformat()
         except ValueError as exc:
             raise _Bad(column, f"not a valid date {text!r} ({exc})") from None
     m = _US.match(t)
@@ -99,7 +100,7 @@ def _as_date(text: str, column: str) -> str | None:
         except ValueError as exc:
             raise _Bad(column, f"not a valid date {text!r} ({exc})") from None
     if t.isdigit() and len(t) >= 11:
-        return datetime.fromtimestamp(int(t) / 1000, tz=timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(int(t) / 1000, tz=UTC).date().isoformat()
     raise _Bad(column, f"not a date {text!r} (expected 2017-08-04, 2017-08-04T09:09:50.000+0000 or 8/4/2017)")
 
 
@@ -360,15 +361,15 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
                                 skipped_ids.add(rid)
                         continue
                     rec = {}
-                    bad_cells = []
+                    bad_cells: list[_Bad] = []
                     for f, spec in entity.fields.items():  # every bad cell of the row, not only the first
                         try:
                             rec[f] = ev.value(row, spec, f)
                         except _Bad as exc:
                             bad_cells.append(exc)
                     if bad_cells:
-                        for exc in bad_cells:
-                            problems.append(Problem(f"{fsrc}: line {line}, column {exc.column}", exc.why))
+                        for bad in bad_cells:
+                            problems.append(Problem(f"{fsrc}: line {line}, column {bad.column}", bad.why))
                         continue
                     role_values: list[str] = []
                     if entity.roles is not None:
@@ -397,13 +398,13 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
                     index[section].setdefault(str(rec["id"]), rec)
                 if role_values and entity.role_rules:
                     roles.append((str(rec.get("id", "")), role_values, entity))
-                if owner and "id" in rec:
+                if owner and entity.owner is not None and "id" in rec:  # an owner is only read when mapped
                     owners.append((str(owner), str(rec["id"]), str(entity.owner.get("strength", "weak")), where))
     if problems:
         raise InvalidData(problems, src)
 
     # associations: fields set on records defined by another entity
-    for target, rec, where in updates:
+    for target, rec, _where in updates:
         rid = str(rec.get("id", ""))
         found = index.get(target, {}).get(rid)
         if found is None:
@@ -433,13 +434,13 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
     # role rules: set while the person's mapped value is unknown (merge keeps a stored
     # assessment other than unknown)
     for pid, values, entity in roles:
-        person = index["key_persons"].get(pid)
-        if person is None:
+        kp = index["key_persons"].get(pid)
+        if kp is None:
             continue
         for v in values:
             for f, setting in entity.role_rules.get(str(v).strip().lower(), {}).items():
-                if str(person.get(f, "unknown")).lower() in ("unknown", ""):
-                    person[f] = setting
+                if str(kp.get(f, "unknown")).lower() in ("unknown", ""):
+                    kp[f] = setting
 
     # decision chains: one member per (project, person), roles joined
     members: dict[tuple[str, str], int] = {}
@@ -479,13 +480,13 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
         raw.locs.setdefault("influences", []).append(where)
     if owners:
         owned.setdefault("influences", set()).add("strength")
-    for rec, where in zip(raw.sections.get("interactions", []), raw.locs.get("interactions", [])):
+    for rec, seen_at in zip(raw.sections.get("interactions", []), raw.locs.get("interactions", [])):
         emp = rec.get("employee")
         if emp and emp not in employees and rec.get("person") not in skipped_ids:
             stub = {"id": emp, "name": emp}
             employees[emp] = stub
             raw.sections.setdefault("employees", []).append(stub)
-            raw.locs.setdefault("employees", []).append(where)
+            raw.locs.setdefault("employees", []).append(seen_at)
             stubbed.append(emp)
 
     # interactions of skipped contacts (deleted, or leads rather than contacts) are left out

@@ -18,8 +18,9 @@ written unless the whole data set is valid together with what the store already 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import BadArgument, InvalidData, Problem
 from ..model import Dataset

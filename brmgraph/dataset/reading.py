@@ -10,9 +10,10 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -49,8 +50,11 @@ KIND_OF = {
     "projects": "project",
 }
 
-Locator = Callable[[tuple], str]
 
+class Locator(Protocol):
+    """Where a record came from: called with a field path (or nothing), gives the text."""
+
+    def __call__(self, loc: tuple = ..., /) -> str: ...
 
 
 class JsonLoc:
@@ -67,7 +71,7 @@ class JsonLoc:
             path += f"[{part}]" if isinstance(part, int) else f".{escaped(str(part), 60)}"
         return f"{self.file}: {path}"
 
-    def sub(self, *prefix: Any) -> "JsonLoc":
+    def sub(self, *prefix: Any) -> JsonLoc:
         return JsonLoc(self.file, self.section, self.index, self.prefix + prefix)
 
 
@@ -271,7 +275,10 @@ def _yaml_loader() -> type:
         def compose_node(self, parent: Any, index: Any) -> Any:
             event = self.peek_event()
             if isinstance(event, AliasEvent):
-                raise ComposerError(None, None, "aliases (*name) are not allowed in data files", event.start_mark)
+                # the stubs type an event's mark as the C or the Python Mark, but the error only as the latter
+                raise ComposerError(
+                    None, None, "aliases (*name) are not allowed in data files", event.start_mark  # type: ignore[arg-type]
+                )
             tag = getattr(event, "tag", None)
             if tag not in (None, "!", "tag:yaml.org,2002:str"):
                 raise ComposerError(None, None, "tags (!!type) are not allowed in data files", event.start_mark)
@@ -441,8 +448,7 @@ def _read_csv_dir(d: Path, limit: int) -> RawDataset:
         if not header:
             continue
         header = [h.strip() for h in header]
-        seen_cols: set[str] = set()
-        twice = sorted({h for h in header if h in seen_cols or seen_cols.add(h)})
+        twice = sorted(h for h, n in Counter(header).items() if n > 1)
         if twice:
             raw.problems.append(
                 Problem(f"{fsrc}: line 1", f"column {', '.join(shown(h) for h in twice)} appears more than once in the header")
@@ -454,7 +460,7 @@ def _read_csv_dir(d: Path, limit: int) -> RawDataset:
                 if not any(cell.strip() for cell in row):
                     continue
 
-                where = CsvLoc(fsrc, line)
+                where: Locator = CsvLoc(fsrc, line)
                 if len(row) != len(header):
                     raw.problems.append(Problem(where(), f"has {len(row)} cells but the header has {len(header)}"))
                     continue

@@ -4,9 +4,10 @@ problem at once with its place."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -95,6 +96,7 @@ def _adapter(section: str) -> Any:
     from pydantic import TypeAdapter
 
     if section not in _ADAPTERS:
+        # the record class is looked up at run time, which a static type cannot express
         _ADAPTERS[section] = TypeAdapter(list[MODELS[section]])  # type: ignore[valid-type]
     return _ADAPTERS[section]
 
@@ -150,7 +152,7 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
                             failed.append((section, rid, raw.loc(section, i), items[i]))
         orig[section] = None if len(kept) == len(items) else kept
         raw.sections[section] = []  # release the raw records of this section
-    ds = Dataset.model_construct(**lists)
+    ds = Dataset.model_construct(None, **lists)
     return Parsed(ds, raw, orig, failed, ids_in_order), problems
 
 
@@ -197,7 +199,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     # key persons: customer, reports_to (same customer, no self-loop, no cycle)
     kp_customer = dict(existing.person_customer)
     reports = dict(existing.reports_to)
-    for section, rid, _w, data in parsed.failed:
+    for section, rid, _w, _data in parsed.failed:
         if section == "key_persons":
             kp_customer.pop(rid, None)  # unknown now: skip customer comparisons for it
             reports.pop(rid, None)
@@ -317,7 +319,7 @@ def _missing(ref: str, wanted: str, actual: str | None) -> str:
     return f"{ref!r} is {_a(actual)}, expected {_a(wanted)}"
 
 
-def _cycles(ds: Dataset, W: dict[tuple[str, int], Locator], reports: dict[str, str | None]) -> list[Problem]:
+def _cycles(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Problem]:
     """Every reports_to cycle touching a key person of the file, reported once."""
     problems = []
     index = {p.id: i for i, p in enumerate(ds.key_persons)}
@@ -380,7 +382,7 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
     for p in ds.key_persons:
         lv = level.get(p.id, 0)
         boss = reports.get(p.id)
-        if lv > MAX_REPORTS_DEPTH and not (boss in index and level.get(boss, 0) > MAX_REPORTS_DEPTH):  # type: ignore[operator]
+        if lv > MAX_REPORTS_DEPTH and not (boss in index and level.get(boss, 0) > MAX_REPORTS_DEPTH):
             out.append(
                 Problem(
                     W[("key_persons", index[p.id])](("reports_to",)),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..graph import (
     ARC_EXTERNAL,
@@ -17,8 +18,6 @@ from .cards import employee_card, person_card, short_person_card, staff_card
 from .facts import Facts
 from .result import RelationshipMap
 from .style import (
-    bi,
-    enum_text,
     APPROVER_BORDER,
     CLOSENESS_COLOURS,
     COMPETITOR_FILL,
@@ -41,6 +40,8 @@ from .style import (
     STAFF_FILL,
     STRENGTH_WIDTH,
     VETO_BORDER,
+    bi,
+    enum_text,
 )
 
 

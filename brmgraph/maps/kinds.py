@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..analysis.rules import DEFAULT_MAX_COST
 from ..errors import BadArgument, NotFound
@@ -17,15 +18,15 @@ from .focus import focus_nodes
 from .layout import org_chart, org_levels, tree_readable
 from .result import RelationshipMap
 from .style import (
-    bi,
-    EDGE_REACHES,
-    EXPOSED_FILL,
-    NOT_REACHED_FILL,
     EDGE_EXTERNAL,
     EDGE_INTERNAL,
+    EDGE_REACHES,
     EDGE_REPORTS,
     EDGE_WORKS_AT,
     EDGE_WORKS_FOR,
+    EXPOSED_FILL,
+    NOT_REACHED_FILL,
+    bi,
 )
 
 
@@ -149,8 +150,8 @@ def project_map(
     for i in cg.influences:
         if i.target in members:
             include.add(i.source)
-    for m in facts.coverage.members:
-        include.update(m.path)
+    for member in facts.coverage.members:
+        include.update(member.path)
     persons = sorted(x for x in include if x in cg.persons)
     levels = org_levels(cg, persons)
     has_org = any(cg.persons[x].reports_to in include for x in persons) and tree_readable(
@@ -356,7 +357,7 @@ def company_map(
     if not agg:
         _draw_reach(b, plan, set(chosen))
     drawn = (
-        f"one node per customer (click one to open its decision makers and the paths to them)"
+        "one node per customer (click one to open its decision makers and the paths to them)"
         if agg
         else f"{sum(1 for n in b.net.nodes if n['kind'] == 'key_person')} key persons drawn"
     )
@@ -543,11 +544,11 @@ def _draw_aggregate(b: Builder, plan: list[tuple[Facts, list[str]]], sources: se
         kept = [{k: v for k, v in e.items() if k not in _DROP_EDGE} for e in x.net.edges if e.get("on_path") or e["kind"] == EDGE_REPORTS]
         kept_ids = {e["id"] for e in kept}
         nodes_out = []
-        for n in x.net.nodes:
-            n = {k: v for k, v in n.items() if k not in _DROP_NODE}
-            if "path_edges" in n and not set(n["path_edges"]) <= kept_ids:
-                del n["path_edges"], n["path_nodes"]
-            nodes_out.append(n)
+        for node in x.net.nodes:
+            slim = {k: v for k, v in node.items() if k not in _DROP_NODE}
+            if "path_edges" in slim and not set(slim["path_edges"]) <= kept_ids:
+                del slim["path_edges"], slim["path_nodes"]
+            nodes_out.append(slim)
         expand[hub] = {
             "nodes": nodes_out,
             "edges": kept,

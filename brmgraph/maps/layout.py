@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..graph import CustomerGraph
 
@@ -157,7 +158,7 @@ def _tree(root: str, kids: dict[str, list[str]]) -> _Block:
         target = width
     pos: dict[str, tuple[float, float]] = {}
     x = row_h = 0.0
-    y = LEVEL_H
+    y: float = LEVEL_H
     widest = 0.0
     for b in items:
         if x > 0 and x + b.w > target + 1:

@@ -39,6 +39,7 @@ def map_from_store(
         raise BadArgument(f"unknown map kind {kind!r}; use one of {', '.join(MAP_KINDS)}")
     if (kind == "company") == bool(ident):
         raise BadArgument(f"the {kind} map takes {'no id' if kind == 'company' else 'an id'}, got {ident!r}")
+    oid = ident or ""  # the id of a customer, project or competitor map (given, checked above)
     employees = store.employees()
     competitors = store.competitors()
     if kind == "competitor":
@@ -49,15 +50,15 @@ def map_from_store(
             raise NotFound(f"unknown competitor {ident!r}")
         staff = [s for s in store.competitor_staff() if s.competitor == ident]
         cgs = [CustomerGraph.from_dataset(ds, ds.customers[0].id) for ds in store.iter_customer_graphs()]
-        return competitor_map(cgs, ident, staff=staff, competitor_name=comp.name or ident, today=today, max_cost=max_cost, aggregate=aggregate, lang=lang)
+        return competitor_map(cgs, oid, staff=staff, competitor_name=comp.name or ident, today=today, max_cost=max_cost, aggregate=aggregate, lang=lang)
     p = check_perspective(perspective or "company", employees, competitors)
     if kind == "customer":
-        ds = store.customer_graph(ident)
-        return customer_map(CustomerGraph.from_dataset(ds, ident), p, today=today, max_cost=max_cost, focus=focus, lang=lang)
+        ds = store.customer_graph(oid)
+        return customer_map(CustomerGraph.from_dataset(ds, oid), p, today=today, max_cost=max_cost, focus=focus, lang=lang)
     if kind == "project":
-        j = store.project(ident)
+        j = store.project(oid)
         ds = store.customer_graph(j.customer)
-        return project_map(CustomerGraph.from_dataset(ds, j.customer), ident, p, today=today, max_cost=max_cost, lang=lang)
+        return project_map(CustomerGraph.from_dataset(ds, j.customer), oid, p, today=today, max_cost=max_cost, lang=lang)
     check_ours(p, "company")
     cgs = [CustomerGraph.from_dataset(ds, ds.customers[0].id) for ds in store.iter_customer_graphs()]
     return company_map(cgs, p, employees=employees, today=today, max_cost=max_cost, aggregate=aggregate, lang=lang)

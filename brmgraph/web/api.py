@@ -46,7 +46,7 @@ def max_cost_of(text: str | None) -> int:
     if text in (None, ""):
         return DEFAULT_MAX_COST
     try:
-        n = int(text)  # type: ignore[arg-type]
+        n = int(text)
     except ValueError:
         raise BadArgument(f"max_cost must be a whole number, not {text!r}") from None
     if n < 0:
