@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from .coverage import CoverageResult, MemberCoverage, coverage
 from .degrees import Degree, cooling, degrees
-from .health import health
 from .exposure import ExposedPerson, ExposureResult, Flag, exposure, flags, sort_flags
+from .health import health
 from .lines import Report, report
 from .paths import PathResult, best_path, best_paths, check_perspective
 from .plan import PlanResult, plan

@@ -87,8 +87,8 @@ def depth_of(kind: str) -> int:
             best = max(best, level)
             break
     zh = text.replace("朋友圈", "")  # 朋友圈点赞 (a like on WeChat Moments) is not friendship
-    for level, keys in _ZH:
-        if any(k in zh for k in keys):
+    for level, zh_keys in _ZH:
+        if any(k in zh for k in zh_keys):
             best = max(best, level)
             break
     return best

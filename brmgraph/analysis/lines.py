@@ -489,8 +489,9 @@ def report(
         r, d = _reach(ctx, {e}, True, dms, max_cost)
         emp = cg.employees[e]
         employees.append(EmployeeReach(employee=e, name=emp.name, team=emp.team, reach=r, direct=d))
-    if perspective.kind is PerspectiveKind.competitor and perspective.value != "*":
-        comp_ids = [perspective.value] if any(s.competitor == perspective.value for s in cg.staff.values()) else []
+    if perspective.kind is PerspectiveKind.competitor and perspective.value and perspective.value != "*":
+        only = perspective.value
+        comp_ids = [only] if any(s.competitor == only for s in cg.staff.values()) else []
     else:
         comp_ids = sorted({s.competitor for s in cg.staff.values()})
     competitors = []

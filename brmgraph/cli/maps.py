@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from ..analysis.rules import DEFAULT_MAX_COST
-from . import app
 from ..errors import BadArgument
+from . import app
 from .common import AsOfOpt, JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
 
 
