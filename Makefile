@@ -13,7 +13,7 @@ STAMP      := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SOURCES    := pyproject.toml $(shell find brmgraph -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: venv venv-test demo test test-fast chromium neo4j-start neo4j-stop bench docs clean
+.PHONY: venv venv-test demo test test-fast lint chromium neo4j-start neo4j-stop bench docs clean
 
 venv: $(if $(wildcard $(TEST_STAMP)),$(TEST_STAMP),$(STAMP))
 
@@ -43,11 +43,16 @@ chromium:
 
 # Every test: embedded store, a real Neo4j (NEO4J_URI, else Docker, else the local
 # launcher built from Maven Central jars), headless Chromium, notebooks, docs, tiny bench.
-test: venv-test chromium
+test: venv-test chromium lint
 	$(PY) -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
+# ruff (lint, import order) on everything, mypy on the package (configured in pyproject.toml)
+lint: venv-test
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
 # Without the outside parts (no Neo4j, no Chromium): they skip with a reason.
-test-fast: venv-test
+test-fast: venv-test lint
 	$(PY) -m pytest -p no:cacheprovider -m "not neo4j and not browser" $(PYTEST_ARGS)
 
 neo4j-start: venv
