@@ -35,11 +35,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is imported on first use of ``g``: most commands never need it
+    import networkx as nx
 
 from .errors import BadArgument, NotFound
 from .labels import ArcKind
@@ -202,6 +203,8 @@ class CustomerGraph:
         """The same arcs as a networkx ``DiGraph`` (built on first use), with node
         attribute ``kind`` and arc attributes ``cost``, ``kind`` (the edge that sets the
         cost) and ``kinds`` (every edge on that ordered pair)."""
+        import networkx as nx
+
         g = nx.DiGraph()
         for node, kind in self.kinds.items():
             g.add_node(node, kind=kind)

@@ -49,6 +49,11 @@ from . import core, demo, analysis, neo4j, maps, generate, serve  # noqa: E402,F
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning library errors into one clean line."""
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # answered before typer parses anything: processing even one option makes typer
+        # import pydantic (~50 ms); the app's own --version gives the same line
+        sys.stdout.write(f"brmgraph {__version__}\n")
+        return
     try:
         rv = app(args=argv, prog_name="brmgraph", standalone_mode=False)
         if isinstance(rv, int) and rv:

@@ -17,17 +17,14 @@ from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..analysis.rules import DEFAULT_MAX_COST
-from ..batch import Progress
 from ..errors import BadArgument, ExitCode
-from ..graph import CustomerGraph, Perspective, PerspectiveKind
-from ..store import Store
 from . import app
 from .common import (
+    DEFAULT_MAX_COST,
     JsonOpt,
     Lang,
     LangOpt,
@@ -40,18 +37,25 @@ from .common import (
     print_json,
     store_from,
 )
-from .render import render_advice, render_coverage, render_exposure, render_path, render_report
+
+if TYPE_CHECKING:  # imported inside the commands, so that the CLI starts quickly
+    from ..batch import Progress
+    from ..graph import CustomerGraph, Perspective
+    from ..store import Store
 
 
 # ------------------------------------------------------------------ store helpers
 def customer_graph(st: Store, customer_id: str) -> CustomerGraph:
     """The CustomerGraph of one stored customer (NotFound when unknown)."""
+    from ..graph import CustomerGraph
+
     return CustomerGraph.from_dataset(st.customer_graph(customer_id), customer_id)
 
 
 def perspective_of(st: Store, text: str | None) -> Perspective:
     """Parse ``--perspective`` and check its employee / team / competitor exists in the store."""
     from ..analysis.paths import check_perspective
+    from ..graph import Perspective, PerspectiveKind
 
     p = Perspective.parse(text)
     if p.kind in (PerspectiveKind.individual, PerspectiveKind.team):
@@ -103,6 +107,7 @@ def path_cmd(
     Example: brmgraph path --to P103 --perspective team:East
     """
     from ..analysis.paths import best_path
+    from .render import render_path
 
     with store_from(store) as st:
         persp = perspective_of(st, perspective)
@@ -133,6 +138,7 @@ def coverage_cmd(
     Example: brmgraph coverage --project J1 --max-cost 3
     """
     from ..analysis.coverage import coverage
+    from .render import render_coverage
 
     with store_from(store) as st:
         cid, pid = _scope(st, project, customer)
@@ -162,6 +168,7 @@ def exposure_cmd(
     Example: brmgraph exposure --customer C1
     """
     from ..analysis.exposure import exposure
+    from .render import render_exposure
 
     with store_from(store) as st:
         cid, pid = _scope(st, project, customer)
@@ -268,6 +275,7 @@ def report_cmd(
     """
     from ..analysis.lines import report
     from ..analysis.strategy import load_template
+    from .render import render_report
 
     day = parse_day(today) or date.today()
     tpl = load_template(template, employee_template)
@@ -295,6 +303,7 @@ def tactics_cmd(
     Example: brmgraph tactics --person P103
     """
     from ..analysis.strategy import advice, load_template
+    from .render import render_advice
 
     tpl = load_template(template, employee_template)
     with store_from(store) as st:

@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..analysis.rules import DEFAULT_MAX_COST
 from . import app
 from ..errors import BadArgument
-from .common import JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
+from .common import DEFAULT_MAX_COST, JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
 
 
 class MapKind(str, Enum):
