@@ -35,7 +35,7 @@ from typing import Iterable
 
 from pydantic import BaseModel
 
-from ..graph import CustomerGraph
+from ..graph import COMPANY, CustomerGraph
 from .context import AnalysisContext, context_of
 from .coverage import decision_makers
 from .rules import DEFAULT_MAX_COST, REASONS, is_veto_or_approver
@@ -112,6 +112,8 @@ def flags(cg: CustomerGraph | AnalysisContext, *, max_cost: int = DEFAULT_MAX_CO
         for d in g.project_decision_makers(j.id):
             if g.persons[d].veto.value != "yes":
                 continue
+            if ctx.status(d, COMPANY, max_cost) != "none":
+                continue  # reached, so no UNCOVERED: skip the competitor search of the other reasons
             reasons = ctx.reasons(d, j.competitors, max_cost)
             if "UNCOVERED" in reasons:
                 out.append(Flag(project=j.id, customer=g.id, person=d, reasons=reasons))
