@@ -9,14 +9,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..analysis.coverage import CoverageResult
-from ..analysis.exposure import ExposureResult, Flag
-from ..analysis.lines import Report
-from ..analysis.paths import PathResult
-from ..analysis.strategy import StrategyAdvice
-from ..graph import CustomerGraph, Step
+from typing import TYPE_CHECKING
+
 from ..labels import ArcKind, Closer, Line, Reason, Status, Term, label
 from ..model import KeyPerson, ProjectStatus, Stance, Tri
+
+if TYPE_CHECKING:  # only named in annotations: rendering a path does not import the report analyses
+    from ..analysis.coverage import CoverageResult
+    from ..analysis.exposure import ExposureResult, Flag
+    from ..analysis.lines import Report
+    from ..analysis.paths import PathResult
+    from ..analysis.strategy import StrategyAdvice
+    from ..graph import CustomerGraph, Step
 
 # ------------------------------------------------------------------ labels
 # colours of the closeness values (presentation only; the words come from Stance.label)
