@@ -39,9 +39,6 @@ from typing import TYPE_CHECKING, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-if TYPE_CHECKING:  # networkx is imported on first use of ``g``: most commands never need it
-    import networkx as nx
-
 from .errors import BadArgument, NotFound
 from .labels import ArcKind
 from .model import (
@@ -56,6 +53,9 @@ from .model import (
     Project,
     Strength,
 )
+
+if TYPE_CHECKING:  # networkx is imported on first use of ``g``: most commands never need it
+    import networkx as nx
 
 #: cost of an influence arc by strength (SPEC §4.2)
 STRENGTH_COST: dict[Strength, int] = {Strength.strong: 1, Strength.medium: 2, Strength.weak: 3}

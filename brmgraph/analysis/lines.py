@@ -70,8 +70,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-if TYPE_CHECKING:  # imported where used: importing the analysis package stays cheap
-    import networkx as nx
 from pydantic import BaseModel
 
 from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective, PerspectiveKind
@@ -82,6 +80,9 @@ from .exposure import ExposureResult, exposure
 from .paths import PathResult
 from .rules import DEFAULT_MAX_COST, STANCE_ORDER, closer, is_covered, weight, weighted_share
 from .strategy import StrategyAdvice, Template, advice
+
+if TYPE_CHECKING:  # imported where used: importing the analysis package stays cheap
+    import networkx as nx
 
 __all__ = [
     "Report",

@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # imported inside the command, so that the CLI starts quickly
 
     from ..demo import Tour
 
-__all__ = ["demo_cmd", "print_tour", "demo_data_path"]  # demo_data_path: brmgraph.demo's, for older callers
+# demo_data_path: brmgraph.demo's, for older callers, loaded by __getattr__ below
+__all__ = ["demo_cmd", "print_tour", "demo_data_path"]  # noqa: F822
 
 
 def __getattr__(name: str) -> Any:

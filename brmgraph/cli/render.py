@@ -5,11 +5,11 @@ Every function takes the console to print on, so the demo tour and tests can rec
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-
-from typing import TYPE_CHECKING
 
 from ..labels import ArcKind, Closer, Line, Reason, Status, Term, label
 from ..model import KeyPerson, ProjectStatus, Stance, Tri
