@@ -409,6 +409,17 @@ def report(results: list[dict[str, Any]], a: argparse.Namespace, started: str, t
     return "\n".join(lines)
 
 
+def _write_report(out: Path, text: str) -> None:
+    """Write the report, keeping the section ``bench/compare.py`` maintains (issue 14 targets)."""
+    begin, end = "<!-- issue14:begin -->", "<!-- issue14:end -->"
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if begin in old and end in old:
+        block = begin + old.split(begin, 1)[1].split(end, 1)[0] + end + "\n"
+        marker = "\n## Results"
+        text = text.replace(marker, "\n" + block + marker, 1) if marker in text else text + "\n" + block
+    out.write_text(text, encoding="utf-8")
+
+
 def _strip_profiles(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in results:
@@ -459,8 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         order = list(SIZES)[::-1]  # tiny, S, M, L
         results = sorted(by_size.values(), key=lambda r: order.index(r["size"]))
         started = " and ".join(dict.fromkeys(starts))
-        Path(a.out).write_text(report([derive(r) for r in results], a, started, total, raw.get("machine")),
-                               encoding="utf-8")
+        _write_report(Path(a.out), report([derive(r) for r in results], a, started, total, raw.get("machine")))
         log(f"wrote {a.out} from {a.from_json}")
         return 0
     work = Path(a.work)
@@ -475,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     mach = machine()
     text = report(results, a, started, total, mach)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(text, encoding="utf-8")
+    _write_report(Path(a.out), text)
     if a.json:
         Path(a.json).write_text(json.dumps({"scale": a.scale, "started": started, "total_s": total, "machine": mach,
                                             "results": results},

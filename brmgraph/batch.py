@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 from .analysis.exposure import Flag, flags, sort_flags
 from .analysis.rules import DEFAULT_MAX_COST
-from .graph import CustomerGraph
 from .errors import StoreUnavailable
+from .graph import CustomerGraph
 from .store import Store, open_store
 
 #: ``progress(done, total)``: customers finished so far, out of how many

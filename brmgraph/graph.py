@@ -36,8 +36,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import BadArgument, NotFound
@@ -54,6 +54,9 @@ from .model import (
     Project,
     Strength,
 )
+
+if TYPE_CHECKING:  # networkx is imported on first use of ``g``: most commands never need it
+    import networkx as nx
 
 #: cost of an influence arc by strength (SPEC §4.2)
 STRENGTH_COST: dict[Strength, int] = {Strength.strong: 1, Strength.medium: 2, Strength.weak: 3}
@@ -201,6 +204,8 @@ class CustomerGraph:
         """The same arcs as a networkx ``DiGraph`` (built on first use), with node
         attribute ``kind`` and arc attributes ``cost``, ``kind`` (the edge that sets the
         cost) and ``kinds`` (every edge on that ordered pair)."""
+        import networkx as nx
+
         g = nx.DiGraph()
         for node, kind in self.kinds.items():
             g.add_node(node, kind=kind)

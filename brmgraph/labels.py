@@ -19,7 +19,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-__all__ = ["Vocab", "Status", "Reason", "Closer", "ArcKind", "Line", "Term", "label"]
+__all__ = ["StrengthFrom", "Vocab", "Status", "Reason", "Closer", "ArcKind", "Line", "Term", "label"]
 
 
 class Vocab(str, Enum):
@@ -46,6 +46,13 @@ def label(enum: type[Enum], value: Any, lang: str = "en") -> str:
     except ValueError:
         return text
     return member.label(lang)  # type: ignore[attr-defined]  # model enums and Vocab both define label()
+
+
+class StrengthFrom(str, Enum):
+    """Where the strength of our employee → key person ties comes from (docs/spec.md §4.8.5)."""
+
+    declared = "declared"
+    interactions = "interactions"
 
 
 class Status(Vocab):

@@ -294,7 +294,9 @@ class Record(BaseModel):
     """Base of all input records: unknown fields are errors, ids are trimmed strings,
     ``null`` or an empty value means "not given" (the default applies)."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    # ``defer_build``: the validators are built on first use, not at import, so commands
+    # that only read trusted records back from a store never pay for them
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, defer_build=True)
 
     #: enum fields of the class and their enum (filled in per subclass)
     _enum_fields: ClassVar[dict[str, type[_Labelled]]] = {}
@@ -443,7 +445,7 @@ class Interaction(Record):
 class Dataset(BaseModel):
     """One data set (SPEC §3). Every list defaults to empty."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     customers: list[Customer] = Field(default_factory=list)
     key_persons: list[KeyPerson] = Field(default_factory=list)

@@ -19,16 +19,42 @@ module         analysis
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .coverage import CoverageResult, MemberCoverage, coverage
 from .degrees import Degree, cooling, degrees
 from .exposure import ExposedPerson, ExposureResult, Flag, exposure, flags, sort_flags
-from .health import health
-from .lines import Report, report
 from .paths import PathResult, best_path, best_paths, check_perspective
-from .plan import PlanResult, plan
-from .risk import RiskResult, risk
-from .strategy import StrategyAdvice, Template, advice, load_template, strategy_key
-from .whatif import Change, WhatIfResult, flag_changes, whatif_scope
+
+if TYPE_CHECKING:
+    from .health import health
+    from .lines import Report, report
+    from .plan import PlanResult, plan
+    from .risk import RiskResult, risk
+    from .strategy import StrategyAdvice, Template, advice, load_template, strategy_key
+    from .whatif import Change, WhatIfResult, flag_changes, whatif_scope
+
+#: names of the report, strategy and decision-support modules, imported on first use: a
+#: command that only needs paths or flags does not pay for them (CLI start-up, issue 14)
+_LAZY = {
+    "Report": "lines", "report": "lines",
+    "StrategyAdvice": "strategy", "Template": "strategy", "advice": "strategy",
+    "load_template": "strategy", "strategy_key": "strategy",
+    "health": "health",
+    "PlanResult": "plan", "plan": "plan",
+    "RiskResult": "risk", "risk": "risk",
+    "Change": "whatif", "WhatIfResult": "whatif", "flag_changes": "whatif", "whatif_scope": "whatif",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "Change",

@@ -36,7 +36,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel
 
-from ..graph import CustomerGraph
+from ..graph import COMPANY, CustomerGraph
 from .context import AnalysisContext, context_of
 from .coverage import decision_makers
 from .rules import DEFAULT_MAX_COST, REASONS, is_veto_or_approver
@@ -124,6 +124,8 @@ def flags(cg: CustomerGraph | AnalysisContext, *, max_cost: int = DEFAULT_MAX_CO
         for d in g.project_decision_makers(j.id):
             if g.persons[d].veto.value != "yes":
                 continue
+            if ctx.status(d, COMPANY, max_cost) != "none":
+                continue  # reached, so no UNCOVERED: skip the competitor search of the other reasons
             reasons = ctx.reasons(d, j.competitors, max_cost)
             if "UNCOVERED" in reasons:
                 p = g.persons[d]

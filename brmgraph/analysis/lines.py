@@ -74,9 +74,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 from pydantic import BaseModel
 
 from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective, PerspectiveKind
@@ -89,6 +88,9 @@ from .observed import observed_strengths
 from .paths import PathResult
 from .rules import DEFAULT_MAX_COST, STANCE_ORDER, closer, is_covered, weight, weighted_share
 from .strategy import StrategyAdvice, Template, advice
+
+if TYPE_CHECKING:  # imported where used: importing the analysis package stays cheap
+    import networkx as nx
 
 __all__ = [
     "Report",
@@ -276,6 +278,8 @@ def influence_persons(
     cg: CustomerGraph, *, max_cost: int = DEFAULT_MAX_COST, best: dict[str, PathResult] | None = None
 ) -> list[InfluencePerson]:
     """out_degree, betweenness, reach (and on_best_paths when ``best`` is given) per key person."""
+    import networkx as nx
+
     h = key_person_graph(cg)
     bc = nx.betweenness_centrality(h, normalized=False, weight="cost") if len(h) else {}
     dms = set(cg.decision_makers())

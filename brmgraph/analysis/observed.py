@@ -28,10 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from enum import Enum
 from types import SimpleNamespace
 
 from ..graph import CustomerGraph
+from ..labels import StrengthFrom
 from ..model import Dataset, Strength
 from .degrees import WINDOW_DAYS, degrees
 
@@ -48,13 +48,6 @@ __all__ = [
 
 #: no interaction for this many days makes a tie weak
 STALE_DAYS = 180
-
-
-class StrengthFrom(str, Enum):
-    """Where the strength of our employee → key person ties comes from."""
-
-    declared = "declared"
-    interactions = "interactions"
 
 
 def observed_strength(frequency: int, depth: int, last: date, today: date) -> Strength:

@@ -49,7 +49,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import BadArgument, NotFound
@@ -143,6 +142,8 @@ def _read(path: Path) -> Any:
     path = Path(path)
     if not path.is_file():
         raise NotFound(f"template file {str(path)!r} not found")
+    import yaml  # imported where used: importing the analysis package stays cheap
+
     text = path.read_text(encoding="utf-8")
     try:
         if path.suffix.lower() == ".json":
@@ -224,6 +225,8 @@ def _overlay(base: dict[str, Strategy], data: Any, where: str, layer: str) -> di
 @lru_cache(maxsize=1)
 def builtin_template() -> Template:
     """The built-in template (``brmgraph/data/tactics.yaml``)."""
+    import yaml
+
     text = resources.files("brmgraph").joinpath("data/tactics.yaml").read_text(encoding="utf-8")
     strategies = _overlay({}, yaml.safe_load(text), "builtin tactics.yaml", "builtin")
     missing = [k for k in STRATEGIES if k not in strategies]

@@ -88,6 +88,11 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning library errors into one clean line."""
     global DEBUG
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:
+        # answered before typer parses anything: processing even one option makes typer
+        # import pydantic (~50 ms); the app's own --version gives the same line
+        sys.stdout.write(f"brmgraph {__version__}\n")
+        return
     if "--debug" in args[: args.index("--") if "--" in args else len(args)]:
         DEBUG = True
         args.remove("--debug")

@@ -17,19 +17,15 @@ from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..analysis.exposure import Flag, diff_flags
-from ..analysis.observed import StrengthFrom, strength_from
-from ..analysis.rules import DEFAULT_MAX_COST
-from ..batch import Progress
 from ..errors import BadArgument, ExitCode
-from ..graph import CustomerGraph, Perspective, PerspectiveKind
-from ..store import Store
+from ..labels import StrengthFrom
 from . import app
 from .common import (
+    DEFAULT_MAX_COST,
     AsOfOpt,
     JsonOpt,
     Lang,
@@ -43,7 +39,12 @@ from .common import (
     print_json,
     store_from,
 )
-from .render import render_advice, render_coverage, render_exposure, render_path, render_report
+
+if TYPE_CHECKING:  # imported inside the commands, so that the CLI starts quickly
+    from ..analysis.exposure import Flag
+    from ..batch import Progress
+    from ..graph import CustomerGraph, Perspective
+    from ..store import Store
 
 
 # ------------------------------------------------------------------ store helpers
@@ -52,6 +53,9 @@ def customer_graph(
 ) -> CustomerGraph:
     """The CustomerGraph of one stored customer (NotFound when unknown), with our ties'
     strengths as declared or, for ``interactions``, as observed on ``day`` (docs/spec.md §4.8.5)."""
+    from ..analysis.observed import strength_from
+    from ..graph import CustomerGraph
+
     ds = strength_from(st.customer_graph(customer_id), strength, day or date.today())
     return CustomerGraph.from_dataset(ds, customer_id)
 
@@ -83,6 +87,7 @@ StrengthFromOpt = Annotated[
 def perspective_of(st: Store, text: str | None) -> Perspective:
     """Parse ``--perspective`` and check its employee / team / competitor exists in the store."""
     from ..analysis.paths import check_perspective
+    from ..graph import Perspective, PerspectiveKind
 
     p = Perspective.parse(text)
     if p.kind in (PerspectiveKind.individual, PerspectiveKind.team):
@@ -136,6 +141,7 @@ def path_cmd(
     Example: brmgraph path --to P103 --perspective team:East
     """
     from ..analysis.paths import best_path
+    from .render import render_path
 
     with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
@@ -168,6 +174,7 @@ def coverage_cmd(
     Example: brmgraph coverage --project J1 --max-cost 3
     """
     from ..analysis.coverage import coverage
+    from .render import render_coverage
 
     with store_from(store, as_of=as_of) as st:
         cid, pid = _scope(st, project, customer)
@@ -199,6 +206,7 @@ def exposure_cmd(
     Example: brmgraph exposure --customer C1
     """
     from ..analysis.exposure import exposure
+    from .render import render_exposure
 
     with store_from(store, as_of=as_of) as st:
         cid, pid = _scope(st, project, customer)
@@ -272,6 +280,8 @@ def flags_cmd(
             records = run_flags(store, sh, workers, max_cost=max_cost, progress=progress, observed_on=day)
     rows = [f.model_dump(mode="json") for f in records]
     if then is not None:
+        from ..analysis.exposure import diff_flags
+
         rows = [f.model_dump(mode="json") for f in diff_flags(then, records)]
     out = sys.stdout
     if fmt == FlagFormat.csv:
@@ -338,7 +348,10 @@ def report_cmd(
     Example: brmgraph report --customer C1 --lang zh
     """
     from ..analysis.lines import report
+    from ..analysis.observed import strength_from
     from ..analysis.strategy import load_template
+    from ..graph import CustomerGraph
+    from .render import render_report
 
     day = parse_day(today) or date.today()
     tpl = load_template(template, employee_template)
@@ -370,6 +383,7 @@ def tactics_cmd(
     Example: brmgraph tactics --person P103
     """
     from ..analysis.strategy import advice, load_template
+    from .render import render_advice
 
     tpl = load_template(template, employee_template)
     with store_from(store) as st:

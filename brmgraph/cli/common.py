@@ -3,6 +3,11 @@
 The CLI is a thin layer: each command opens the store, calls the library, and prints.
 Every :class:`~brmgraph.errors.BrmError` becomes one line on stderr and a non-zero exit
 (see :func:`brmgraph.cli.main`).
+
+Start-up time matters (``brmgraph --version`` in well under 150 ms): the CLI modules
+import only typer and the standard library at the top. The store, the models, the
+analyses, rich and everything heavier (networkx, pyvis, neo4j, starlette) are imported
+inside the commands that use them; ``tests/test_perf_cli.py`` checks it.
 """
 
 from __future__ import annotations
@@ -14,15 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel
-from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from ..errors import BadArgument
-from ..store import Store, open_store
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..store import Store
 
 
 def _unwrap(text: str | None) -> str | None:
@@ -118,6 +125,11 @@ def parse_day(text: str | None, option: str = "--today") -> date | None:
         raise BadArgument(f"{option} must be a date YYYY-MM-DD, not {text!r}") from None
 
 
+#: the default of ``--max-cost``: :data:`brmgraph.analysis.rules.DEFAULT_MAX_COST`, repeated
+#: here only so that starting the CLI does not import the analyses (``tests/test_perf_cli.py``
+#: fails if the two ever differ)
+DEFAULT_MAX_COST = 4
+
 MaxCostOpt = Annotated[
     int,
     typer.Option(
@@ -130,8 +142,27 @@ MaxCostOpt = Annotated[
 ]
 
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+class _LazyConsole:
+    """A rich ``Console`` created on first use, so that importing the CLI does not import rich."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._kwargs = kwargs
+        self._console: Console | None = None
+
+    @property
+    def real(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._kwargs)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+console: Console = _LazyConsole(soft_wrap=True)  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True, soft_wrap=True)  # type: ignore[assignment]
 
 
 AsOfOpt = Annotated[
@@ -157,6 +188,8 @@ def store_from(url: str | None, *, create: bool = False, as_of: str | None = Non
         store.import_dataset(ds, replace=True)
         store.url = where
     else:
+        from ..store import open_store
+
         store = open_store(url, create=create)
     try:
         yield store
@@ -165,6 +198,8 @@ def store_from(url: str | None, *, create: bool = False, as_of: str | None = Non
 
 
 def to_jsonable(obj: Any) -> Any:
+    from pydantic import BaseModel
+
     if isinstance(obj, BaseModel):
         return obj.model_dump(mode="json")
     if isinstance(obj, list):

@@ -157,9 +157,8 @@ def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False, as_of: AsOfOpt = 
     if as_json:
         print_json({"store": url, "counts": counts})
         return
-    from rich.table import Table
-
     from rich.markup import escape
+    from rich.table import Table
 
     t = Table(title=f"brmgraph store {escape(url)}")
     t.add_column("kind")

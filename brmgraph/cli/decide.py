@@ -4,19 +4,20 @@ function of :mod:`brmgraph.analysis` and prints a table, or with ``--json`` its 
 
 from __future__ import annotations
 
-from typing import Annotated, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from ..analysis.observed import StrengthFrom, strength_from, strengths_from
 from ..errors import BadArgument, NotFound
-from ..graph import CustomerGraph, Perspective
-from ..store import Store
+from ..labels import StrengthFrom
 from . import app
 from .analysis import StrengthFromOpt, observed_day
 from .common import JsonOpt, PerspectiveOpt, StoreOpt, console, print_json, store_from
+
+if TYPE_CHECKING:  # imported inside the commands, so that the CLI starts quickly
+    from ..graph import Perspective
+    from ..store import Store
 
 MaxCostOpt = Annotated[int, typer.Option("--max-cost", help="Highest path cost that still counts as covered.")]
 ProjectOpt = Annotated[str | None, typer.Option("--project", help="Project id.")]
@@ -35,6 +36,7 @@ def _check_max_cost(n: int) -> int:
 
 def _perspective(st: Store, text: str | None) -> Perspective:
     from ..analysis.paths import check_perspective
+    from ..graph import Perspective
 
     p = Perspective.parse(text)
     if p.kind in ("individual", "team"):
@@ -80,7 +82,12 @@ def plan_cmd(
 
     Example: brmgraph plan --project J1 --k 3 --strength medium
     """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..analysis.observed import strength_from
     from ..analysis.plan import plan
+    from ..graph import CustomerGraph
     from ..model import Strength
 
     _check_max_cost(max_cost)
@@ -169,6 +176,10 @@ def whatif_cmd(
 
     Example: brmgraph whatif --project J1 --without E3 --set P7.closeness=oppose
     """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..analysis.observed import strength_from, strengths_from
     from ..analysis.whatif import check_changes, flag_changes, parse_set, parse_without, whatif_scope
 
     _check_max_cost(max_cost)
@@ -237,6 +248,10 @@ def risk_cmd(
 
     Example: brmgraph risk --json > risk.json
     """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..analysis.observed import strengths_from
     from ..analysis.risk import risk
 
     _check_max_cost(max_cost)

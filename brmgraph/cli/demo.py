@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from ..demo import Tour, build_tour, demo_data_path, load_demo, new_folder, write_demo_maps
 from ..errors import BadArgument
 from . import app
 from .common import console
-from .render import render_advice, render_exposure, render_flags, render_path, render_report, stance, t
 
-__all__ = ["demo_cmd", "print_tour", "demo_data_path"]  # demo_data_path: brmgraph.demo's, for older callers
+if TYPE_CHECKING:  # imported inside the command, so that the CLI starts quickly
+    from rich.console import Console
+
+    from ..demo import Tour
+
+# demo_data_path: brmgraph.demo's, for older callers, loaded by __getattr__ below
+__all__ = ["demo_cmd", "print_tour", "demo_data_path"]  # noqa: F822
+
+
+def __getattr__(name: str) -> Any:
+    if name == "demo_data_path":
+        from ..demo import demo_data_path
+
+        return demo_data_path
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @app.command("demo")
@@ -35,6 +44,10 @@ def demo_cmd(
 
     Example: brmgraph demo --dir /tmp/brm-demo
     """
+    from rich.markup import escape
+
+    from ..demo import build_tour, load_demo, new_folder, write_demo_maps
+
     started = time.perf_counter()
     if folder is not None and folder.exists() and any(folder.iterdir()):
         raise BadArgument(f"--dir {folder} exists and is not empty; the demo needs a new folder")
@@ -63,6 +76,11 @@ def demo_cmd(
 
 def print_tour(tour: Tour, out: Console, lang: str = "en") -> None:
     """Print the guided tour, each step under the command that shows the same thing."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .render import render_advice, render_exposure, render_flags, render_path, render_report, stance, t
+
     cg = tour.cg
     out.rule(f"[bold]1. Report: the four lines of {escape(tour.customer)} (company perspective)")
     render_report(out, cg, tour.report, lang)

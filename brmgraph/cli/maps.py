@@ -8,10 +8,19 @@ from typing import Annotated
 
 import typer
 
-from ..analysis.rules import DEFAULT_MAX_COST
 from ..errors import BadArgument
 from . import app
-from .common import AsOfOpt, JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
+from .common import (
+    DEFAULT_MAX_COST,
+    AsOfOpt,
+    JsonOpt,
+    MaxCostOpt,
+    StoreOpt,
+    console,
+    parse_day,
+    print_json,
+    store_from,
+)
 
 
 class MapKind(str, Enum):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import neo4j_local
 from ..errors import ExitCode
 from . import app
 from .common import BrmTyper, Group, JsonOpt, err_console, print_json
+
+if TYPE_CHECKING:
+    from .. import neo4j_local
 
 neo4j_app = BrmTyper(
     name="neo4j",
@@ -52,6 +54,8 @@ def start_cmd(port: PortOpt = 7687, home: HomeOpt = None, as_json: JsonOpt = Fal
     """
     import time
 
+    from .. import neo4j_local
+
     t0 = time.monotonic()
     before = neo4j_local.status(home.expanduser().resolve() if home else None)
     st = neo4j_local.start(home, port, log=lambda m: err_console.print(m))
@@ -74,6 +78,7 @@ def stop_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
 
     Example: brmgraph neo4j stop
     """
+    from .. import neo4j_local
 
     was = neo4j_local.stop(home)
     st = neo4j_local.status(home.expanduser().resolve() if home else None)
@@ -89,6 +94,7 @@ def status_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
 
     Example: brmgraph neo4j status --json
     """
+    from .. import neo4j_local
 
     st = neo4j_local.status(home.expanduser().resolve() if home else None)
     if as_json:

@@ -5,18 +5,22 @@ Every function takes the console to print on, so the demo tour and tests can rec
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..analysis.coverage import CoverageResult
-from ..analysis.exposure import ExposureResult, Flag
-from ..analysis.lines import Report
-from ..analysis.paths import PathResult
-from ..analysis.strategy import StrategyAdvice
-from ..graph import CustomerGraph, Step
 from ..labels import ArcKind, Closer, Line, Reason, Status, Term, label
 from ..model import KeyPerson, ProjectStatus, Stance, Strength, Tri
+
+if TYPE_CHECKING:  # only named in annotations: rendering a path does not import the report analyses
+    from ..analysis.coverage import CoverageResult
+    from ..analysis.exposure import ExposureResult, Flag
+    from ..analysis.lines import Report
+    from ..analysis.paths import PathResult
+    from ..analysis.strategy import StrategyAdvice
+    from ..graph import CustomerGraph, Step
 
 # ------------------------------------------------------------------ labels
 # colours of the closeness values (presentation only; the words come from Stance.label)

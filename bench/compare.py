@@ -1,0 +1,302 @@
+#!/usr/bin/env python
+"""Issue 14 side by side: ``brmgraph`` against the competent script, as whole processes.
+
+    .venv/bin/python bench/compare.py                 # 1,000 customers and CLI start (~1 min)
+    .venv/bin/python bench/compare.py --large         # and flags / import at L, embedded
+    .venv/bin/python bench/compare.py --neo4j         # and flags on a local Neo4j (1,000 customers)
+
+What runs, each as its own process, started cold, as a user or a scheduler would start it:
+
+* the data set: ``brmgraph generate`` with 1,000 customers × 40 key persons (400
+  employees, 5 competitors × 40 staff, 3 projects each, seed 42), cached in ``--work``;
+* ``brmgraph import`` into a fresh embedded store;
+* ``python bench/competent.py DATA`` and ``brmgraph flags --store URL`` (and
+  ``flags --workers 2``), interleaved, ``--repeats`` times each; the median wall time
+  counts, and both outputs must be byte for byte the same;
+* CLI start: ``brmgraph --version`` and ``brmgraph path --to P`` on a small store
+  (the ``tiny`` size of ``bench/run.py``), ``--repeats`` × 3 times each, median; and
+  ``python -c pass`` as the floor no command can go below.
+
+The results replace the section between the ``issue14`` markers of ``docs/benchmarks.md``
+(``bench/run.py`` keeps that section when it rewrites the file): one row per target of
+issue 14, "not measured" where this run did not measure it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import run as benchrun  # bench/run.py: sizes, data cache, local Neo4j, machine
+
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+BEGIN, END = "<!-- issue14:begin -->", "<!-- issue14:end -->"
+K1000 = {"customers": 1000, "persons_per": 40, "employees": 400, "competitors": 5, "staff_per": 40, "projects_per": 3}
+
+
+def log(msg: str) -> None:
+    benchrun.log(msg)
+
+
+#: CPU seconds (user + system) of the last process :func:`timed` ran: on a shared machine
+#: it varies much less than the wall time
+LAST_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def timed(cmd: list[str], *, timeout: float = 1800) -> tuple[float, str]:
+    """Wall time of one whole process and its stdout (a failure stops the benchmark)."""
+    c0 = _children_cpu()
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, check=False, capture_output=True, text=True, env=ENV, timeout=timeout, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    LAST_CPU[0] = _children_cpu() - c0
+    if r.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])}... failed: {r.stderr.strip()[-1500:]}")
+    return wall, r.stdout
+
+
+def brm(*args: str) -> list[str]:
+    return [PY, "-m", "brmgraph", *args]
+
+
+def fresh_db(path: Path) -> str:
+    for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        f.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def data_set(work: Path, name: str, params: dict[str, int], seed: str = "42") -> tuple[Path, dict[str, Any]]:
+    from brmgraph.generate import generate
+
+    tag = "-".join(str(v) for v in params.values())
+    path = work / f"data-{name}-{tag}-s{seed}.json"
+    meta = path.with_suffix(".meta.json")
+    if path.exists() and meta.exists():
+        return path, json.loads(meta.read_text())
+    log(f"generating {name}: {params}")
+    s = generate(path, seed=seed, **params)
+    meta.write_text(json.dumps(s.as_dict()))
+    return path, s.as_dict()
+
+
+def side_by_side(data: Path, url: str, repeats: int, workers: bool = True) -> dict[str, Any]:
+    """competent script vs ``brmgraph flags`` on ``url``, interleaved; medians."""
+    comp: list[float] = []
+    ours: list[float] = []
+    par: list[float] = []
+    comp_cpu: list[float] = []
+    ours_cpu: list[float] = []
+    same = True
+    for i in range(repeats):
+        t, out_c = timed([PY, str(ROOT / "bench" / "competent.py"), str(data)])
+        comp.append(t)
+        comp_cpu.append(LAST_CPU[0])
+        t, out_b = timed(brm("flags", "--store", url))
+        ours.append(t)
+        ours_cpu.append(LAST_CPU[0])
+        same = same and out_c == out_b
+        if workers:
+            t, out_p = timed(brm("flags", "--workers", "2", "--store", url))
+            par.append(t)
+            same = same and out_p == out_b
+        log(f"  round {i + 1}: competent {comp[-1]:.2f}s, flags {ours[-1]:.2f}s"
+            + (f", flags --workers 2 {par[-1]:.2f}s" if workers else ""))
+    res = {
+        "competent_s": statistics.median(comp), "flags_s": statistics.median(ours),
+        "competent_all": comp, "flags_all": ours, "flags": len(out_b.splitlines()), "same_output": same,
+        "competent_cpu_s": statistics.median(comp_cpu), "flags_cpu_s": statistics.median(ours_cpu),
+    }
+    res["ratio"] = res["competent_s"] / res["flags_s"]
+    if workers:
+        res["flags_workers2_s"] = statistics.median(par)
+        res["flags_workers2_all"] = par
+        res["ratio_workers2"] = res["competent_s"] / res["flags_workers2_s"]
+    return res
+
+
+def cli_start(work: Path, repeats: int) -> dict[str, Any]:
+    data, _ = data_set(work, "tiny", benchrun.SIZES["tiny"])
+    url = fresh_db(work / "cli-start.db")
+    timed(brm("import", str(data), "--store", url))
+    person = json.loads(data.read_text(encoding="utf-8"))["key_persons"][0]["id"]
+    runs = {"python": [PY, "-c", "pass"], "version": brm("--version"), "path": brm("path", "--to", person, "--store", url),
+            "help": brm("--help")}
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    cpu: dict[str, list[float]] = {k: [] for k in runs}
+    for _ in range(repeats * 3):
+        for k, cmd in runs.items():
+            times[k].append(timed(cmd)[0])
+            cpu[k].append(LAST_CPU[0])
+    return (
+        {f"{k}_ms": 1000 * statistics.median(v) for k, v in times.items()}
+        | {f"{k}_min_ms": 1000 * min(v) for k, v in times.items()}
+        | {f"{k}_cpu_ms": 1000 * statistics.median(v) for k, v in cpu.items()}
+    )
+
+
+def large(work: Path, repeats: int) -> dict[str, Any]:
+    data, meta = data_set(work, "L", benchrun.SIZES["L"])
+    url = fresh_db(work / "compare-L.db")
+    _, out = timed([PY, str(ROOT / "bench" / "tasks.py"), "import", "--store", url, "--data", str(data)])
+    imp = json.loads(out.strip().splitlines()[-1])
+    log(f"  L import: {imp['records_per_s']:,.0f} records/s")
+    flags = [timed(brm("flags", "--store", url))[0] for _ in range(repeats)]
+    log(f"  L flags: {', '.join(f'{x:.2f}' for x in flags)} s")
+    return {"records": meta["records"], "import_rps": imp["records_per_s"], "import_maxrss_mb": imp["maxrss_mb"],
+            "flags_s": statistics.median(flags), "flags_all": flags}
+
+
+# --------------------------------------------------------------------------- report
+def _f(v: float | None, fmt: str) -> str:
+    return "not measured" if v is None else format(v, fmt)
+
+
+def section(r: dict[str, Any]) -> str:
+    k, cli, lg, neo = r["k1000"], r["cli"], r.get("large"), r.get("neo4j")
+
+    def met(ok: bool | None) -> str:
+        return "–" if ok is None else ("yes" if ok else "NO")
+
+    cpu_ratio = (f"; CPU time {k['competent_cpu_s'] / k['flags_cpu_s']:.2f}×"
+                 if k.get("flags_cpu_s") and k.get("competent_cpu_s") else "")
+    rows = [
+        ("`flags` right after import vs the competent script, whole processes, 1,000 customers", "≥ 3× faster",
+         f"{k['ratio']:.2f}× ({k['competent_s']:.2f} s vs {k['flags_s']:.2f} s wall{cpu_ratio})",
+         met(k["ratio"] >= 3)),
+        ("`flags` at L, embedded, one process", "≤ 3 s", _f(lg and lg["flags_s"], ".2f") + (" s" if lg else ""),
+         met(lg and lg["flags_s"] <= 3)),
+        ("`flags` at L after a re-import changing 1% of customers", "≤ 1 s, identical output",
+         "not measured (needs the change sets of issue 10)", "–"),
+        ("`flags` at L, Neo4j", "≤ 15 s", "not measured", "–"),
+        ("CLI start: `brmgraph --version`", "≤ 150 ms", f"{cli['version_ms']:.0f} ms", met(cli["version_ms"] <= 150)),
+        ("CLI start: `path` on a small store", "≤ 250 ms", f"{cli['path_ms']:.0f} ms", met(cli["path_ms"] <= 250)),
+        ("import at L, embedded", "≥ 100k records/s",
+         _f(lg and lg["import_rps"], ",.0f") + (" records/s" if lg else ""), met(lg and lg["import_rps"] >= 100_000)),
+        ("import at L, Neo4j", "≥ 30k records/s", "not measured", "–"),
+        ("XL (50,000 customers): flags, peak memory, embedded", "≤ 60 s, ≤ 2 GB", "not measured", "–"),
+        ("`risk` at L vs naive per-employee rerun", "≥ 20×", "not measured (no `risk` command yet)", "–"),
+    ]
+    m = r["machine"]
+    lines = [
+        BEGIN,
+        "## Issue 14: against the competent script",
+        "",
+        (f"Generated by `bench/compare.py{r['argv']}` on {r['started']} (code {m['code']}, {m['cores']} cores, "
+         f"1-minute load average {r['load_start']} at the start and {r['load_end']} at the end). "
+         "Whole processes, started cold, medians of interleaved repeats; see `bench/compare.py`."),
+        "",
+        "| figure | target | measured | met |",
+        "|---|---|---|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        "",
+        (f"1,000 customers × 40 key persons ({k['records']:,} records, {k['flags']} flags, same output from both: "
+         f"{'yes' if k['same_output'] else 'NO'}):"),
+        "",
+        "| process | median wall (s) | median CPU (s) | runs, wall (s) |",
+        "|---|---|---|---|",
+        (f"| `python bench/competent.py DATA` | {k['competent_s']:.2f} | {_f(k.get('competent_cpu_s'), '.2f')} | "
+         f"{', '.join(f'{x:.2f}' for x in k['competent_all'])} |"),
+        (f"| `brmgraph flags` (embedded, right after `brmgraph import`) | {k['flags_s']:.2f} | "
+         f"{_f(k.get('flags_cpu_s'), '.2f')} | {', '.join(f'{x:.2f}' for x in k['flags_all'])} |"),
+    ]
+    if "flags_workers2_s" in k:
+        lines.append(f"| `brmgraph flags --workers 2` | {k['flags_workers2_s']:.2f} | – | "
+                     f"{', '.join(f'{x:.2f}' for x in k['flags_workers2_all'])} |")
+    if neo:
+        lines.append(f"| `brmgraph flags` (Neo4j, right after `brmgraph import`) | {neo['flags_s']:.2f} | – | "
+                     f"{', '.join(f'{x:.2f}' for x in neo['flags_all'])} |")
+    lines += [
+        "",
+        f"`brmgraph import` of that file took {k['import_s']:.1f} s. CLI start, {3 * r.get('repeats', 5)} runs each:",
+        "",
+        "| command | median wall (ms) | fastest wall (ms) | median CPU (ms) |",
+        "|---|---|---|---|",
+        *(f"| {label} | {cli[key + '_ms']:.0f} | {cli[key + '_min_ms']:.0f} | {_f(cli.get(key + '_cpu_ms'), '.0f')} |"
+          for key, label in (("python", "`python -c pass` (the floor)"), ("version", "`brmgraph --version`"),
+                             ("help", "`brmgraph --help`"), ("path", "`brmgraph path` on the tiny store"))),
+    ]
+    if lg:
+        runs = ", ".join(f"{x:.2f}" for x in lg["flags_all"])
+        lines += ["", (f"At L ({lg['records']:,} records): import {lg['import_rps']:,.0f} records/s "
+                       f"(peak {lg['import_maxrss_mb']:,.0f} MB), `brmgraph flags` {runs} s.")]
+    notes = ROOT / "bench" / "compare-notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_section(out: Path, text: str) -> None:
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        new = head + text.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        marker = "\n## Results"
+        new = old.replace(marker, "\n" + text + marker, 1) if marker in old else old.rstrip("\n") + "\n\n" + text
+    out.write_text(new, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "brmgraph-bench"))
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--large", action="store_true", help="also import and flags at L (embedded)")
+    ap.add_argument("--neo4j", action="store_true", help="also flags on a local Neo4j at 1,000 customers")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    ap.add_argument("--json", help="raw results")
+    ap.add_argument("--from-json", help="re-render the section from raw results, no measuring")
+    a = ap.parse_args(argv)
+    if a.from_json:
+        r = json.loads(Path(a.from_json).read_text(encoding="utf-8"))
+        write_section(Path(a.out), section(r))
+        return 0
+    work = Path(a.work)
+    work.mkdir(parents=True, exist_ok=True)
+    shown = [x for x in ("--large", "--neo4j") if getattr(a, x[2:])] + (
+        [f"--repeats {a.repeats}"] if a.repeats != 5 else [])
+    r: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M"), "load_start": benchrun._loadavg(),
+                         "argv": "".join(f" {x}" for x in shown), "repeats": a.repeats}
+    data, meta = data_set(work, "k1000", K1000)
+    url = fresh_db(work / "compare-k1000.db")
+    t, _ = timed(brm("import", str(data), "--store", url))
+    log(f"1,000 customers: {meta['records']:,} records, brmgraph import {t:.1f}s")
+    r["k1000"] = side_by_side(data, url, a.repeats) | {"import_s": t, "records": meta["records"], "params": K1000}
+    log(f"  competent {r['k1000']['competent_s']:.2f}s, flags {r['k1000']['flags_s']:.2f}s, "
+        f"ratio {r['k1000']['ratio']:.2f}, same output {r['k1000']['same_output']}")
+    r["cli"] = cli_start(work, a.repeats)
+    log(f"CLI start: {json.dumps({k: round(v) for k, v in r['cli'].items()})}")
+    if a.neo4j:
+        with benchrun.LocalNeo4j(work / "neo4j-compare", "M") as server:
+            timed(brm("import", str(data), "--store", server.url))  # type: ignore[arg-type]
+            flags = [timed(brm("flags", "--store", server.url))[0] for _ in range(a.repeats)]  # type: ignore[arg-type]
+            r["neo4j"] = {"flags_s": statistics.median(flags), "flags_all": flags}
+    if a.large:
+        r["large"] = large(work, max(1, a.repeats // 2))
+    r["load_end"] = benchrun._loadavg()
+    r["machine"] = benchrun.machine()
+    write_section(Path(a.out), section(r))
+    if a.json:
+        Path(a.json).write_text(json.dumps(r, indent=1), encoding="utf-8")
+    log(f"wrote {a.out}")
+    return 0 if r["k1000"]["same_output"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
