@@ -96,7 +96,7 @@ def main() -> None:
         day = (date(2024, 1, 1) + timedelta(days=night)).isoformat()
         s = import_path(st, f, replace=True, effective=parse_time(day))
         night_s.append(time.perf_counter() - t0)
-        if night in (1, 7, 30, 90, a.nights):
+        if night in (1, 7, 30, 90, 180, 365, a.nights):
             st.close()
             hist = used_bytes(db)
             latest_db = work / "latest.db"
