@@ -14,7 +14,8 @@ import typer
 from ..errors import BadArgument, NotFound
 from ..model import Dataset
 from . import app
-from .common import AsOfOpt, JsonOpt, StoreOpt, console, print_json, store_from
+from ..analysis.rules import DEFAULT_MAX_COST
+from .common import AsOfOpt, JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
 
 # ------------------------------------------------------------------ export
 
@@ -184,3 +185,63 @@ def history_cmd(
             for f in ch["fields"]:
                 console.print(escape(f"    {f['field']}: {json.dumps(f['before'], ensure_ascii=False)} -> "
                                      f"{json.dumps(f['after'], ensure_ascii=False)}"))
+
+
+# ------------------------------------------------------------------ alerts
+
+#: alert columns (CSV), in this order; lists are joined by ";", null is empty
+ALERT_COLUMNS = ("event", "customer", "project", "person", "before", "after", "customer_name", "person_name")
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return ";".join(map(str, v))
+    return v
+
+
+@app.command("alerts")
+def alerts_cmd(
+    since: Annotated[str, typer.Option("--since", metavar="T", help="Start of the window: a date 2024-05-01 or an ISO time.")],
+    fmt: Annotated[str, typer.Option("--format", metavar="jsonl|csv", help="One JSON object per line, or CSV.")] = "jsonl",
+    today: Annotated[
+        str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Today's date for cooling (default: today).")
+    ] = None,
+    max_cost: MaxCostOpt = DEFAULT_MAX_COST,
+    store: StoreOpt = None,
+) -> None:
+    """What got worse since T: closeness toward strong_oppose, lost coverage, longer
+    paths, veto holders or approvers newly exposed, and decision makers cooling.
+
+    One record per event: event, customer, project (or null), person, before, after.
+
+    Example: brmgraph alerts --since 2024-05-01 --format csv > alerts.csv
+    """
+    from datetime import date
+
+    from ..analysis.alerts import alerts
+    from ..store.history import parse_time
+
+    if fmt not in ("jsonl", "csv"):
+        raise BadArgument(f"--format must be jsonl or csv, not {fmt!r}")
+    at = parse_time(since, "--since")
+    day = parse_day(today) or date.today()
+    start = date.fromisoformat(at[:10])
+    if start > day:
+        raise BadArgument(f"--since {since} is after today ({day.isoformat()})")
+    with store_from(store) as st:
+        now_ds = st.export()
+        then_ds = st.state_at(at)
+    events = alerts(then_ds, now_ds, since=start, today=day, max_cost=max_cost)
+    out = sys.stdout
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(ALERT_COLUMNS)
+        for a in events:
+            d = a.model_dump(mode="json")
+            w.writerow([_cell(d[k]) for k in ALERT_COLUMNS])
+    else:
+        for a in events:
+            out.write(json.dumps(a.model_dump(mode="json"), ensure_ascii=False) + "\n")
+    out.flush()
