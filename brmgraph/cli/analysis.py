@@ -292,6 +292,15 @@ def report_cmd(
     template: TemplateOpt = None,
     employee_template: EmpTemplateOpt = None,
     as_json: JsonOpt = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="text|json|markdown",
+            help="text (default: tables for a terminal, plain lines when they do not fit), json (as --json) "
+            "or markdown (for pasting into mail or a wiki).",
+        ),
+    ] = "text",
     lang: LangOpt = Lang.en,
     as_of: AsOfOpt = None,
     store: StoreOpt = None,
@@ -299,18 +308,25 @@ def report_cmd(
     """Everything about one customer: the customer, decision-chain, key-person and influence lines.
 
     Example: brmgraph report --customer C1 --lang zh
+    Example: brmgraph report --customer C1 --format markdown > C1.md
     """
     from ..analysis.lines import report
     from ..analysis.strategy import load_template
 
+    if fmt not in ("text", "json", "markdown"):
+        raise BadArgument(f"--format must be text, json or markdown, not {fmt!r}")
     day = parse_day(today) or date.today()
     tpl = load_template(template, employee_template)
     with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
         cg = customer_graph(st, customer)
     rep = report(cg, persp, max_cost=max_cost, today=day, template=tpl)
-    if as_json:
+    if as_json or fmt == "json":
         print_json(rep)
+    elif fmt == "markdown":
+        from .render import MarkdownConsole
+
+        render_report(MarkdownConsole(soft_wrap=True, color_system=None, width=10**4), cg, rep, lang.value)
     else:
         render_report(console, cg, rep, lang.value)
 

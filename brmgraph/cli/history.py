@@ -170,6 +170,8 @@ def history_cmd(
     from rich.markup import escape
     from rich.table import Table
 
+    from .render import show
+
     t = Table(title="change sets")
     for col in ("id", "time", "mode", "source", "created", "changed", "deleted"):
         t.add_column(col)
@@ -177,7 +179,7 @@ def history_cmd(
         k = c["counts"]
         t.add_row(str(c["id"]), c["time"], c["mode"], escape(c["source"]), str(k.get("created", "")),
                   str(k.get("changed", "")), str(k.get("deleted", "")))
-    console.print(t)
+    show(console, t)
     for ch in doc["changes"]:
         head = f"#{ch['changeset']} {ch['time']} {ch['action']} {ch['section']} {ch['key']}"
         console.print(escape(head))
