@@ -307,7 +307,6 @@ def report_cmd(
 ) -> None:
     """Everything about one customer: the customer, decision-chain, key-person and influence lines.
 
-    Example: brmgraph report --customer C1 --lang zh
     Example: brmgraph report --customer C1 --format markdown > C1.md
     """
     from ..analysis.lines import report
