@@ -112,8 +112,8 @@ def show(out: Console, tab: Table, prose: Iterable[int] = ()) -> None:
         out.print(tab)
         return
     if fits(out, tab, prose):
-        heads = [len(_plain(x)) for x in (tab.title, tab.caption) if x]
-        tab.min_width = max(heads, default=0) or None  # a title never wraps
+        widths = [len(_plain(x)) for x in (tab.title, tab.caption) if x]
+        tab.min_width = max(widths, default=0) or None  # a title never wraps
         out.print(tab)
         return
     if tab.title:
