@@ -219,7 +219,9 @@ def test_packed_versions_rebuild_with_older_whole_rows() -> None:
     give the same versions as if every row had been stored whole."""
     from brmgraph.store import history as H
 
-    rec = lambda *v: json.dumps(list(v), separators=(",", ":"))
+    def rec(*v: Any) -> str:
+        return json.dumps(list(v), separators=(",", ":"))
+
     v1, v2, v3, now = rec("P1", "a", 1), rec("P1", "b", 1), rec("P1", "b", 2), rec("P1", "c", 2)
     t = [parse_time(d) for d in ("2024-01-02", "2024-01-03", "2024-01-04")]
     legacy = [H.Version("key_persons", "P1", v1, None, t[0], 2)]

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 import typer
 
+from ..analysis.rules import DEFAULT_MAX_COST
 from ..errors import BadArgument, NotFound
 from ..model import Dataset
 from . import app
-from ..analysis.rules import DEFAULT_MAX_COST
 from .common import AsOfOpt, JsonOpt, MaxCostOpt, StoreOpt, console, parse_day, print_json, store_from
 
 # ------------------------------------------------------------------ export

@@ -5,7 +5,8 @@ Every function takes the console to print on, so the demo tour and tests can rec
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
