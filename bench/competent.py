@@ -43,6 +43,7 @@ def main(path: str) -> None:
         persons[p["id"]] = p
         by_customer.setdefault(p["customer"], []).append(p)
     employees = {e["id"] for e in data.get("employees", [])}
+    customer_name = {c["id"]: c.get("name", "") for c in data.get("customers", [])}
     staff = {s["id"]: s.get("competitor") for s in data.get("competitor_staff", [])}
     infl_by_customer: dict[str, list[dict]] = {}
     for i in data.get("influences", []):
@@ -95,12 +96,17 @@ def main(path: str) -> None:
                 t = theirs[comps].get(d)
                 if t is not None and (c is None or t < c):
                     reasons.append("COMPETITOR_CLOSER")
-                out.append((j["id"], d, cid, reasons))
-    out.sort()
+                names = {
+                    "customer_name": customer_name.get(cid, ""), "project_name": j.get("name", ""),
+                    "person_name": p.get("name", ""), "title": p.get("title", ""), "stage": j.get("stage", ""),
+                    "amount": None if j.get("amount") is None else float(j["amount"]),
+                }
+                out.append((j["id"], d, cid, reasons, names))
+    out.sort(key=lambda r: r[:3])
     w = sys.stdout.write
-    for project, person, customer, reasons in out:
-        w(json.dumps({"project": project, "customer": customer, "person": person, "reasons": reasons},
-                     ensure_ascii=False) + "\n")
+    for project, person, customer, reasons, names in out:
+        record = {"project": project, "customer": customer, "person": person, "reasons": reasons, **names}
+        w(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -503,9 +503,10 @@ def test_report_shows_declared_and_observed_strength(observed_stores, capsys):
                        "--store", observed)
     assert code == 0
     assert "strengths from interactions" in out
-    row = next(line for line in out.splitlines() if "E2" in line and "P4" in line and "│" in line)
-    assert "weak" in row and "strong" in row
-    assert max(len(line) for line in out.splitlines()) <= 80
+    # a table row, or the plain "column: value" line when the table does not fit 80 columns
+    row = next(line for line in out.splitlines() if "E2" in line and "P4" in line and "weak" in line)
+    assert "strong" in row
+    assert "…" not in out  # nothing is cut: a table that does not fit becomes plain lines
 
 
 def test_strength_from_bad_value_is_one_line(store, capsys):

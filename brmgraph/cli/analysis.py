@@ -339,13 +339,22 @@ def report_cmd(
     employee_template: EmpTemplateOpt = None,
     strength: StrengthFromOpt = StrengthFrom.declared,
     as_json: JsonOpt = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="text|json|markdown",
+            help="text (default: tables for a terminal, plain lines when they do not fit), json (as --json) "
+            "or markdown (for pasting into mail or a wiki).",
+        ),
+    ] = "text",
     lang: LangOpt = Lang.en,
     as_of: AsOfOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Everything about one customer: the customer, decision-chain, key-person and influence lines.
 
-    Example: brmgraph report --customer C1 --lang zh
+    Example: brmgraph report --customer C1 --format markdown > C1.md
     """
     from ..analysis.lines import report
     from ..analysis.observed import strength_from
@@ -353,6 +362,8 @@ def report_cmd(
     from ..graph import CustomerGraph
     from .render import render_report
 
+    if fmt not in ("text", "json", "markdown"):
+        raise BadArgument(f"--format must be text, json or markdown, not {fmt!r}")
     day = parse_day(today) or date.today()
     tpl = load_template(template, employee_template)
     with store_from(store, as_of=as_of) as st:
@@ -363,8 +374,12 @@ def report_cmd(
     if strength is StrengthFrom.interactions:
         declared = {(i.source, i.target): i.strength for i in ds.influences}
     rep = report(cg, persp, max_cost=max_cost, today=day, template=tpl, declared=declared)
-    if as_json:
+    if as_json or fmt == "json":
         print_json(rep)
+    elif fmt == "markdown":
+        from .render import MarkdownConsole
+
+        render_report(MarkdownConsole(soft_wrap=True, color_system=None, width=10**4), cg, rep, lang.value)
     else:
         render_report(console, cg, rep, lang.value)
 

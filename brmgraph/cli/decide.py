@@ -272,4 +272,6 @@ def risk_cmd(
     for e in at_risk:
         tab.add_row(escape(e.employee), escape(e.name), escape(e.team), str(e.count),
                     escape(", ".join(f"{f.project}:{f.person}" for f in e.flags)))
-    console.print(tab)
+    from .render import show
+
+    show(console, tab)

@@ -7,21 +7,33 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import BadArgument, NotFound
-from ..model import Dataset
 from . import app
-from .common import AsOfOpt, JsonOpt, StoreOpt, console, print_json, store_from
+from .common import (
+    DEFAULT_MAX_COST,
+    AsOfOpt,
+    JsonOpt,
+    MaxCostOpt,
+    StoreOpt,
+    console,
+    parse_day,
+    print_json,
+    store_from,
+)
+
+if TYPE_CHECKING:  # imported inside the commands, so that the CLI starts quickly
+    from ..model import Dataset
 
 # ------------------------------------------------------------------ export
 
 
 def dataset_document(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
     """A data set in the input format (JSON / YAML document)."""
-    return {section: [r.model_dump(mode="json") for r in getattr(ds, section)] for section in Dataset.SECTIONS}
+    return {section: [r.model_dump(mode="json") for r in getattr(ds, section)] for section in ds.SECTIONS}
 
 
 def write_csv_dir(ds: Dataset, folder: Path) -> None:
@@ -30,7 +42,7 @@ def write_csv_dir(ds: Dataset, folder: Path) -> None:
     from ..dataset import MODELS
 
     folder.mkdir(parents=True, exist_ok=True)
-    for section in Dataset.SECTIONS:
+    for section in ds.SECTIONS:
         fields = [f for f in MODELS[section].model_fields if f != "decision_chain"]
         with open(folder / f"{section}.csv", "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n")
@@ -169,6 +181,8 @@ def history_cmd(
     from rich.markup import escape
     from rich.table import Table
 
+    from .render import show
+
     t = Table(title="change sets")
     for col in ("id", "time", "mode", "source", "created", "changed", "deleted"):
         t.add_column(col)
@@ -176,7 +190,7 @@ def history_cmd(
         k = c["counts"]
         t.add_row(str(c["id"]), c["time"], c["mode"], escape(c["source"]), str(k.get("created", "")),
                   str(k.get("changed", "")), str(k.get("deleted", "")))
-    console.print(t)
+    show(console, t)
     for ch in doc["changes"]:
         head = f"#{ch['changeset']} {ch['time']} {ch['action']} {ch['section']} {ch['key']}"
         console.print(escape(head))
@@ -184,3 +198,63 @@ def history_cmd(
             for f in ch["fields"]:
                 console.print(escape(f"    {f['field']}: {json.dumps(f['before'], ensure_ascii=False)} -> "
                                      f"{json.dumps(f['after'], ensure_ascii=False)}"))
+
+
+# ------------------------------------------------------------------ alerts
+
+#: alert columns (CSV), in this order; lists are joined by ";", null is empty
+ALERT_COLUMNS = ("event", "customer", "project", "person", "before", "after", "customer_name", "person_name")
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return ";".join(map(str, v))
+    return v
+
+
+@app.command("alerts")
+def alerts_cmd(
+    since: Annotated[str, typer.Option("--since", metavar="T", help="Start of the window: a date 2024-05-01 or an ISO time.")],
+    fmt: Annotated[str, typer.Option("--format", metavar="jsonl|csv", help="One JSON object per line, or CSV.")] = "jsonl",
+    today: Annotated[
+        str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Today's date for cooling (default: today).")
+    ] = None,
+    max_cost: MaxCostOpt = DEFAULT_MAX_COST,
+    store: StoreOpt = None,
+) -> None:
+    """What got worse since T: closeness toward strong_oppose, lost coverage, longer
+    paths, veto holders or approvers newly exposed, and decision makers cooling.
+
+    One record per event: event, customer, project (or null), person, before, after.
+
+    Example: brmgraph alerts --since 2024-05-01 --format csv > alerts.csv
+    """
+    from datetime import date
+
+    from ..analysis.alerts import alerts
+    from ..store.history import parse_time
+
+    if fmt not in ("jsonl", "csv"):
+        raise BadArgument(f"--format must be jsonl or csv, not {fmt!r}")
+    at = parse_time(since, "--since")
+    day = parse_day(today) or date.today()
+    start = date.fromisoformat(at[:10])
+    if start > day:
+        raise BadArgument(f"--since {since} is after today ({day.isoformat()})")
+    with store_from(store) as st:
+        now_ds = st.export()
+        then_ds = st.state_at(at)
+    events = alerts(then_ds, now_ds, since=start, today=day, max_cost=max_cost)
+    out = sys.stdout
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(ALERT_COLUMNS)
+        for a in events:
+            d = a.model_dump(mode="json")
+            w.writerow([_cell(d[k]) for k in ALERT_COLUMNS])
+    else:
+        for a in events:
+            out.write(json.dumps(a.model_dump(mode="json"), ensure_ascii=False) + "\n")
+    out.flush()

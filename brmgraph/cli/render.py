@@ -5,11 +5,14 @@ Every function takes the console to print on, so the demo tour and tests can rec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from ..labels import ArcKind, Closer, Line, Reason, Status, Term, label
 from ..model import KeyPerson, ProjectStatus, Stance, Strength, Tri
@@ -76,6 +79,114 @@ def _path_text(cg: CustomerGraph, path: list[str], lang: str) -> str:
     return " → ".join(escape(f"{n} {_who(cg, n)}") if _who(cg, n) != n else escape(n) for n in path)
 
 
+# ------------------------------------------------------------------ layout
+# Output for people never cuts a value short: a table is printed only when every cell
+# fits on its line at the console's width (80 when stdout is not a terminal, or
+# $COLUMNS); otherwise the same rows are printed as plain lines, one per row, that are
+# never broken. Markdown output (report --format markdown) prints tables as Markdown.
+
+
+def _plain(obj: Any) -> str:
+    if isinstance(obj, Text):
+        return obj.plain
+    if isinstance(obj, str):
+        return Text.from_markup(obj).plain
+    return "" if obj is None else str(obj)
+
+
+def _cells(tab: Table) -> list[list[Any]]:
+    cols = [list(c.cells) for c in tab.columns]
+    return [list(row) for row in zip(*cols)] if cols else []
+
+
+def _one_line(cell: Any) -> Any:
+    """A cell's markup on one line (a value never spans lines in the plain layout)."""
+    return " ".join(cell.split("\n")) if isinstance(cell, str) else _plain(cell).replace("\n", " ")
+
+
+def fits(out: Console, tab: Table, prose: Iterable[int] = ()) -> bool:
+    """True when ``tab`` prints at ``out``'s width without wrapping or cutting any cell
+    (the ``prose`` columns may wrap at words, at most 40 characters wide)."""
+    for i in prose:
+        tab.columns[i].max_width = 40
+        tab.columns[i].overflow = "fold"
+    wide = Measurement.get(out, out.options.update(max_width=10**6), tab).maximum
+    heads = [len(_plain(x)) for x in (tab.title, tab.caption) if x]
+    longest_word = max((len(w) for i in prose for c in tab.columns[i].cells for w in _plain(c).split()), default=0)
+    return wide <= out.width and max(heads, default=0) <= out.width and longest_word <= 40
+
+
+def show(out: Console, tab: Table, prose: Iterable[int] = ()) -> None:
+    """Print ``tab`` as a table when it fits (see :func:`fits`), else as plain lines."""
+    prose = tuple(prose)
+    if isinstance(out, MarkdownConsole):
+        out.print(tab)
+        return
+    if fits(out, tab, prose):
+        widths = [len(_plain(x)) for x in (tab.title, tab.caption) if x]
+        tab.min_width = max(widths, default=0) or None  # a title never wraps
+        out.print(tab)
+        return
+    if tab.title:
+        out.print(f"[bold]{tab.title}[/]" if isinstance(tab.title, str) else tab.title)
+    heads = [_plain(c.header) for c in tab.columns]
+    for row in _cells(tab):
+        parts = []
+        for h, cell in zip(heads, row):
+            text = _one_line(cell)
+            if not _plain(text).strip():
+                continue
+            parts.append(f"{escape(h)}: {text}" if h else text)
+        out.print("  " + " · ".join(parts))
+    if tab.caption:
+        out.print(tab.caption)
+
+
+def rule(out: Console, title: str) -> None:
+    """A section heading: a rule when its title fits on it, else the title on its own line."""
+    if isinstance(out, MarkdownConsole) or len(_plain(title)) + 6 <= out.width:
+        out.rule(title)
+    else:
+        out.print(f"── {title}")
+
+
+class MarkdownConsole(Console):
+    """A console that writes Markdown: tables as Markdown tables, rules as headings,
+    everything else as plain paragraphs (``report --format markdown``)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        for obj in objects:
+            text = _markdown_table(obj) if isinstance(obj, Table) else _md_text(_plain(obj)) + "\n"
+            super().print(text, markup=False, highlight=False, soft_wrap=True, emoji=False)
+
+    def rule(self, title: Any = "", **kwargs: Any) -> None:  # type: ignore[override]
+        super().print(f"\n## {_md_text(_plain(title))}\n", markup=False, highlight=False, soft_wrap=True, emoji=False)
+
+
+def _md_text(text: str) -> str:
+    """Text safe in Markdown: ``*`` escaped (ids keep their ``_``, which Markdown leaves
+    alone inside words)."""
+    return text.replace("*", "\\*")
+
+
+def _md_cell(obj: Any) -> str:
+    return _md_text(_plain(obj)).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _markdown_table(tab: Table) -> str:
+    lines = []
+    if tab.title:
+        lines.append(f"**{_md_text(_plain(tab.title))}**\n")
+    heads = [_md_cell(c.header) if tab.show_header else "" for c in tab.columns]
+    lines.append("| " + " | ".join(heads) + " |")
+    lines.append("|" + "|".join("---:" if c.justify == "right" else "---" for c in tab.columns) + "|")
+    for row in _cells(tab):
+        lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+    if tab.caption:
+        lines.append(f"\n{_md_text(_plain(tab.caption))}")
+    return "\n".join(lines) + "\n"
+
+
 # ------------------------------------------------------------------ renderers
 def render_path(out: Console, cg: CustomerGraph, res: PathResult, lang: str = "en") -> None:
     head = f"{t('path', lang)} → {escape(res.target)} {escape(_who(cg, res.target))} · {escape(res.perspective)}"
@@ -90,7 +201,7 @@ def render_path(out: Console, cg: CustomerGraph, res: PathResult, lang: str = "e
         title = cg.persons[n].title if n in cg.persons else (cg.employees[n].title if n in cg.employees else "")
         tab.add_row(str(i), escape(n), escape(_who(cg, n)), escape(title),
                     _arc_text(cg, step, lang) if step else "", str(step.cost) if step else "")
-    out.print(tab)
+    show(out, tab)
 
 
 def _arc_text(cg: CustomerGraph, step: Step, lang: str) -> str:
@@ -128,7 +239,7 @@ def render_coverage(out: Console, cg: CustomerGraph, res: CoverageResult, lang: 
     if not res.members:
         out.print(f"{tab.title}: {t('decision_makers', lang)}: {t('none', lang)}{health(res.health, lang)}")
         return
-    out.print(tab)
+    show(out, tab)
 
 
 def render_exposure(out: Console, cg: CustomerGraph, res: ExposureResult, lang: str = "en") -> None:
@@ -148,7 +259,7 @@ def render_exposure(out: Console, cg: CustomerGraph, res: ExposureResult, lang: 
                 label(Tri, e.approver, lang),
                 "[red]" + ", ".join(label(Reason, r, lang) for r in e.reasons) + "[/]",
             )
-        out.print(tab)
+        show(out, tab)
     else:
         out.print(f"{title}: [green]{t('no_exposed', lang)}[/]")
     if res.unassessed:
@@ -166,7 +277,7 @@ def render_flags(out: Console, records: list[Flag], lang: str = "en") -> None:
     for f in records:
         tab.add_row(escape(f.project), escape(f.customer), escape(f.person),
                     ", ".join(label(Reason, r, lang) for r in f.reasons))
-    out.print(tab)
+    show(out, tab)
 
 
 def render_advice(out: Console, cg_person: KeyPerson, adv: StrategyAdvice, lang: str = "en") -> None:
@@ -185,7 +296,7 @@ def render_advice(out: Console, cg_person: KeyPerson, adv: StrategyAdvice, lang:
     for x in adv.tactics:
         name = f"{x.name_zh or x.name}" if lang == "zh" else f"{x.name} ({x.name_zh})" if x.name_zh else x.name
         tab.add_row(escape(name), escape(x.body(lang)), x.source)
-    out.print(tab)
+    show(out, tab, prose=(1,))
 
 
 def _render_ties(out: Console, rep: Report, lang: str) -> None:
@@ -208,15 +319,15 @@ def _render_ties(out: Console, rep: Report, lang: str) -> None:
                 seen = f"[bold]{seen}[/]"
         tab.add_row(escape(key[0]), escape(key[1]), declared, seen,
                     *((str(d.frequency), f"{d.length_years:.2f}", str(d.depth)) if d else ("—", "—", "—")))
-    out.print(tab)
+    show(out, tab)
 
 
 def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en") -> None:
     L = rep.lines
     c = L.customer
     observed = rep.strength_from == "interactions"
-    out.rule(f"[bold]{escape(rep.customer)} {escape(c.name)}[/] · {escape(rep.perspective)} · {rep.today}"
-             + (f" · {t('strength_from_interactions', lang)}" if observed else ""))
+    rule(out, f"[bold]{escape(rep.customer)} {escape(c.name)}[/] · {escape(rep.perspective)} · {rep.today}"
+         + (f" · {t('strength_from_interactions', lang)}" if observed else ""))
     # customer line
     tab = Table(title=Line.customer.label(lang), show_header=False)
     tab.add_column("")
@@ -230,10 +341,10 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
     tab.add_row(t("coverage", lang), _coverage_text(c.coverage, lang))
     tab.add_row(t("decision_makers", lang), escape(", ".join(c.decision_makers)) or "—")
     tab.add_row(t("cooling", lang), escape(", ".join(c.cooling)) or "—")
-    out.print(tab)
+    show(out, tab)
     render_exposure(out, cg, c.exposure, lang)
     # decision-chain line
-    out.rule(Line.decision_chain.label(lang))
+    rule(out, Line.decision_chain.label(lang))
     for j in L.decision_chain:
         status = label(ProjectStatus, j.status, lang)
         out.print(
@@ -264,11 +375,11 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
             f"{t('coverage', lang)} {_coverage_text(j.coverage, lang)}"
             + "".join(f" · {escape(k.competitor)} {_pct(k.coverage)}" for k in j.competitor_coverage)
         )
-        out.print(tab)
+        show(out, tab)
         if j.exposure.exposed or j.exposure.unassessed:
             render_exposure(out, cg, j.exposure, lang)
     # key-person line
-    out.rule(Line.key_person.label(lang))
+    rule(out, Line.key_person.label(lang))
     tab = Table()
     for k in ("person", "name", "closeness", "solution", "price", "veto", "approver", "strategy", "cost"):
         tab.add_column(t(k, lang), no_wrap=k == "person", justify="right" if k == "cost" else "left")
@@ -287,17 +398,17 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
             "—" if bp.cost is None else str(bp.cost),
         )
     tab.caption = t("key_person_legend", lang)
-    out.print(tab)
+    show(out, tab)
     _render_ties(out, rep, lang)
     # influence line
-    out.rule(Line.influence.label(lang))
+    rule(out, Line.influence.label(lang))
     tab = Table()
     for k in ("person", "name", "out_degree", "betweenness", "reach", "on_paths"):
         tab.add_column(t(k, lang), justify="left" if k in ("person", "name") else "right")
     for ip in sorted(L.influence.persons, key=lambda x: (-x.reach, -x.betweenness, x.person)):
         tab.add_row(escape(ip.person), escape(cg.persons[ip.person].name), str(ip.out_degree),
                     f"{ip.betweenness:.3f}", str(ip.reach), str(ip.on_best_paths))
-    out.print(tab)
+    show(out, tab)
     if L.influence.employees or L.influence.competitors:
         tab = Table()
         for k in ("employee", "name", "team", "reach", "direct"):
@@ -306,6 +417,6 @@ def render_report(out: Console, cg: CustomerGraph, rep: Report, lang: str = "en"
             tab.add_row(escape(e.employee), escape(e.name), escape(e.team), str(e.reach), str(e.direct))
         for cr in L.influence.competitors:
             tab.add_row(escape(cr.competitor), escape(cr.name), t("competitor", lang), str(cr.reach), str(cr.direct))
-        out.print(tab)
+        show(out, tab)
 
 

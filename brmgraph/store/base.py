@@ -165,9 +165,19 @@ class Store(ABC):
         """Every change set, by id."""
 
     @abstractmethod
-    def versions(self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None) -> list[H.Version]:
+    def history_rows(self) -> tuple[list[tuple[int, str, bytes | None]], list[H.Version]]:
+        """The stored history as it is on disk: per change set ``(id, time, packed version
+        rows)`` (:func:`history.pack`), and the whole version rows of schema-2 stores."""
+
+    def versions(
+        self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None, current: Dataset | None = None
+    ) -> list[H.Version]:
         """Version rows (earlier versions of records): those with ``valid_to > after``,
-        or those of the given (section, key) pairs; all without either."""
+        or those of the given (section, key) pairs; all without either. ``current``: the
+        stored data set when the caller has it already (saves an export)."""
+        packed, legacy = self.history_rows()
+        now = H.by_key(self.export() if current is None else current)
+        return H.expand(now, packed, legacy, after=after, keys=keys)
 
     def state_at(self, at: str) -> Dataset:
         """The stored data set as it stood at ``at`` (canonical time text)."""
@@ -177,7 +187,8 @@ class Store(ABC):
             return Dataset()
         if at >= sets[-1].time:
             return self.export()
-        return H.state_at(self.export(), self.versions(after=at), at, first)
+        current = self.export()
+        return H.state_at(current, self.versions(after=at, current=current), at, first)
 
     def id_index(self) -> IdIndex:
         """Ids and key-person links of the stored content (override for speed)."""
@@ -221,10 +232,10 @@ def change_time(sets: list[H.ChangeSet], effective: str | None) -> str:
     return max(at, latest) if latest else at
 
 
-def plan_changes(current: Dataset | None, ds: Dataset, *, replace: bool, first: bool) -> tuple[list[tuple[str, str, str | None]], dict[str, int]]:
+def plan_changes(current: Dataset | None, ds: Dataset, *, replace: bool, first: bool) -> tuple[list[H.Ended], dict[str, int]]:
     """:func:`history.plan`, quick when the store is empty (``current`` None)."""
     if current is None:
         keys = sorted({(s, H.record_key(r)) for s in H.SECTIONS for r in getattr(ds, s)})
-        ended: list[tuple[str, str, str | None]] = [] if first else [(s, k, None) for s, k in keys]
+        ended: list[H.Ended] = [] if first else [(s, k, None, None) for s, k in keys]
         return ended, {"created": len(keys), "changed": 0, "deleted": 0, "unchanged": 0}
     return H.plan(current, ds, replace=replace, first=first)

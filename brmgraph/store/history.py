@@ -1,13 +1,20 @@
 """History shared by both stores (rules: ``docs/spec.md §4.9``).
 
 Layout: the store's ordinary tables / nodes hold the latest state only (reads of the
-latest state are exactly as fast as without history). Beside them:
+latest state are exactly as fast as without history). Beside them, one **change set**
+per import: id (1, 2, ...), time, source, mode, counts, and the **version rows** of the
+versions it ended, packed into one compressed value (:func:`pack`). A version row is
+section, key, the record's field values (or ``None`` for "the record did not exist"),
+``valid_from`` (``None``: since the beginning), ``valid_to`` (the time of the change set
+that ended it) and that change set's id.
 
-* one **change set** per import: id (1, 2, ...), time, source, mode, counts;
-* one **version row** per earlier version of a record: section, key, data (the record's
-  field values as compact JSON, or ``None`` for "the record did not exist"), ``valid_from``
-  (``None``: since the beginning), ``valid_to`` (the time of the change set that ended
-  it) and that change set's id.
+Storage (docs/spec.md §4.9.7): a packed row holds the section as a
+number, the key, and only the fields that differ from the *next* version of the record
+(the whole record when the next version is "deleted", nothing for "did not exist");
+``valid_to`` is its change set's id and ``valid_from`` the previous row of the same
+record, so neither time is stored per row. :func:`expand` rebuilds full rows from the
+current state backwards. Rows written by schema-2 stores (full data, one row each) are
+still read as they are.
 
 A record created by a change set other than the first gets an "absent" row (data
 ``None``) ending at its creation, so a record's rows and its current version cover time
@@ -22,6 +29,7 @@ at T is) is made here, once, so both stores answer identically.
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable
@@ -112,6 +120,10 @@ class ChangeSet:
         return {"id": self.id, "time": self.time, "source": self.source, "mode": self.mode, "counts": self.counts}
 
 
+#: a version an import ends: (section, key, old data or None, new data or None)
+Ended = tuple[str, str, "str | None", "str | None"]
+
+
 def by_key(ds: Dataset) -> dict[tuple[str, str], str]:
     """(section, key) -> canonical data of every record (a later duplicate wins)."""
     out: dict[tuple[str, str], str] = {}
@@ -123,41 +135,115 @@ def by_key(ds: Dataset) -> dict[tuple[str, str], str]:
 
 def plan(
     current: Dataset, new: Dataset, *, replace: bool, first: bool
-) -> tuple[list[tuple[str, str, str | None]], dict[str, int]]:
+) -> tuple[list[Ended], dict[str, int]]:
     """What an import of ``new`` changes in a store holding ``current``: the versions it
-    ends, as (section, key, old data or None for "did not exist"), and the counts
+    ends, as (section, key, old data or None for "did not exist", new data or None for
+    "deleted"), and the counts
     ``created``, ``changed``, ``deleted``, ``unchanged``. ``first``: the first change set
     (no "absent" rows: before it the store was empty)."""
     old = by_key(current)
     fresh = by_key(new)
-    ended: list[tuple[str, str, str | None]] = []
+    ended: list[Ended] = []
     counts = {"created": 0, "changed": 0, "deleted": 0, "unchanged": 0}
     for sk, data in fresh.items():
         before = old.get(sk)
         if before is None:
             counts["created"] += 1
             if not first:
-                ended.append((sk[0], sk[1], None))
+                ended.append((sk[0], sk[1], None, data))
         elif before != data:
             counts["changed"] += 1
-            ended.append((sk[0], sk[1], before))
+            ended.append((sk[0], sk[1], before, data))
         else:
             counts["unchanged"] += 1
     if replace:
         for sk, data in old.items():
             if sk not in fresh:
                 counts["deleted"] += 1
-                ended.append((sk[0], sk[1], data))
+                ended.append((sk[0], sk[1], data, None))
     ended.sort()
     return ended, counts
 
 
-def versions(
-    ended: list[tuple[str, str, str | None]], last: dict[tuple[str, str], str], at: str, changeset: int
+def pack(ended: list[Ended]) -> bytes:
+    """The version rows one change set ends, as one compressed value: per row
+    ``[section number, key, payload]`` where the payload is ``null`` ("did not exist"),
+    the whole field list (the record was deleted), or ``{field number: old value}`` for
+    the fields that differ from the new version."""
+    rows: list[list[Any]] = []
+    code = {s: i for i, s in enumerate(SECTIONS)}
+    for section, key, old, new in ended:
+        payload: Any
+        if old is None:
+            payload = None
+        elif new is None:
+            payload = json.loads(old)
+        else:
+            o, n = json.loads(old), json.loads(new)
+            payload = {str(i): v for i, (v, w) in enumerate(zip(o, n)) if v != w}
+        rows.append([code[section], key, payload])
+    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
+
+
+def unpack(blob: bytes | None) -> list[tuple[str, str, Any]]:
+    if not blob:
+        return []
+    return [(SECTIONS[c], k, p) for c, k, p in json.loads(zlib.decompress(bytes(blob)).decode("utf-8"))]
+
+
+def _data(values: list[Any]) -> str:
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def expand(
+    current: dict[tuple[str, str], str],
+    packed: Iterable[tuple[int, str, bytes | None]],
+    legacy: Iterable[Version] = (),
+    *,
+    after: str | None = None,
+    keys: Iterable[tuple[str, str]] | None = None,
 ) -> list[Version]:
-    """Version rows for ``ended``; ``last``: each key's latest stored ``valid_to`` (the
-    start of its current version)."""
-    return [Version(s, k, d, last.get((s, k)), at, changeset) for s, k, d in ended]
+    """Full version rows from the packed rows of each change set ``(id, time, blob)``
+    and the current state (``by_key``): each record's rows are rebuilt from its current
+    version backwards, every delta applied to the version after it. ``legacy``: rows
+    stored whole by schema-2 stores (older than every packed row). ``after`` / ``keys``
+    filter as :meth:`Store.versions` does."""
+    raw: dict[tuple[str, str], list[tuple[str, int, Any, bool]]] = {}
+    for v in legacy:
+        raw.setdefault((v.section, v.key), []).append((v.valid_to, v.changeset, v, True))
+    for cs, at, blob in packed:
+        for section, key, payload in unpack(blob):
+            raw.setdefault((section, key), []).append((at, cs, payload, False))
+    wanted = None if keys is None else set(keys)
+    out: list[Version] = []
+    for sk, rows in raw.items():
+        if wanted is not None and sk not in wanted:
+            continue
+        rows.sort(key=lambda r: (r[0], r[1]))
+        nxt: list[Any] | None = json.loads(current[sk]) if sk in current else None
+        rebuilt: list[Version] = []
+        for i in range(len(rows) - 1, -1, -1):
+            at, cs, payload, is_legacy = rows[i]
+            if is_legacy:
+                v = payload
+                nxt = json.loads(v.data) if v.data is not None else None
+            else:
+                if payload is None:
+                    values = None
+                elif isinstance(payload, list):
+                    values = payload
+                else:
+                    if nxt is None:  # cannot happen in a store written by pack()
+                        raise ValueError(f"history of {sk} is broken: a change without a later version")
+                    values = list(nxt)
+                    for f, val in payload.items():
+                        values[int(f)] = val
+                v = Version(sk[0], sk[1], None if values is None else _data(values), rows[i - 1][0] if i else None, at, cs)
+                nxt = values
+            rebuilt.append(v)
+        out.extend(v for v in rebuilt if after is None or v.valid_to > after)
+    out.sort(key=lambda v: (v.section, v.key, v.valid_to, v.changeset))
+    return out
 
 
 def state_at(current: Dataset, rows: Iterable[Version], at: str, first_time: str | None) -> Dataset:

@@ -161,11 +161,7 @@ Q_CUSTOMER_GRAPH_SOURCES = "read/customer_graph_sources"
 # history (brmgraph/store/history.py)
 Q_CHANGESETS = "history/changesets"
 Q_CREATE_CHANGESET = "history/create_changeset"
-Q_CREATE_VERSIONS = "history/create_versions"
-Q_VERSIONS_AFTER = "history/versions_after"
 Q_VERSIONS_ALL = "history/versions_all"
-Q_VERSIONS_OF = "history/versions_of"
-Q_LAST_CHANGE = "history/last_change"
 
 #: IdIndex kind -> influence source kind (the relationship type of its influences)
 _SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
@@ -318,16 +314,9 @@ class Neo4jStore(Store):
         counts = {"records": ds.counts(), **changes}
         tx.run(
             load_cypher(Q_CREATE_CHANGESET), id=cs, time=at, source=source,
-            mode="replace" if replace else "upsert", counts=json.dumps(counts),
+            mode="replace" if replace else "upsert", counts=json.dumps(counts, separators=(",", ":")),
+            versions=H.pack(ended) if ended else None,
         ).consume()
-        keys = [[sec, key] for sec, key, _d in ended]
-        last: dict[tuple[str, str], str] = {}
-        for i in range(0, len(keys), LOOKUP_BATCH):
-            for r in tx.run(load_cypher(Q_LAST_CHANGE), keys=keys[i : i + LOOKUP_BATCH]):
-                last[(r["section"], r["key"])] = r["last"]
-        rows = [[v.section, v.key, v.data, v.valid_from, v.valid_to, v.changeset] for v in H.versions(ended, last, at, cs)]
-        for i in range(0, len(rows), BATCH):
-            tx.run(load_cypher(Q_CREATE_VERSIONS), rows=rows[i : i + BATCH]).consume()
         return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
 
     # ------------------------------------------------------------------ history
@@ -335,16 +324,13 @@ class Neo4jStore(Store):
         with self._guard(), self._session() as s:
             return s.execute_read(_changesets)  # type: ignore[no-any-return]
 
-    def versions(self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None) -> list[H.Version]:
-        if keys is not None:
-            rows = self._read(Q_VERSIONS_OF, keys=[list(k) for k in keys])
-        elif after is not None:
-            rows = self._read(Q_VERSIONS_AFTER, after=after)
-        else:
-            rows = self._read(Q_VERSIONS_ALL)
-        return [
-            H.Version(r["section"], r["key"], r["data"], r["valid_from"], r["valid_to"], r["changeset"]) for r in rows
+    def history_rows(self) -> tuple[list[tuple[int, str, bytes | None]], list[H.Version]]:
+        packed = [(r["id"], r["time"], r["versions"]) for r in self._read(Q_CHANGESETS)]
+        legacy = [
+            H.Version(r["section"], r["key"], r["data"], r["valid_from"], r["valid_to"], r["changeset"])
+            for r in self._read(Q_VERSIONS_ALL)
         ]
+        return packed, legacy
 
     def _import_staged(
         self, ds: Dataset, *, replace: bool, check: ImportCheck | None, meta: dict[str, Any]

@@ -31,7 +31,7 @@ from . import records as R
 from .base import IdIndex, ImportCheck, ImportMerge, ImportSummary, Store, change_time, plan_changes
 
 BUSY_TIMEOUT_S = 120.0
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS interactions (
 CREATE INDEX IF NOT EXISTS interactions_customer ON interactions(customer);
 """ + """
 CREATE TABLE IF NOT EXISTS changesets (
-    id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, mode TEXT NOT NULL, counts TEXT NOT NULL);
+    id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, mode TEXT NOT NULL, counts TEXT NOT NULL,
+    versions BLOB);
 CREATE TABLE IF NOT EXISTS versions (
     section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
     changeset INTEGER NOT NULL);
@@ -115,8 +116,11 @@ class SqliteStore(Store):
             )
         else:
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is not None and int(row[0]) == 1:  # version 2 only adds the history tables
-                self.conn.executescript("BEGIN IMMEDIATE;" + SCHEMA + "COMMIT;")
+            if row is not None and int(row[0]) in (1, 2):
+                # 2 adds the history tables; 3 packs a change set's version rows into one
+                # value beside it (rows of version 2 stay and are read as they are)
+                script = SCHEMA if int(row[0]) == 1 else "ALTER TABLE changesets ADD COLUMN versions BLOB;"
+                self.conn.executescript("BEGIN IMMEDIATE;" + script + "COMMIT;")
                 self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
             elif row is None or int(row[0]) != SCHEMA_VERSION:
                 raise StoreUnavailable(f"store {self.url} has schema version {row and row[0]}, expected {SCHEMA_VERSION}")
@@ -162,13 +166,9 @@ class SqliteStore(Store):
             cs = (sets[-1].id + 1) if sets else 1
             counts = {"records": ds.counts(), **changes}
             c.execute(
-                "INSERT INTO changesets(id, time, source, mode, counts) VALUES (?,?,?,?,?)",
-                (cs, at, source, "replace" if replace else "upsert", json.dumps(counts)),
-            )
-            last = self._last_change([(sec, key) for sec, key, _d in ended])
-            c.executemany(
-                "INSERT INTO versions(section, key, data, valid_from, valid_to, changeset) VALUES (?,?,?,?,?,?)",
-                ((v.section, v.key, v.data, v.valid_from, v.valid_to, v.changeset) for v in H.versions(ended, last, at, cs)),
+                "INSERT INTO changesets(id, time, source, mode, counts, versions) VALUES (?,?,?,?,?,?)",
+                (cs, at, source, "replace" if replace else "upsert", json.dumps(counts, separators=(",", ":")),
+                 H.pack(ended) if ended else None),
             )
             c.execute("COMMIT")
         except BaseException:
@@ -176,14 +176,6 @@ class SqliteStore(Store):
                 c.execute("ROLLBACK")
             raise
         return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
-
-    def _last_change(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        out: dict[tuple[str, str], str] = {}
-        for sec, key in keys:
-            row = self.conn.execute("SELECT MAX(valid_to) FROM versions WHERE section = ? AND key = ?", (sec, key)).fetchone()
-            if row[0] is not None:
-                out[(sec, key)] = row[0]
-        return out
 
     # ------------------------------------------------------------------ history
     def _changesets(self) -> list[H.ChangeSet]:
@@ -195,16 +187,13 @@ class SqliteStore(Store):
     def changesets(self) -> list[H.ChangeSet]:
         return self._changesets()
 
-    def versions(self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None) -> list[H.Version]:
-        cols = "SELECT section, key, data, valid_from, valid_to, changeset FROM versions"
-        if keys is not None:
-            out: list[H.Version] = []
-            for sec, key in keys:
-                out.extend(H.Version(*r) for r in self.conn.execute(f"{cols} WHERE section = ? AND key = ?", (sec, key)))
-            return out
-        if after is not None:
-            return [H.Version(*r) for r in self.conn.execute(f"{cols} WHERE valid_to > ?", (after,))]
-        return [H.Version(*r) for r in self.conn.execute(cols)]
+    def history_rows(self) -> tuple[list[tuple[int, str, bytes | None]], list[H.Version]]:
+        packed = list(self.conn.execute("SELECT id, time, versions FROM changesets ORDER BY id"))
+        legacy = [
+            H.Version(*r)
+            for r in self.conn.execute("SELECT section, key, data, valid_from, valid_to, changeset FROM versions")
+        ]
+        return packed, legacy
 
     def _write(self, ds: Dataset) -> None:
         c = self.conn

@@ -1,2 +1,3 @@
-// One import's change set (inside the import transaction); counts is JSON text.
-CREATE (:BrmChangeSet {id: $id, time: $time, source: $source, mode: $mode, counts: $counts})
+// One import's change set (inside the import transaction); counts is JSON text,
+// versions the packed version rows it ended (bytes, or null when it ended none).
+CREATE (:BrmChangeSet {id: $id, time: $time, source: $source, mode: $mode, counts: $counts, versions: $versions})
