@@ -1,4 +1,4 @@
-"""Synthetic data sets in the SPEC §3 input format, written as a stream.
+"""Synthetic data sets in the docs/spec.md §3 input format, written as a stream.
 
 ``generate(out, customers=N, persons_per=M, employees=E, competitors=K, ...)`` writes one
 JSON document with the eight sections of the input format. It never holds the data set
@@ -24,7 +24,7 @@ What a generated customer looks like:
   open; each has a decision chain of distinct key persons of the customer with roles
   (decision_maker, approver, technical_evaluator, user, procurement) and 0-2 competitors.
 
-The output obeys every import rule of SPEC §3: ids are unique across kinds (prefixes C, P,
+The output obeys every import rule of docs/spec.md §3: ids are unique across kinds (prefixes C, P,
 E, K, S, J), ``reports_to`` stays within the customer and is acyclic, internal influence
 stays within the customer, there are no self-loops and no duplicate (source, target)
 pairs, decision-chain members belong to the project's customer, and interactions are
@@ -193,7 +193,7 @@ class _SectionSpool:
 
 @dataclass
 class GenerateSummary:
-    """What was written: records per section, arcs (SPEC §4.2) and open projects."""
+    """What was written: records per section, arcs (docs/spec.md §4.2) and open projects."""
 
     counts: dict[str, int]
     arcs: int = 0
@@ -211,7 +211,7 @@ class GenerateSummary:
 
 
 def arcs_estimate(customers: int, persons_per: int) -> int:
-    """Rough number of arcs (SPEC §4.2) a generated data set has, for sizing benchmarks."""
+    """Rough number of arcs (docs/spec.md §4.2) a generated data set has, for sizing benchmarks."""
     return customers * (2 * max(persons_per - 1, 0) + 2 * persons_per)
 
 

@@ -1,6 +1,6 @@
 """``CustomerGraph``: one customer's sub-graph as a networkx ``DiGraph``.
 
-This module is the only place where arcs and their costs are decided (SPEC §4.2):
+This module is the only place where arcs and their costs are decided (docs/spec.md §4.2):
 
 * an influence edge u → v (internal or external) is an arc u → v costing
   1 (strong), 2 (medium) or 3 (weak);
@@ -58,7 +58,7 @@ from .model import (
 if TYPE_CHECKING:  # networkx is imported on first use of ``g``: most commands never need it
     import networkx as nx
 
-#: cost of an influence arc by strength (SPEC §4.2)
+#: cost of an influence arc by strength (docs/spec.md §4.2)
 STRENGTH_COST: dict[Strength, int] = {Strength.strong: 1, Strength.medium: 2, Strength.weak: 3}
 #: cost of the arc superior → subordinate
 REPORTS_DOWN_COST = 1
@@ -103,7 +103,7 @@ class PerspectiveKind(str, Enum):
 
 @dataclass(frozen=True, init=False)
 class Perspective:
-    """Who paths start from (SPEC §4.1).
+    """Who paths start from (docs/spec.md §4.1).
 
     ``kind`` is one of ``individual``, ``team``, ``company``, ``competitor``;
     ``value`` is the employee id, team name, competitor id or ``*``.
@@ -162,7 +162,7 @@ def _edges(
     staff: dict[str, CompetitorStaff],
     influences: list[Influence],
 ) -> Iterable[tuple[str, str, int, str]]:
-    """Every arc of SPEC §4.2 as (u, v, cost, kind) — the one place costs are decided."""
+    """Every arc of docs/spec.md §4.2 as (u, v, cost, kind) — the one place costs are decided."""
     for p in persons.values():
         b = p.reports_to
         if b and b in persons:
@@ -310,7 +310,7 @@ class CustomerGraph:
         return {s.id for s in self.staff.values() if s.competitor in ids}
 
     def blocked_relays(self, perspective: Perspective) -> set[str]:
-        """Key persons that may end a path but not relay one (SPEC §4.2 relay rule)."""
+        """Key persons that may end a path but not relay one (docs/spec.md §4.2 relay rule)."""
         if not perspective.ours:
             return set()
         return {pid for pid, p in self.persons.items() if p.closeness.opposing}
@@ -323,7 +323,7 @@ class CustomerGraph:
         return [j for j in sorted(self.projects.values(), key=lambda j: j.id) if j.status.value == "open"]
 
     def decision_makers(self) -> list[str]:
-        """SPEC §4.3: members of open projects' chains, plus veto or approver = yes; sorted."""
+        """docs/spec.md §4.3: members of open projects' chains, plus veto or approver = yes; sorted."""
         from .analysis.rules import is_veto_or_approver
 
         out = {m.person for j in self.open_projects() for m in j.decision_chain if m.person in self.persons}

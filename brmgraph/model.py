@@ -1,4 +1,4 @@
-"""The domain model of SPEC §2 as pydantic v2 models.
+"""The domain model of docs/spec.md §2 as pydantic v2 models.
 
 Enumerations accept their English key or their Chinese label (``"强支持"`` and
 ``"strong_support"`` are the same stance) and always store the English key.
@@ -443,7 +443,7 @@ class Interaction(Record):
 
 
 class Dataset(BaseModel):
-    """One data set (SPEC §3). Every list defaults to empty."""
+    """One data set (docs/spec.md §3). Every list defaults to empty."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

@@ -1,4 +1,4 @@
-"""Analyses of SPEC §4: pure functions over a :class:`~brmgraph.graph.CustomerGraph`
+"""Analyses of docs/spec.md §4: pure functions over a :class:`~brmgraph.graph.CustomerGraph`
 returning pydantic results.
 
 =============  ==========================================================

@@ -1,4 +1,4 @@
-"""Decision-chain coverage (SPEC §4.3).
+"""Decision-chain coverage (docs/spec.md §4.3).
 
 Decision makers of a project are the key persons in its ``decision_chain`` (whatever the
 project's status); of a customer, the union over its OPEN projects plus every key person

@@ -1,4 +1,4 @@
-"""Relationship degrees from interactions (SPEC §4.7): frequency, length, depth; cooling.
+"""Relationship degrees from interactions (docs/spec.md §4.7): frequency, length, depth; cooling.
 
 Per (employee, key person) pair with at least one interaction:
 

@@ -1,4 +1,4 @@
-"""Veto and approver exposure (SPEC §4.4) and the nightly ``flags``.
+"""Veto and approver exposure (docs/spec.md §4.4) and the nightly ``flags``.
 
 For each decision maker with ``veto`` = ``yes`` or ``approver`` = ``yes`` the reasons that
 apply, always in this order:

@@ -1,6 +1,6 @@
-"""The four lines (四主线, SPEC §4.6) of one customer, seen from one perspective.
+"""The four lines (四主线, docs/spec.md §4.6) of one customer, seen from one perspective.
 
-``report(cg, perspective).model_dump(mode="json")`` is the SPEC §5 ``report --json``
+``report(cg, perspective).model_dump(mode="json")`` is the docs/spec.md §5 ``report --json``
 shape::
 
     {"customer": "C1", "perspective": "company", "max_cost": 4, "today": "2026-10-01",
@@ -9,7 +9,7 @@ shape::
                                           "betweenness": 12.5, "reach": 4, ...}, ...],
                              "employees": [...], "competitors": [...]}}}
 
-Definitions, including the points SPEC §4.6 leaves open:
+Definitions, including the points docs/spec.md §4.6 leaves open:
 
 Customer line (客户线)
     ``stance_mix`` counts closeness values (all six keys, in stance order). A key person is

@@ -1,4 +1,4 @@
-"""Influence paths (SPEC §4.2): the best path from a perspective to each key person.
+"""Influence paths (docs/spec.md §4.2): the best path from a perspective to each key person.
 
 The best path to a target is the one with the least total cost; among those, the fewest
 arcs; among those, the lexicographically smallest list of node ids (plain string
@@ -13,7 +13,7 @@ the same node by the same arc keeps their order (costs and hops add the same amo
 paths with equal hops have equal length, so appending one id keeps their lexicographic
 order), so the first label settled at a node is its best path.
 
-Decisions on points SPEC §4.2 leaves open:
+Decisions on points docs/spec.md §4.2 leaves open:
 
 * **Relay rule.** In the individual, team and company perspectives a key person whose
   ``closeness`` is ``oppose`` or ``strong_oppose`` is settled (may be a target) but never
@@ -61,7 +61,7 @@ __all__ = ["PathResult", "Step", "best_paths", "best_path", "path_result", "shor
 
 
 class PathResult(BaseModel):
-    """The best path to ``target`` under ``perspective`` (the SPEC §5 ``path --json`` shape)."""
+    """The best path to ``target`` under ``perspective`` (the docs/spec.md §5 ``path --json`` shape)."""
 
     target: str
     perspective: str
@@ -172,7 +172,7 @@ def best_paths(
     sources: set[str] | None = None,
     blocked: set[str] | None = None,
 ) -> dict[str, PathResult]:
-    """Best path (SPEC §4.2) to every key person of ``cg``, keyed (and ordered) by id.
+    """Best path (docs/spec.md §4.2) to every key person of ``cg``, keyed (and ordered) by id.
 
     ``sources`` defaults to ``cg.sources(perspective)``, ``blocked`` (nodes that may end a
     path but not relay one) to ``cg.blocked_relays(perspective)``. One multi-source

@@ -1,4 +1,4 @@
-"""Relationship strategy (SPEC §4.5): from a key person's closeness to a strategy and tactics.
+"""Relationship strategy (docs/spec.md §4.5): from a key person's closeness to a strategy and tactics.
 
 =================  ==============  ======
 closeness          strategy        中文

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..dataset import RawDataset
 from ..errors import InvalidData, Problem
-from .profile import ID_FIELDS, SPEC_KEYS, Entity, Profile
+from .profile import ID_FIELDS, RULE_KEYS, Entity, Profile
 
 TRUE = {"1", "true", "yes", "y", "t"}
 FALSE = {"0", "false", "no", "n", "f", ""}
@@ -180,7 +180,7 @@ class Evaluator:
         if isinstance(spec, str):
             v: Any = row.get(spec).strip()
             column = spec
-        elif not (set(spec) & SPEC_KEYS):  # attrs: name -> value rule
+        elif not (set(spec) & RULE_KEYS):  # attrs: name -> value rule
             out = {k: self.value(row, sub, k) for k, sub in spec.items()}
             return {k: v for k, v in out.items() if v not in (None, "")}
         elif "const" in spec:

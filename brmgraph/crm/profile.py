@@ -37,7 +37,7 @@ TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 ID_FIELDS = frozenset({"id", "customer", "reports_to", "employee", "person", "source", "target", "project"})
 #: fields role rules may set (softly: only while the person's value is unknown)
 SOFT_FIELDS = frozenset({"closeness", "solution_acceptance", "price_acceptance", "veto", "approver"})
-SPEC_KEYS = frozenset({"column", "map", "default", "json", "bool", "date", "number", "template", "first",
+RULE_KEYS = frozenset({"column", "map", "default", "json", "bool", "date", "number", "template", "first",
                        "const", "cases", "else", "words", "split"})
 
 
@@ -209,13 +209,13 @@ def _check_spec(spec: Any, where: str, bad: Any) -> None:
     if isinstance(spec, (str, int, float, bool)) or spec is None:
         return
     if isinstance(spec, dict):
-        if all(isinstance(v, dict) for v in spec.values()) and not (set(spec) & SPEC_KEYS):
+        if all(isinstance(v, dict) for v in spec.values()) and not (set(spec) & RULE_KEYS):
             for k, v in spec.items():  # attrs: name -> spec
                 _check_spec(v, f"{where}.{k}", bad)
             return
         for k in spec:
-            if k not in SPEC_KEYS:
-                bad(where, f"unknown value rule {k!r}; expected one of {', '.join(sorted(SPEC_KEYS))}")
+            if k not in RULE_KEYS:
+                bad(where, f"unknown value rule {k!r}; expected one of {', '.join(sorted(RULE_KEYS))}")
         for sub in spec.get("first", []) or []:
             _check_spec(sub, where, bad)
         return

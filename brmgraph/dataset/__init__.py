@@ -75,7 +75,7 @@ def input_schema() -> dict[str, Any]:
     schema = Dataset.model_json_schema()
     schema["title"] = "brmgraph data set"
     schema["description"] = (
-        "One data set (SPEC §3). Stance, tri and strength values accept the English key or "
+        "One data set (docs/spec.md §3). Stance, tri and strength values accept the English key or "
         "the Chinese label (强支持 支持 中立 反对 强反对 未知; 是 否 未知; 强 中 弱)."
     )
     return schema

@@ -157,7 +157,7 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
 
 
 def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Problem]:
-    """Cross-record rules of SPEC §3, on the file together with ``existing`` (the store's ids;
+    """Cross-record rules of docs/spec.md §3, on the file together with ``existing`` (the store's ids;
     records of the file replace stored records of the same id)."""
     ds = parsed.ds
     W = parsed.where

@@ -115,7 +115,7 @@ LEAF_ROW_H = 125
 #: gap between department blocks, and between the people band and the org chart
 BLOCK_GAP = 110
 #: width / height the chart aims at (a screen)
-ASPECT = 1.6
+SCREEN_RATIO = 1.6
 
 
 class _Block:
@@ -153,7 +153,7 @@ def _tree(root: str, kids: dict[str, list[str]]) -> _Block:
     # a wide row of subordinates wraps into several rows, so a big chart stays about screen-shaped
     width = sum(b.w for b in items)
     area = sum(b.w * b.h for b in items)
-    target = max(max(b.w for b in items), (area * ASPECT) ** 0.5)
+    target = max(max(b.w for b in items), (area * SCREEN_RATIO) ** 0.5)
     if width <= 1.3 * target:
         target = width
     pos: dict[str, tuple[float, float]] = {}
