@@ -123,18 +123,41 @@ def run_flags(
     own = store is None
     st = open_store(store_url, create=False) if store is None else store
     try:
-        url = st.url
-        all_ids = [c.id for c in st.customers()]
-        if not all_ids:
-            raise StoreUnavailable(f"store {url} holds no customers")
-        ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
-        tick = _counter(len(ids), progress)
-        if not own or workers <= 1 or len(ids) < 2:
-            return collect_flags(st, ids, max_cost=max_cost, progress=tick)
+        # one snapshot for the ids and every customer: a concurrent import is seen
+        # wholly or not at all, and no customer vanishes between reading ids and graphs
+        with st.snapshot():
+            url = st.url
+            all_ids = [c.id for c in st.customers()]
+            if not all_ids:
+                raise StoreUnavailable(f"store {url} holds no customers")
+            ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
+            tick = _counter(len(ids), progress)
+            if not own or workers <= 1 or len(ids) < 2:
+                return collect_flags(st, ids, max_cost=max_cost, progress=tick)
+            before = _generation(st)
     finally:
         if own:
             st.close()
-    return collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick)
+    # worker processes read in snapshots of their own: when an import committed
+    # meanwhile (the latest change set moved), their answers may mix two states, so
+    # the flags are read again in this process, in one snapshot
+    records = collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick)
+    st = open_store(url, create=False)
+    try:
+        if _generation(st) == before:
+            return records
+        with st.snapshot():
+            all_ids = [c.id for c in st.customers()]
+            ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
+            return collect_flags(st, ids, max_cost=max_cost)
+    finally:
+        st.close()
+
+
+def _generation(st: Store) -> tuple[int, str] | None:
+    """The latest change set (id, time) of a store: it moves with every import."""
+    sets = st.changesets()
+    return (sets[-1].id, sets[-1].time) if sets else None
 
 
 def _counter(total: int, progress: Progress | None) -> Tick | None:

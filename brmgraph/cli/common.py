@@ -144,7 +144,9 @@ AsOfOpt = Annotated[
 def store_from(url: str | None, *, create: bool = False, as_of: str | None = None) -> Iterator[Store]:
     """Open the store for one command and close it afterwards. Only commands that write
     pass ``create``: reading a store that does not exist is an error (exit 5). With
-    ``as_of`` the command reads an in-memory store holding the data as it stood then."""
+    ``as_of`` the command reads an in-memory store holding the data as it stood then.
+    A command that only reads (no ``create``) answers from one consistent snapshot of
+    the store (:meth:`Store.snapshot`), even while another process imports."""
     if as_of is not None:
         from ..store.history import parse_time
         from ..store.sqlite import SqliteStore
@@ -159,7 +161,11 @@ def store_from(url: str | None, *, create: bool = False, as_of: str | None = Non
     else:
         store = open_store(url, create=create)
     try:
-        yield store
+        if create:
+            yield store
+        else:
+            with store.snapshot():
+                yield store
     finally:
         store.close()
 
