@@ -17,7 +17,7 @@ from typing import NamedTuple
 from .analysis.exposure import Flag, flags, sort_flags
 from .analysis.rules import DEFAULT_MAX_COST
 from .graph import CustomerGraph
-from .errors import StoreUnavailable
+from .errors import NotFound, StoreUnavailable
 from .store import Store, open_store
 
 #: ``progress(done, total)``: customers finished so far, out of how many
@@ -141,10 +141,13 @@ def run_flags(
     # worker processes read in snapshots of their own: when an import committed
     # meanwhile (the latest change set moved), their answers may mix two states, so
     # the flags are read again in this process, in one snapshot
-    records = collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick)
+    try:
+        records: list[Flag] | None = collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick)
+    except NotFound:  # a customer deleted by an import meanwhile
+        records = None
     st = open_store(url, create=False)
     try:
-        if _generation(st) == before:
+        if records is not None and _generation(st) == before:
             return records
         with st.snapshot():
             all_ids = [c.id for c in st.customers()]

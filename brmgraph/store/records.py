@@ -70,6 +70,15 @@ def _enum(table: dict[str, Any], value: Any, default: str, kind: str, rid: Any, 
     return got
 
 
+#: stored enumeration columns: (table, column) -> (allowed values, record kind, id columns)
+ENUM_COLUMNS: dict[tuple[str, str], tuple[dict[str, Any], str, tuple[str, ...]]] = {
+    **{("key_persons", c): (_STANCE, "key person", ("id",)) for c in ("closeness", "solution_acceptance", "price_acceptance")},
+    **{("key_persons", c): (_TRI, "key person", ("id",)) for c in ("veto", "approver")},
+    ("influences", "strength"): (_STRENGTH, "influence", ("source", "target")),
+    ("projects", "status"): (_STATUS, "project", ("id",)),
+}
+
+
 def select(columns: Iterable[str]) -> str:
     """``a, b, c``: the column list of a SELECT (constant names only)."""
     return ", ".join(columns)

@@ -673,7 +673,21 @@ class SqliteStore(Store):
         )
 
     def counts(self) -> dict[str, int]:
+        self.check_values()
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+    def check_values(self) -> None:
+        """Raise StoreDamaged when a stored enumeration value is outside its enumeration
+        (written by another tool): one scan per column (``info`` runs it)."""
+        for (table, column), (allowed, kind, id_cols) in R.ENUM_COLUMNS.items():
+            # table and column names are constants of records.py; the values are parameters
+            sql = (
+                f"SELECT {' || {arrow} || '.join(id_cols)}, {column} FROM {table} "
+                f"WHERE {column} IS NOT NULL AND {column} != '' AND {column} NOT IN ({_marks(len(allowed))}) LIMIT 1"
+            ).replace("{arrow}", "'->'")
+            row = self.conn.execute(sql, list(allowed)).fetchone()
+            if row is not None:
+                R._enum(allowed, row[1], "", kind, row[0], column)
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
