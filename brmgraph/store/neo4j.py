@@ -759,9 +759,15 @@ class Neo4jStore(Store):
         from concurrent.futures import ThreadPoolExecutor
 
         if self._tx is None:  # every batch from the same state
-            with self.snapshot(), self._guard():
+            with self.snapshot():
                 yield from self.iter_customer_graphs(customer_ids, interactions=interactions)
             return
+        with self._guard():
+            yield from self._iter_graphs(customer_ids, interactions)
+
+    def _iter_graphs(self, customer_ids: list[str] | None, interactions: bool) -> Iterator[Dataset]:
+        from concurrent.futures import ThreadPoolExecutor
+
         ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
         chunks = [ids[i : i + READ_BATCH] for i in range(0, len(ids), READ_BATCH)]
         if not chunks:
