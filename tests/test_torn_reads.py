@@ -42,10 +42,10 @@ st.close()
 """
 
 
-def _datasets(tmp_path: Path, customers: int) -> tuple[Path, Path]:
+def _datasets(tmp_path: Path, customers: int, persons_per: int) -> tuple[Path, Path]:
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     for path, seed in ((a, 1), (b, 2)):
-        generate(str(path), customers=customers, persons_per=6, employees=20, competitors=3, seed=seed)
+        generate(str(path), customers=customers, persons_per=persons_per, employees=20, competitors=3, seed=seed)
     return a, b
 
 
@@ -61,8 +61,8 @@ def _export_key(url: str) -> str:
         st.close()
 
 
-def _race(url: str, tmp_path: Path, customers: int, reads: int) -> None:
-    a, b = _datasets(tmp_path, customers)
+def _race(url: str, tmp_path: Path, customers: int, reads: int, persons_per: int = 6) -> None:
+    a, b = _datasets(tmp_path, customers, persons_per)
     st = open_store(url)
     try:
         st.import_dataset(load_dataset(a), replace=True)
@@ -103,4 +103,4 @@ def test_sqlite_reads_are_never_torn(tmp_path: Path) -> None:
 
 def test_neo4j_reads_are_never_torn(neo4j_store, neo4j_url: str, tmp_path: Path) -> None:
     # 250 customers: three read batches of READ_BATCH (100)
-    _race(neo4j_url, tmp_path, customers=250, reads=8)
+    _race(neo4j_url, tmp_path, customers=250, reads=15, persons_per=3)

@@ -426,6 +426,8 @@ class Neo4jStore(Store):
         # without replace) it has nothing to keep, so the staged path ignores it
         from neo4j import exceptions as nx
 
+        if self._depth:  # a programming error: the snapshot would hide (or, on Neo4j, block) the write
+            raise RuntimeError("import_dataset inside a read snapshot of the same store")
         meta = {"source": source, "effective": effective}
         staged = self._import_staged(ds, replace=replace, check=check, meta=meta)
         if staged is not None:

@@ -345,6 +345,8 @@ class SqliteStore(Store):
         source: str = "",
         effective: str | None = None,
     ) -> ImportSummary:
+        if self._depth:  # a programming error: the snapshot would hide (or, on Neo4j, block) the write
+            raise RuntimeError("import_dataset inside a read snapshot of the same store")
         if self.readonly:
             raise self._translate(sqlite3.OperationalError("attempt to write a readonly database"), "import")
         with self._guard("import"):
