@@ -64,7 +64,7 @@ def test_foreign_sqlite_database_is_refused_and_never_written(tmp_path: Path, ca
     before = digest(db)
     data = write_json(tmp_path, BASE, "base.json")
     for args in (["info"], ["flags"], ["import", str(data)], ["import", str(data), "--replace"]):
-        code, out, err = run([*args, "--store", f"sqlite:///{db}"], capsys)
+        code, _, err = run([*args, "--store", f"sqlite:///{db}"], capsys)
         line = one_error_line(err)
         assert code == 5 and "is not a brmgraph store" in line and "invoices" in line, line
         assert digest(db) == before
@@ -306,7 +306,7 @@ def test_neo4j_racing_imports_never_store_a_reports_to_cycle(neo4j_store, neo4j_
             outcomes: list[str] = []
             barrier = threading.Barrier(2)
 
-            def one(st: Neo4jStore, path: Path) -> None:
+            def one(st: Neo4jStore, path: Path, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:
                 barrier.wait()
                 try:
                     import_path(st, path)

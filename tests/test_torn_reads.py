@@ -17,8 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from brmgraph.batch import run_flags
 from brmgraph.dataset import load_dataset
 from brmgraph.generate import generate

@@ -16,7 +16,15 @@ from typing import Any, Callable, Iterator
 from pydantic import BaseModel
 
 from ..errors import BadArgument, StoreUnavailable
-from ..model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
+from ..model import (
+    Competitor,
+    CompetitorStaff,
+    Customer,
+    Dataset,
+    Employee,
+    KeyPerson,
+    Project,
+)
 from . import history as H
 
 

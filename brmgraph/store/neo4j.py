@@ -758,8 +758,6 @@ class Neo4jStore(Store):
         on one batch the next is read in a background thread (the server's work
         overlaps ours; the snapshot's transaction is used by one thread at a time).
         Unknown ids raise NotFound, as ``customer_graph``."""
-        from concurrent.futures import ThreadPoolExecutor
-
         if self._tx is None:  # every batch from the same state
             with self.snapshot():
                 yield from self.iter_customer_graphs(customer_ids, interactions=interactions)

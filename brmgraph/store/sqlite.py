@@ -557,9 +557,12 @@ class SqliteStore(Store):
         ]
 
     def customer_graph(self, customer_id: str) -> Dataset:
-        with contextlib.closing(self.iter_customer_graphs([customer_id])) as graphs:
+        graphs = self.iter_customer_graphs([customer_id])
+        try:
             for ds in graphs:
                 return ds
+        finally:
+            getattr(graphs, "close", lambda: None)()  # end its read transaction now
         raise NotFound(f"unknown customer {customer_id!r}")  # pragma: no cover - iter raises first
 
     #: customers read per round of queries in :meth:`iter_customer_graphs`
