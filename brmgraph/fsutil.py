@@ -22,8 +22,11 @@ from .errors import CannotWrite, escaped, os_error_text
 
 def cannot_write(path: str | os.PathLike[str], exc: OSError) -> CannotWrite:
     """The one wording of an output file that cannot be written."""
+    import errno
+
+    why = "the file would exceed the size limit of this system" if exc.errno == errno.EFBIG else os_error_text(exc)
     return CannotWrite(
-        f"cannot write {escaped(str(path), 300)}: {os_error_text(exc)}; nothing was written "
+        f"cannot write {escaped(str(path), 300)}: {why}; nothing was written "
         "(free some space, fix the permissions, or choose another --out)"
     )
 

@@ -173,6 +173,12 @@ class SqliteStore(Store):
         uri = "file:" + quote(str(self.path.absolute())) + "?mode=ro"
         folder = self.path.parent if str(self.path.parent) else Path(".")
         if not os.access(folder, os.W_OK) and not Path(str(self.path) + "-shm").exists():
+            wal = Path(str(self.path) + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:  # immutable would not see its commits
+                raise StoreUnavailable(
+                    f"store {self.url} is read-only and holds changes in {wal} that only a writer can read; "
+                    "open it once with write permission on its folder"
+                )
             uri += "&immutable=1"
         return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
 
