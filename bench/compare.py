@@ -37,7 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-import run as benchrun  # bench/run.py: sizes, data cache, local Neo4j, machine
+import run as benchrun  # bench/run.py: sizes, data cache, local Neo4j, machine  # noqa: E402 - after the sys.path line above
 
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}

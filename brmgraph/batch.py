@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .analysis.exposure import Flag, flags, sort_flags
 from .analysis.rules import DEFAULT_MAX_COST
-from .errors import StoreUnavailable
+from .errors import NotFound, StoreUnavailable
 from .graph import CustomerGraph
 from .store import Store, open_store
 
@@ -141,18 +141,46 @@ def run_flags(
     own = store is None
     st = open_store(store_url, create=False) if store is None else store
     try:
-        url = st.url
-        all_ids = [c.id for c in st.customers()]
-        if not all_ids and require_customers:
-            raise StoreUnavailable(f"store {url} holds no customers")
-        ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
-        tick = _counter(len(ids), progress)
-        if not own or workers <= 1 or len(ids) < 2:
-            return collect_flags(st, ids, max_cost=max_cost, progress=tick, observed_on=observed_on)
+        # one snapshot for the ids and every customer: a concurrent import is seen
+        # wholly or not at all, and no customer vanishes between reading ids and graphs
+        with st.snapshot():
+            url = st.url
+            all_ids = [c.id for c in st.customers()]
+            if not all_ids and require_customers:
+                raise StoreUnavailable(f"store {url} holds no customers")
+            ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
+            tick = _counter(len(ids), progress)
+            if not own or workers <= 1 or len(ids) < 2:
+                return collect_flags(st, ids, max_cost=max_cost, progress=tick, observed_on=observed_on)
+            before = _generation(st)
     finally:
         if own:
             st.close()
-    return collect_flags_parallel(url, ids, workers, max_cost=max_cost, progress=tick, observed_on=observed_on)
+    # worker processes read in snapshots of their own: when an import committed
+    # meanwhile (the latest change set moved), their answers may mix two states, so
+    # the flags are read again in this process, in one snapshot
+    try:
+        records: list[Flag] | None = collect_flags_parallel(
+            url, ids, workers, max_cost=max_cost, progress=tick, observed_on=observed_on
+        )
+    except NotFound:  # a customer deleted by an import meanwhile
+        records = None
+    st = open_store(url, create=False)
+    try:
+        if records is not None and _generation(st) == before:
+            return records
+        with st.snapshot():
+            all_ids = [c.id for c in st.customers()]
+            ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
+            return collect_flags(st, ids, max_cost=max_cost, observed_on=observed_on)
+    finally:
+        st.close()
+
+
+def _generation(st: Store) -> tuple[int, str] | None:
+    """The latest change set (id, time) of a store: it moves with every import."""
+    sets = st.changesets()
+    return (sets[-1].id, sets[-1].time) if sets else None
 
 
 def _counter(total: int, progress: Progress | None) -> Tick | None:

@@ -90,7 +90,7 @@ def _import_partial(path: Path, profile: str | None, store: str | None, as_json:
     their stored values."""
     from ..dataset import import_patch
 
-    with store_from(store, create=profile is not None) as st:
+    with store_from(store, create=profile is not None, writes=True) as st:
         if profile is None:
             report = import_patch(st, path)
         else:

@@ -40,11 +40,15 @@ def write_csv_dir(ds: Dataset, folder: Path) -> None:
     """A data set as the input format's CSV folder: one file per section, decision
     chains in ``decision_chain.csv``, competitors joined by ``;``, attrs as JSON."""
     from ..dataset import MODELS
+    from ..fsutil import atomic_file, cannot_write
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
     for section in ds.SECTIONS:
         fields = [f for f in MODELS[section].model_fields if f != "decision_chain"]
-        with open(folder / f"{section}.csv", "w", encoding="utf-8", newline="") as fh:
+        with atomic_file(folder / f"{section}.csv", "w", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(fields)
             for r in getattr(ds, section):
@@ -58,7 +62,7 @@ def write_csv_dir(ds: Dataset, folder: Path) -> None:
                         v = json.dumps(v, ensure_ascii=False, sort_keys=True) if v else ""
                     cells.append("" if v is None else v)
                 w.writerow(cells)
-    with open(folder / "decision_chain.csv", "w", encoding="utf-8", newline="") as fh:
+    with atomic_file(folder / "decision_chain.csv", "w", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["project", "person", "role"])
         for j in ds.projects:
@@ -105,7 +109,9 @@ def export_cmd(
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        out.write_text(text, encoding="utf-8")
+        from ..fsutil import atomic_write
+
+        atomic_write(out, text)  # the whole export or no file
 
 
 # ------------------------------------------------------------------ history

@@ -102,7 +102,9 @@ class RelationshipMap:
         p = Path(path)
         if p.parent and not p.parent.exists():
             raise NotFound(f"folder {p.parent} does not exist")
-        p.write_text(self.html(), encoding="utf-8")
+        from ..fsutil import atomic_write
+
+        atomic_write(p, self.html())  # the whole page or no file
         return p
 
     def _repr_html_(self) -> str:  # Jupyter: show the map in an iframe

@@ -7,15 +7,56 @@ exactly that sub-graph; :class:`~brmgraph.graph.CustomerGraph` is built from it.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import BadArgument
-from ..model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
+from ..errors import BadArgument, StoreUnavailable
+from ..model import (
+    Competitor,
+    CompetitorStaff,
+    Customer,
+    Dataset,
+    Employee,
+    KeyPerson,
+    Project,
+)
 from . import history as H
+
+
+class StoreDamaged(StoreUnavailable):
+    """The store is a brmgraph store, but its content is not what brmgraph wrote: a table
+    or column is missing, or a stored value is outside its enumeration (exit 5)."""
+
+
+class NotAStore(StoreUnavailable):
+    """The database is not a brmgraph store (another application's data), or it was
+    made by a newer brmgraph: it is never written to (exit 5)."""
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the password of its userinfo replaced by ``***``
+    (``bolt://alice:S3cr3t@host:7687`` → ``bolt://alice:***@host:7687``): store URLs are
+    printed in messages and logs, passwords never are."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/?#]*)@", _redact_userinfo, url)
+
+
+def _redact_userinfo(m: re.Match[str]) -> str:
+    user = m.group(2).split(":", 1)[0]
+    return f"{m.group(1)}{user}:***@" if ":" in m.group(2) else f"{m.group(1)}{user}@"
+
+
+def damaged(url: str, what: str) -> StoreDamaged:
+    """The one wording of a damaged store (what is wrong, and what to do)."""
+    return StoreDamaged(
+        f"store {redact_url(url)} is damaged: {what}; restore it from a backup, or import the data "
+        "again into a new store (`brmgraph import FILE --store URL`)"
+    )
 
 
 class ImportSummary(BaseModel):
@@ -44,7 +85,7 @@ class IdIndex:
     reports_to: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, ds: Dataset) -> "IdIndex":
+    def of(cls, ds: Dataset) -> IdIndex:
         idx = cls()
         for section, kind in (
             ("customers", "customer"),
@@ -208,10 +249,17 @@ class Store(ABC):
         for cid in ids:
             yield self.customer_graph(cid)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Within this block every read answers from one consistent state of the store
+        (an import that commits meanwhile is either wholly seen or not at all). Blocks
+        nest. The default does nothing (a store whose reads are already consistent)."""
+        yield self
+
     def close(self) -> None:  # pragma: no cover - trivial
         """Release connections."""
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from typing import Any, Iterable
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -48,11 +49,11 @@ def parse_time(text: str, option: str = "--as-of") -> str:
     raw = text.strip()
     try:
         if len(raw) == 10:
-            dt = datetime.combine(date.fromisoformat(raw), time(0), tzinfo=timezone.utc)
+            dt = datetime.combine(date.fromisoformat(raw), time(0), tzinfo=UTC)
         else:
             dt = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
             if dt.tzinfo is None:
-                dt = dt.replace(tzinfo=timezone.utc)
+                dt = dt.replace(tzinfo=UTC)
     except ValueError:
         raise BadArgument(f"{option} must be a date (2024-05-01) or an ISO time (2024-05-01T02:00:00Z), not {text!r}") from None
     return stamp(dt)
@@ -60,11 +61,11 @@ def parse_time(text: str, option: str = "--as-of") -> str:
 
 def stamp(dt: datetime) -> str:
     """Canonical time text: fixed width, UTC, so text order is time order."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def now() -> str:
-    return stamp(datetime.now(timezone.utc))
+    return stamp(datetime.now(UTC))
 
 
 def record_key(rec: BaseModel) -> str:
@@ -257,15 +258,15 @@ def state_at(current: Dataset, rows: Iterable[Version], at: str, first_time: str
     data: dict[str, list[Any]] = {s: [] for s in SECTIONS}
     for section in SECTIONS:
         for rec in getattr(current, section):
-            v = chosen.pop((section, record_key(rec)), None)
-            if v is None:
+            older = chosen.pop((section, record_key(rec)), None)
+            if older is None:
                 data[section].append(rec)
-            elif v.data is not None:
-                data[section].append(record_of(section, v.data))
+            elif older.data is not None:
+                data[section].append(record_of(section, older.data))
     for (section, _key), v in chosen.items():  # deleted since
         if v.data is not None:
             data[section].append(record_of(section, v.data))
-    return Dataset.model_construct(**data).sorted()
+    return Dataset.model_construct(None, **data).sorted()
 
 
 def changes(

@@ -14,11 +14,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..errors import BrmError, NotFound, StoreUnavailable
 from ..model import (
@@ -34,7 +39,18 @@ from ..model import (
 )
 from . import history as H
 from . import records as R
-from .base import IdIndex, ImportCheck, ImportMerge, ImportSummary, Store, change_time, plan_changes
+from .base import (
+    IdIndex,
+    ImportCheck,
+    ImportMerge,
+    ImportSummary,
+    NotAStore,
+    Store,
+    change_time,
+    damaged,
+    plan_changes,
+    redact_url,
+)
 
 #: rows per ``UNWIND $rows`` statement
 BATCH = 10_000
@@ -45,11 +61,15 @@ LOOKUP_BATCH = 10_000
 STAGE_MIN_RECORDS = 100_000
 #: customers per read of iter_customer_graphs
 READ_BATCH = 100
+#: version of the graph layout, carried by the store's lock node (cypher/lock/take.cypher)
+SCHEMA_VERSION = 1
+#: attempts of an import that meets a transient error (a deadlock, a lock timeout)
+IMPORT_ATTEMPTS = 4
 
 # ---------------------------------------------------------------------------- cypher files
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_cypher(name: str) -> str:
     """The text of ``brmgraph/cypher/<name>.cypher`` (``name`` may contain ``/``).
 
@@ -103,6 +123,8 @@ Q_CREATE_INFLUENCES = {
 Q_CREATE_PROJECTS = "create/projects"
 Q_CREATE_INTERACTIONS = "create/interactions"
 Q_LABEL_COUNTS = "read/label_counts"
+Q_LOCK_TAKE = "lock/take"
+Q_LOCK_READ = "lock/read"
 # staged bulk import (Neo4jStore._import_staged): create/* -> stage/*, then flip/*
 Q_STAGE = {
     Q_CREATE_CUSTOMERS: "stage/customers",
@@ -167,12 +189,61 @@ Q_VERSIONS_ALL = "history/versions_all"
 _SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
 
 
-def _auth() -> tuple[str, str] | None:
+def _auth(url: str = "") -> tuple[str, str] | None:
+    """Credentials: the URL's userinfo (``bolt://user:password@host``) when it has one,
+    else ``BRM_NEO4J_USER`` / ``BRM_NEO4J_PASSWORD``, else none."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url) if url else None
+    if parts is not None and parts.username is not None:
+        return (unquote(parts.username), unquote(parts.password or ""))
     user = os.environ.get("BRM_NEO4J_USER") or ""
     password = os.environ.get("BRM_NEO4J_PASSWORD") or ""
     if not user and not password:
         return None
     return (user or "neo4j", password)
+
+
+def _driver_url(url: str) -> str:
+    """``url`` without its userinfo (the driver takes credentials separately)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.username is None and "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+class _Redact(logging.Filter):
+    """Log records of the driver with every store URL's password replaced by ``***``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import re
+
+        msg = record.getMessage()
+        clean = re.sub(r"([A-Za-z][A-Za-z0-9+.-]*://[^:@/\s]*:)[^@/\s]*@", r"\1***@", msg)
+        if clean != msg:
+            record.msg, record.args = clean, None
+        return True
+
+
+def _quiet_driver_logs() -> None:
+    """Keep the driver's own log lines ("Unable to retrieve routing information"...) off
+    stderr: our one-line error says what happened. With ``--debug`` they are shown, with
+    passwords redacted."""
+    log = logging.getLogger("neo4j")
+    if getattr(log, "_brm_configured", False):
+        return
+    log._brm_configured = True  # type: ignore[attr-defined]
+    debug = bool(getattr(sys.modules.get("brmgraph.cli"), "DEBUG", False)) or os.environ.get("BRM_DEBUG") == "1"
+    log.propagate = False
+    if debug:
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.addFilter(_Redact())
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG)
+    else:
+        log.addHandler(logging.NullHandler())
 
 
 class Neo4jStore(Store):
@@ -182,12 +253,19 @@ class Neo4jStore(Store):
         import neo4j
         from neo4j import exceptions as nx
 
+        _quiet_driver_logs()
+        #: the URL as given (worker processes reopen it); messages show :attr:`shown_url`
         self.url = url
+        self.shown_url = redact_url(url)
         self.database = database
+        self._tx: Any = None  # the transaction of an open snapshot()
+        self._tx_lock = threading.RLock()
+        self._snap_session: Any = None
+        self._depth = 0
         try:
             self.driver = neo4j.GraphDatabase.driver(
-                url,
-                auth=_auth(),
+                _driver_url(url),
+                auth=_auth(url),
                 connection_timeout=connect_timeout,
                 max_transaction_retry_time=5.0,
                 notifications_min_severity="OFF",
@@ -195,14 +273,15 @@ class Neo4jStore(Store):
             self.driver.verify_connectivity()
         except nx.AuthError as exc:
             raise StoreUnavailable(
-                f"Neo4j at {url} refused the credentials (BRM_NEO4J_USER / BRM_NEO4J_PASSWORD): {_one_line(exc)}"
+                f"Neo4j at {self.shown_url} refused the credentials (BRM_NEO4J_USER / BRM_NEO4J_PASSWORD): {_one_line(exc)}"
             ) from None
         except (nx.DriverError, nx.Neo4jError, OSError, ValueError) as exc:
             raise StoreUnavailable(
-                f"Neo4j at {url} does not answer ({_one_line(exc)}); start one with `brmgraph neo4j start` "
+                f"Neo4j at {self.shown_url} does not answer ({_one_line(exc)}); start one with `brmgraph neo4j start` "
                 "or `docker compose up -d`"
             ) from None
         with self._guard():
+            self._check_marker()
             self._ensure_schema()
 
     # ------------------------------------------------------------------ plumbing
@@ -215,14 +294,89 @@ class Neo4jStore(Store):
             yield
         except BrmError:
             raise
-        except (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.url} stopped answering: {_one_line(exc)}") from None
+        except R.BadValue as exc:
+            raise damaged(self.shown_url, str(exc)) from None
+        except nx.TransientError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self.shown_url} gave up on a transient error ({exc.code or type(exc).__name__}: "
+                f"{_one_line(exc)}); nothing was changed, run the command again"
+            ) from None
+        except (nx.ServiceUnavailable, nx.SessionExpired, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.shown_url} stopped answering: {_one_line(exc)}") from None
         except nx.Neo4jError as exc:
-            raise StoreUnavailable(f"Neo4j at {self.url} failed: {_one_line(exc)}") from None
+            raise StoreUnavailable(f"Neo4j at {self.shown_url} failed: {_one_line(exc)}") from None
         except nx.DriverError as exc:
-            raise StoreUnavailable(f"Neo4j at {self.url}: {_one_line(exc)}") from None
+            raise StoreUnavailable(f"Neo4j at {self.shown_url}: {_one_line(exc)}") from None
 
-    def _session(self, write: bool = False):
+    def _check_marker(self) -> None:
+        """Refuse a database marked by a newer brmgraph (or by something else) before
+        anything is written to it (the schema below included)."""
+        with self._session() as s:
+            rows = list(s.run(load_cypher(Q_LOCK_READ)))
+        if not rows:
+            return  # an empty database, or a store from before the lock node: marked on its next import
+        fmt, version = rows[0]["format"], rows[0]["schema_version"]
+        if fmt != "brmgraph" or not isinstance(version, int):
+            raise NotAStore(
+                f"Neo4j at {self.shown_url} is not a brmgraph store (its :BrmLock node is marked {fmt!r}); "
+                "nothing was written to it"
+            )
+        if version > SCHEMA_VERSION:
+            raise NotAStore(
+                f"Neo4j at {self.shown_url} holds a store made by a newer brmgraph (schema version {version}; "
+                f"this brmgraph reads up to {SCHEMA_VERSION}); upgrade brmgraph to use it"
+            )
+
+    @staticmethod
+    def _take_lock(tx: Any, step: int = 1) -> int:
+        """Take the store's lock node in ``tx`` (see cypher/lock/take.cypher); its generation."""
+        row = tx.run(load_cypher(Q_LOCK_TAKE), schema_version=SCHEMA_VERSION, step=step).single()
+        return int(row["generation"])
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Neo4jStore]:
+        """Consistent reads on Neo4j, which isolates transactions as "read committed"
+        only (a long read can see an import that commits while it runs): every read of
+        the block runs in ONE transaction that first takes the store's lock node, so no
+        import commits while it runs (an import that holds the lock is waited for), and
+        that is rolled back at the end (it changes nothing). Reads of other snapshots
+        wait for each other too; reads outside a snapshot do not wait."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        with self._guard():
+            session = self._session(write=True)
+            try:
+                tx = session.begin_transaction()
+                self._take_lock(tx, step=0)
+            except BaseException:
+                session.close()
+                raise
+        self._tx, self._snap_session, self._depth = tx, session, 1
+        try:
+            yield self
+        finally:
+            self._tx, self._snap_session, self._depth = None, None, 0
+            try:
+                if not tx.closed():
+                    tx.rollback()
+            except Exception:  # pragma: no cover - the server drops it with the session
+                pass
+            session.close()
+
+    def _run_read(self, work: Any) -> Any:
+        """``work(tx)`` in the open snapshot's transaction, else in a read transaction."""
+        if self._tx is not None:
+            with self._guard(), self._tx_lock:  # a driver transaction serves one thread at a time
+                return work(self._tx)
+        with self._guard(), self._session() as s:
+            return s.execute_read(work)
+
+    def _session(self, write: bool = False) -> Any:
         import neo4j
 
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
@@ -252,8 +406,7 @@ class Neo4jStore(Store):
             pass
 
     def _read(self, name: str, **params: Any) -> list[Any]:
-        with self._guard(), self._session() as s:
-            return list(s.execute_read(lambda tx: list(tx.run(load_cypher(name), **params))))
+        return self._run_read(lambda tx: list(tx.run(load_cypher(name), **params)))  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ writing
     def import_dataset(
@@ -268,13 +421,48 @@ class Neo4jStore(Store):
     ) -> ImportSummary:
         # a merge only changes stored records: with nothing stored (the only staged case
         # without replace) it has nothing to keep, so the staged path ignores it
+        from neo4j import exceptions as nx
+
+        if self._depth:  # a programming error: the snapshot would hide (or, on Neo4j, block) the write
+            raise RuntimeError("import_dataset inside a read snapshot of the same store")
         meta = {"source": source, "effective": effective}
         staged = self._import_staged(ds, replace=replace, check=check, meta=meta)
         if staged is not None:
             return staged
-        with self._guard(), self._session(write=True) as s:
+        for attempt in range(1, IMPORT_ATTEMPTS + 1):
+            try:
+                with self._guard():
+                    try:
+                        return self._import_once(ds, replace=replace, check=check, merge=merge, source=source,
+                                                 effective=effective)
+                    except nx.TransientError as exc:
+                        if attempt == IMPORT_ATTEMPTS:
+                            raise StoreUnavailable(
+                                f"Neo4j at {self.shown_url} rolled the import back {attempt} times because of "
+                                f"{exc.code or type(exc).__name__} (a concurrent transaction); nothing was "
+                                "imported, run it again"
+                            ) from None
+                        raise _Retry() from None
+            except _Retry:
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _import_once(
+        self,
+        ds: Dataset,
+        *,
+        replace: bool,
+        check: ImportCheck | None,
+        merge: ImportMerge | None,
+        source: str,
+        effective: str | None,
+    ) -> ImportSummary:
+        """One attempt of :meth:`import_dataset` (the small path): one transaction that
+        first takes the store's lock node, so imports run one at a time."""
+        with self._session(write=True) as s:
             tx = s.begin_transaction()
             try:
+                self._take_lock(tx)
                 if replace:
                     history = self._history_begin(tx, ds, replace=True, effective=effective)
                     tx.run(load_cypher(Q_DELETE_ALL)).consume()
@@ -303,7 +491,7 @@ class Neo4jStore(Store):
         and which versions the import ends (compared with the stored state)."""
         sets = _changesets(tx)
         at = change_time(sets, effective)
-        current = None if _stored_count(tx) == 0 else Dataset.model_construct(**_export_tx(tx))
+        current = None if _stored_count(tx) == 0 else Dataset.model_construct(None, **_export_tx(tx))
         ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
         cs = (sets[-1].id + 1) if sets else 1
         return cs, at, ended, changes
@@ -321,8 +509,7 @@ class Neo4jStore(Store):
 
     # ------------------------------------------------------------------ history
     def changesets(self) -> list[H.ChangeSet]:
-        with self._guard(), self._session() as s:
-            return s.execute_read(_changesets)  # type: ignore[no-any-return]
+        return self._run_read(_changesets)  # type: ignore[no-any-return]
 
     def history_rows(self) -> tuple[list[tuple[int, str, bytes | None]], list[H.Version]]:
         packed = [(r["id"], r["time"], r["versions"]) for r in self._read(Q_CHANGESETS)]
@@ -374,19 +561,20 @@ class Neo4jStore(Store):
                             tx.commit()
                 tx = s.begin_transaction()
                 try:
+                    self._take_lock(tx)
                     history = self._history_begin(tx, ds, replace=replace, effective=meta["effective"])
                     if replace:  # the old data set becomes invisible; deleted after the commit
                         for name in Q_RETIRE.values():
                             tx.run(load_cypher(name)).consume()
                     elif _stored_count(tx):
-                        raise StoreUnavailable(f"Neo4j at {self.url}: another import wrote to the store meanwhile; import again")
+                        raise StoreUnavailable(f"Neo4j at {self.shown_url}: another import wrote to the store meanwhile; import again")
                     for section, name in Q_FLIP.items():
                         ids = [r.id for r in getattr(ds, section)]
                         for i in range(0, len(ids), LOOKUP_BATCH):
                             chunk = ids[i : i + LOOKUP_BATCH]
                             if tx.run(load_cypher(name), ids=chunk).single()["n"] != len(chunk):
                                 raise StoreUnavailable(
-                                    f"Neo4j at {self.url}: staged records vanished (a concurrent import?); import again"
+                                    f"Neo4j at {self.shown_url}: staged records vanished (a concurrent import?); import again"
                                 )
                     summary = self._history_commit(tx, ds, history, replace=replace, source=meta["source"])
                     tx.commit()
@@ -511,8 +699,7 @@ class Neo4jStore(Store):
 
     # ------------------------------------------------------------------ reading
     def id_index(self) -> IdIndex:
-        with self._guard(), self._session() as s:
-            return s.execute_read(_id_index)
+        return self._run_read(_id_index)  # type: ignore[no-any-return]
 
     def customers(self) -> list[Customer]:
         return _by_id(_customer(r["n"]) for r in self._read(Q_CUSTOMERS))
@@ -553,10 +740,19 @@ class Neo4jStore(Store):
     def iter_customer_graphs(
         self, customer_ids: list[str] | None = None, *, interactions: bool = True
     ) -> Iterator[Dataset]:
-        """Customer sub-graphs, read :data:`READ_BATCH` customers per query (one read
-        transaction per batch); while the caller works on one batch the next is read in
-        a background thread (the server's work overlaps ours). Unknown ids raise
-        NotFound, as ``customer_graph``."""
+        """Customer sub-graphs, read :data:`READ_BATCH` customers per query, all in one
+        :meth:`snapshot` (every customer from the same state); while the caller works
+        on one batch the next is read in a background thread (the server's work
+        overlaps ours; the snapshot's transaction is used by one thread at a time).
+        Unknown ids raise NotFound, as ``customer_graph``."""
+        if self._tx is None:  # every batch from the same state
+            with self.snapshot():
+                yield from self.iter_customer_graphs(customer_ids, interactions=interactions)
+            return
+        with self._guard():
+            yield from self._iter_graphs(customer_ids, interactions)
+
+    def _iter_graphs(self, customer_ids: list[str] | None, interactions: bool) -> Iterator[Dataset]:
         from concurrent.futures import ThreadPoolExecutor
 
         ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
@@ -602,8 +798,7 @@ class Neo4jStore(Store):
             ).single()
             return rows, src
 
-        with self._guard(), self._session() as s:
-            rows, src = s.execute_read(work)
+        rows, src = self._run_read(work)
         if not rows:
             return []
         emp = {e["id"]: R.employee(**e) for e in src["employees"]}
@@ -654,9 +849,32 @@ class Neo4jStore(Store):
         return out
 
     def export(self) -> Dataset:
-        with self._guard(), self._session() as s:
-            data = s.execute_read(_export_tx)  # one transaction: a consistent snapshot
+        with self.snapshot():  # one transaction, no import committing meanwhile
+            data = self._run_read(_export_tx)
         return Dataset.model_construct(**data)
+
+
+def _guarded(method: Any) -> Any:
+    """``method`` with driver and decoding errors turned into one-line store errors."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: Neo4jStore, *args: Any, **kwargs: Any) -> Any:
+        with self._guard():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+for _name in (
+    "customers", "projects", "project", "key_person", "employees", "competitors", "competitor_staff",
+    "customer_graph", "export", "changesets", "versions", "id_index", "state_at", "counts",
+):
+    setattr(Neo4jStore, _name, _guarded(getattr(Neo4jStore, _name)))
+
+
+class _Retry(Exception):
+    """An import attempt met a transient error: try again."""
 
 
 # ---------------------------------------------------------------------------- mapping

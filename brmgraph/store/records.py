@@ -14,9 +14,10 @@ Neo4j returns them (``neo4j.time.Date``, missing properties as ``None``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from ..model import (
     ChainMember,
@@ -52,6 +53,31 @@ _STANCE = {s.value: s for s in Stance}
 _TRI = {t.value: t for t in Tri}
 _STRENGTH = {s.value: s for s in Strength}
 _STATUS = {s.value: s for s in ProjectStatus}
+
+
+class BadValue(Exception):
+    """A stored value a decoder cannot read (outside its enumeration, malformed JSON or
+    date): the store turns it into :class:`~brmgraph.store.base.StoreDamaged`."""
+
+
+def _enum(table: dict[str, Any], value: Any, default: str, kind: str, rid: Any, field: str) -> Any:
+    got = table.get(value or default)
+    if got is None:
+        from ..errors import shown
+
+        raise BadValue(
+            f"{kind} {shown(rid)} has {field} {shown(value)}, which is not one of {', '.join(sorted(table))}"
+        )
+    return got
+
+
+#: stored enumeration columns: (table, column) -> (allowed values, record kind, id columns)
+ENUM_COLUMNS: dict[tuple[str, str], tuple[dict[str, Any], str, tuple[str, ...]]] = {
+    **{("key_persons", c): (_STANCE, "key person", ("id",)) for c in ("closeness", "solution_acceptance", "price_acceptance")},
+    **{("key_persons", c): (_TRI, "key person", ("id",)) for c in ("veto", "approver")},
+    ("influences", "strength"): (_STRENGTH, "influence", ("source", "target")),
+    ("projects", "status"): (_STATUS, "project", ("id",)),
+}
 
 
 def select(columns: Iterable[str]) -> str:
@@ -113,11 +139,11 @@ def key_person(
             "name": name or "",
             "title": title or "",
             "department": department or "",
-            "closeness": _STANCE[closeness or "unknown"],
-            "solution_acceptance": _STANCE[solution_acceptance or "unknown"],
-            "price_acceptance": _STANCE[price_acceptance or "unknown"],
-            "veto": _TRI[veto or "unknown"],
-            "approver": _TRI[approver or "unknown"],
+            "closeness": _enum(_STANCE, closeness, "unknown", "key person", id, "closeness"),
+            "solution_acceptance": _enum(_STANCE, solution_acceptance, "unknown", "key person", id, "solution_acceptance"),
+            "price_acceptance": _enum(_STANCE, price_acceptance, "unknown", "key person", id, "price_acceptance"),
+            "veto": _enum(_TRI, veto, "unknown", "key person", id, "veto"),
+            "approver": _enum(_TRI, approver, "unknown", "key person", id, "approver"),
             "reports_to": reports_to,
         },
     )
@@ -136,7 +162,7 @@ def competitor_staff(id: str, name: str | None = "", competitor: str = "") -> Co
 
 
 def influence(source: str, target: str, strength: str | None = "medium") -> Influence:
-    return trusted(Influence, {"source": source, "target": target, "strength": _STRENGTH[strength or "medium"]})  # type: ignore[no-any-return]
+    return trusted(Influence, {"source": source, "target": target, "strength": _enum(_STRENGTH, strength, "medium", "influence", f"{source}->{target}", "strength")})  # type: ignore[no-any-return]
 
 
 def chain_member(person: str, role: str | None = "") -> ChainMember:
@@ -168,7 +194,7 @@ def project(
             "id": id,
             "customer": customer,
             "name": name or "",
-            "status": _STATUS[status or "open"],
+            "status": _enum(_STATUS, status, "open", "project", id, "status"),
             "stage": stage or "",
             "amount": float(amount) if amount is not None else None,
             "close_date": day(close_date),

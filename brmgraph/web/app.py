@@ -109,7 +109,8 @@ def create_app(store: str | Store | None = None, *, token: str | None = None) ->
     def errors(handler: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
             try:
-                return handler(request)
+                with st.snapshot():  # every read of one request from the same state
+                    return handler(request)
             except NotFound as e:
                 return JSONResponse({"error": str(e)}, status_code=404)
             except (BadArgument, ValueError) as e:
