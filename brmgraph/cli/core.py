@@ -113,6 +113,7 @@ def _import_partial(path: Path, profile: str | None, store: str | None, as_json:
         print_json(
             {
                 "imported": s.counts, "records": s.records, "replaced": False, "store": st.url,
+                "changeset": s.changeset, "time": s.time, "changes": s.changes,
                 "mode": "patch" if profile is None else "profile",
                 "created": report.created, "updated": report.updated, "skipped": report.skipped,
                 "stubbed": report.stubbed, "kept": report.kept,

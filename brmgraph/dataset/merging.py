@@ -186,7 +186,7 @@ def import_mapped(
         def merge(existing: IdIndex, lookup: Any) -> Dataset:
             return merge_owned(parsed, existing, lookup, owned, soft, report, stubs)
 
-        report.summary = store.import_dataset(parsed.ds, check=check, merge=merge)
+        report.summary = store.import_dataset(parsed.ds, check=check, merge=merge, source=f"profile:{raw.source}")
     if not report.created and not report.updated:  # staged bulk load into an empty store: all new
         report.created = {k: n for k, n in parsed.ds.counts().items() if n}
     return report
@@ -292,5 +292,5 @@ def import_patch(store: Store, path: Path | str) -> ImportReport:
             report.updated["interactions"] = len(out.interactions)
             return out
 
-        report.summary = store.import_dataset(sketch, check=check, merge=merge)
+        report.summary = store.import_dataset(sketch, check=check, merge=merge, source=f"patch:{raw.source}")
     return report
