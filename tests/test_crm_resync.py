@@ -86,3 +86,21 @@ def test_patch_rejects_unknown_ids_and_bad_values(store: Store, tmp_path: Path) 
     text = [str(p) for p in info.value.problems]
     assert f"{patch}: $.key_persons[0].reports_to: reports_to cycle: {sf18(C_ANN)} → {sf18(C_BOSS)} → {sf18(C_BOB)} → {sf18(C_ANN)}" in text
     assert store.export().sorted() == before.sorted()  # nothing written
+
+
+def test_patch_json_names_its_change_set_and_history_shows_it(tmp_path: Path) -> None:
+    import json
+
+    from tests.builders import run_cli
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    demo = Path(__file__).resolve().parent.parent / "brmgraph" / "data" / "demo.yaml"
+    assert run_cli("import", str(demo), "--store", url).code == 0
+    patch = tmp_path / "patch.yaml"
+    patch.write_text("key_persons:\n  - id: P103\n    closeness: support\n", encoding="utf-8")
+    out = run_cli("import", str(patch), "--patch", "--json", "--store", url).json()
+    assert out["mode"] == "patch" and out["changeset"] == 2
+    assert out["changes"] == {"created": 0, "changed": 1, "deleted": 0, "unchanged": 0}
+    hist = run_cli("history", "--person", "P103", "--json", "--store", url).json()
+    assert hist["changesets"][-1]["source"] == f"patch:{patch}"
+    assert json.dumps(hist, ensure_ascii=False).count('"support"') >= 1
