@@ -47,8 +47,8 @@ def _datasets(tmp_path: Path, customers: int, persons_per: int) -> tuple[Path, P
     return a, b
 
 
-def _flags_key(url: str) -> str:
-    return "\n".join(f.model_dump_json() for f in run_flags(url))
+def _flags_key(url: str, workers: int = 1) -> str:
+    return "\n".join(f.model_dump_json() for f in run_flags(url, workers=workers))
 
 
 def _export_key(url: str) -> str:
@@ -59,7 +59,9 @@ def _export_key(url: str) -> str:
         st.close()
 
 
-def _race(url: str, tmp_path: Path, customers: int, reads: int, persons_per: int = 6) -> None:
+def _race(url: str, tmp_path: Path, customers: int, reads: int, persons_per: int = 6, parallel: bool = False) -> None:
+    """``parallel``: every fourth flags read runs in two worker processes (each reads in a
+    snapshot of its own; run_flags reads again when an import committed meanwhile)."""
     a, b = _datasets(tmp_path, customers, persons_per)
     st = open_store(url)
     try:
@@ -81,7 +83,7 @@ def _race(url: str, tmp_path: Path, customers: int, reads: int, persons_per: int
             time.sleep(0.05)
         seen = {"A": 0, "B": 0}
         for i in range(reads):
-            got = _flags_key(url)
+            got = _flags_key(url, workers=2 if parallel and i % 4 == 1 else 1)
             assert got in (flags_a, flags_b), f"flags read {i} is neither flags(A) nor flags(B)"
             seen["A" if got == flags_a else "B"] += 1
             if i % 3 == 0:
@@ -96,7 +98,7 @@ def _race(url: str, tmp_path: Path, customers: int, reads: int, persons_per: int
 
 def test_sqlite_reads_are_never_torn(tmp_path: Path) -> None:
     # 450 customers: three read batches of SqliteStore.BATCH (200)
-    _race(f"sqlite:///{tmp_path / 'brm.db'}", tmp_path, customers=450, reads=12)
+    _race(f"sqlite:///{tmp_path / 'brm.db'}", tmp_path, customers=450, reads=12, parallel=True)
 
 
 def test_neo4j_reads_are_never_torn(neo4j_store, neo4j_url: str, tmp_path: Path) -> None:
