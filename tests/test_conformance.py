@@ -427,9 +427,10 @@ def test_staged_bulk_import_equals_sqlite(generated: Path, sqlite_url: str, neo4
     transactions, one visible switch): same content as the one-transaction path."""
     from brmgraph.dataset import load_dataset
     from brmgraph.store import neo4j as neo4j_mod
+    from brmgraph.store.neo4j import importing
 
-    monkeypatch.setattr(neo4j_mod, "STAGE_MIN_RECORDS", 0)
-    monkeypatch.setattr(neo4j_mod, "BATCH", 7)  # many staging transactions
+    monkeypatch.setattr(importing, "STAGE_MIN_RECORDS", 0)
+    monkeypatch.setattr(importing, "BATCH", 7)  # many staging transactions
     staged: list[bool] = []
     real = neo4j_mod.Neo4jStore._import_staged
 
@@ -466,20 +467,20 @@ def test_staged_bulk_import_equals_sqlite(generated: Path, sqlite_url: str, neo4
 def test_failed_staged_import_leaves_old_content(neo4j_store: Store, monkeypatch) -> None:
     """A staged import that fails before its switch leaves the old content and no staged
     nodes; staged leftovers of a killed import are invisible and cleared by the next one."""
-    from brmgraph.store import neo4j as neo4j_mod
+    from brmgraph.store.neo4j import importing, queries
 
-    monkeypatch.setattr(neo4j_mod, "STAGE_MIN_RECORDS", 0)
+    monkeypatch.setattr(importing, "STAGE_MIN_RECORDS", 0)
     neo4j_store.import_dataset(ds_of(BASE))
     before = canon(neo4j_store.export())
     new = ds_of({"customers": [{"id": "C8"}], "key_persons": [{"id": "P8", "customer": "C8"}]})
-    real_load = neo4j_mod.load_cypher
+    real_load = importing.load_cypher
 
     def failing_load(name: str) -> str:
-        if name == neo4j_mod.Q_FLIP["key_persons"]:  # after staging, inside the switch
+        if name == queries.Q_FLIP["key_persons"]:  # after staging, inside the switch
             raise RuntimeError("boom")
         return real_load(name)
 
-    monkeypatch.setattr(neo4j_mod, "load_cypher", failing_load)
+    monkeypatch.setattr(importing, "load_cypher", failing_load)
     with pytest.raises(RuntimeError):
         neo4j_store.import_dataset(new, replace=True)
     assert canon(neo4j_store.export()) == before
@@ -489,7 +490,7 @@ def test_failed_staged_import_leaves_old_content(neo4j_store: Store, monkeypatch
         s.run("CREATE (:BrmStaged {id: 'C8'})<-[:WORKS_AT]-(:BrmStaged {id: 'P9', name: 'left over'})").consume()
     assert canon(neo4j_store.export()) == before
     assert canon(neo4j_store.customer_graph("C1")) == canon(ds_of(subgraph(BASE, "C1")))
-    monkeypatch.setattr(neo4j_mod, "load_cypher", real_load)
+    monkeypatch.setattr(importing, "load_cypher", real_load)
     neo4j_store.import_dataset(new, replace=True)
     assert canon(neo4j_store.export()) == canon(new)
     with neo4j_store.driver.session() as s:

@@ -1,0 +1,49 @@
+"""History on Neo4j: the change set and version rows an import writes, and their reads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...model import Dataset
+from .. import history as H
+from ..base import ImportSummary, change_time, plan_changes
+from .connection import Neo4jConnection
+from .decode import _changesets, _export_tx, _stored_count
+from .queries import Q_CHANGESETS, Q_CREATE_CHANGESET, Q_VERSIONS_ALL, load_cypher
+
+
+class Neo4jHistory(Neo4jConnection):
+    """Change sets: written inside an import's transaction, read back for history."""
+
+    def _history_begin(self, tx: Any, ds: Dataset, *, replace: bool, effective: str | None) -> tuple[Any, ...]:
+        """Inside the import transaction, before writing: the change set's id and time,
+        and which versions the import ends (compared with the stored state)."""
+        sets = _changesets(tx)
+        at = change_time(sets, effective)
+        current = None if _stored_count(tx) == 0 else Dataset.model_construct(None, **_export_tx(tx))
+        ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
+        cs = (sets[-1].id + 1) if sets else 1
+        return cs, at, ended, changes
+
+    def _history_commit(self, tx: Any, ds: Dataset, history: tuple[Any, ...], *, replace: bool, source: str) -> ImportSummary:
+        """Inside the import transaction, after writing: the change set and version rows."""
+        cs, at, ended, changes = history
+        counts = {"records": ds.counts(), **changes}
+        tx.run(
+            load_cypher(Q_CREATE_CHANGESET), id=cs, time=at, source=source,
+            mode="replace" if replace else "upsert", counts=json.dumps(counts, separators=(",", ":")),
+            versions=H.pack(ended) if ended else None,
+        ).consume()
+        return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
+
+    def changesets(self) -> list[H.ChangeSet]:
+        return self._run_read(_changesets)  # type: ignore[no-any-return]
+
+    def history_rows(self) -> tuple[list[tuple[int, str, bytes | None]], list[H.Version]]:
+        packed = [(r["id"], r["time"], r["versions"]) for r in self._read(Q_CHANGESETS)]
+        legacy = [
+            H.Version(r["section"], r["key"], r["data"], r["valid_from"], r["valid_to"], r["changeset"])
+            for r in self._read(Q_VERSIONS_ALL)
+        ]
+        return packed, legacy

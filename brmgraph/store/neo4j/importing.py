@@ -1,0 +1,378 @@
+"""Importing into Neo4j: the plan of statements that write a data set, the
+one-transaction import (retried on transient errors) and the staged bulk import."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from ...errors import NotFound, StoreUnavailable
+from ...model import Dataset
+from ..base import IdIndex, ImportCheck, ImportMerge, ImportSummary
+from .decode import _customer, _employee, _id_index, _influence, _person, _project, _stored_count
+from .queries import (
+    Q_CREATE_COMPETITORS,
+    Q_CREATE_CUSTOMERS,
+    Q_CREATE_EMPLOYEES,
+    Q_CREATE_INFLUENCES,
+    Q_CREATE_INTERACTIONS,
+    Q_CREATE_KEY_PERSONS,
+    Q_CREATE_PROJECTS,
+    Q_CREATE_REPORTS_TO,
+    Q_CREATE_STAFF,
+    Q_DELETE_ALL,
+    Q_FLIP,
+    Q_LOOKUP_KEY_PERSONS,
+    Q_LOOKUP_KINDS,
+    Q_LOOKUP_RECORDS,
+    Q_RETIRE,
+    Q_STAGE,
+    Q_STAGE_CLEAR,
+    Q_UPSERT_COMPETITORS,
+    Q_UPSERT_CUSTOMERS,
+    Q_UPSERT_EMPLOYEES,
+    Q_UPSERT_INFLUENCES,
+    Q_UPSERT_INTERACTIONS,
+    Q_UPSERT_KEY_PERSONS,
+    Q_UPSERT_PROJECTS,
+    Q_UPSERT_REPORTS_TO,
+    Q_UPSERT_STAFF,
+    load_cypher,
+)
+from .reading import Neo4jReading
+
+#: rows per ``UNWIND $rows`` statement
+BATCH = 10_000
+#: ids per look-up statement of the import's existing-id check
+LOOKUP_BATCH = 10_000
+#: imports of at least this many records into an empty store (or replacing) are staged
+#: (:meth:`Neo4jStore._import_staged`); smaller ones are one transaction
+STAGE_MIN_RECORDS = 100_000
+#: attempts of an import that meets a transient error (a deadlock, a lock timeout)
+IMPORT_ATTEMPTS = 4
+
+#: IdIndex kind -> influence source kind (the relationship type of its influences)
+_SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
+
+
+class Neo4jImport(Neo4jReading):
+    """Imports: one transaction with retries, or staged for large ones."""
+
+    def import_dataset(
+        self,
+        ds: Dataset,
+        *,
+        replace: bool = False,
+        check: ImportCheck | None = None,
+        merge: ImportMerge | None = None,
+        source: str = "",
+        effective: str | None = None,
+    ) -> ImportSummary:
+        # a merge only changes stored records: with nothing stored (the only staged case
+        # without replace) it has nothing to keep, so the staged path ignores it
+        from neo4j import exceptions as nx
+
+        if self._depth:  # a programming error: the snapshot would hide (or, on Neo4j, block) the write
+            raise RuntimeError("import_dataset inside a read snapshot of the same store")
+        meta = {"source": source, "effective": effective}
+        staged = self._import_staged(ds, replace=replace, check=check, meta=meta)
+        if staged is not None:
+            return staged
+        for attempt in range(1, IMPORT_ATTEMPTS + 1):
+            try:
+                with self._guard():
+                    try:
+                        return self._import_once(ds, replace=replace, check=check, merge=merge, source=source,
+                                                 effective=effective)
+                    except nx.TransientError as exc:
+                        if attempt == IMPORT_ATTEMPTS:
+                            raise StoreUnavailable(
+                                f"Neo4j at {self.shown_url} rolled the import back {attempt} times because of "
+                                f"{exc.code or type(exc).__name__} (a concurrent transaction); nothing was "
+                                "imported, run it again"
+                            ) from None
+                        raise _Retry() from None
+            except _Retry:
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _import_once(
+        self,
+        ds: Dataset,
+        *,
+        replace: bool,
+        check: ImportCheck | None,
+        merge: ImportMerge | None,
+        source: str,
+        effective: str | None,
+    ) -> ImportSummary:
+        """One attempt of :meth:`import_dataset` (the small path): one transaction that
+        first takes the store's lock node, so imports run one at a time."""
+        with self._session(write=True) as s:
+            tx = s.begin_transaction()
+            try:
+                self._take_lock(tx)
+                if replace:
+                    history = self._history_begin(tx, ds, replace=True, effective=effective)
+                    tx.run(load_cypher(Q_DELETE_ALL)).consume()
+                    existing = IdIndex()
+                else:
+                    # what validation needs to know of the store, and which ids are new
+                    existing = _existing_index(tx, ds)
+                    if check is not None:
+                        check(existing)
+                    if merge is not None:
+                        ds = merge(existing, lambda section, ids: _lookup_records(tx, section, ids))
+                    history = self._history_begin(tx, ds, replace=False, effective=effective)
+                for name, rows in self._plan(ds, existing):
+                    query = load_cypher(name)
+                    for i in range(0, len(rows), BATCH):
+                        tx.run(query, rows=rows[i : i + BATCH]).consume()
+                summary = self._history_commit(tx, ds, history, replace=replace, source=source)
+                tx.commit()
+            finally:
+                if tx.closed() is False:
+                    tx.rollback()
+        return summary
+
+    def _import_staged(
+        self, ds: Dataset, *, replace: bool, check: ImportCheck | None, meta: dict[str, Any]
+    ) -> ImportSummary | None:
+        """A large import into an empty store, or a replace of or by a large data set, in many small
+        transactions and still all or nothing (one huge transaction needs gigabytes of
+        heap and a commit that takes minutes):
+
+        1. every node is created as an invisible ``:BrmStaged`` node (no SPEC label, so no
+           read and no analyst query sees it; edges only join staged nodes), in batches
+           of :data:`BATCH` rows, each its own transaction;
+        2. ONE transaction makes them visible: (with ``replace``) swaps the old nodes'
+           SPEC labels for ``:BrmRetired`` (invisible, deleted in batches after the
+           commit), swaps each staged node's label for its SPEC label, and checks that
+           every staged node was still there.
+
+        A failure or a kill before 2 commits leaves the old content (staged nodes are
+        removed now, or by the next staged import; so are retired ones left by a kill
+        after 2). The change set and version rows are written by transaction 2.
+        None (nothing done) when the store
+        is not empty and not replacing, or ``ds`` repeats an id (the upsert path then)."""
+        if ds.record_count() < STAGE_MIN_RECORDS and not replace:
+            return None  # small: one transaction (no need to ask the store)
+        with self._guard(), self._session(write=True) as s:
+            stored = s.execute_read(_stored_count)
+            large = ds.record_count() >= STAGE_MIN_RECORDS or (replace and stored >= STAGE_MIN_RECORDS)
+            if not large or (stored and not replace):
+                return None  # one transaction
+            plan = self._plan(ds, IdIndex())
+            if any(name not in Q_STAGE for name, _rows in plan):  # something to merge: not a plain bulk load
+                return None
+            if not replace and check is not None:
+                check(IdIndex())
+            s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
+            try:
+                for name, rows in plan:
+                    query = load_cypher(Q_STAGE[name])
+                    for i in range(0, len(rows), BATCH):
+                        with s.begin_transaction() as tx:
+                            tx.run(query, rows=rows[i : i + BATCH]).consume()
+                            tx.commit()
+                tx = s.begin_transaction()
+                try:
+                    self._take_lock(tx)
+                    history = self._history_begin(tx, ds, replace=replace, effective=meta["effective"])
+                    if replace:  # the old data set becomes invisible; deleted after the commit
+                        for name in Q_RETIRE.values():
+                            tx.run(load_cypher(name)).consume()
+                    elif _stored_count(tx):
+                        raise StoreUnavailable(f"Neo4j at {self.shown_url}: another import wrote to the store meanwhile; import again")
+                    for section, name in Q_FLIP.items():
+                        ids = [r.id for r in getattr(ds, section)]
+                        for i in range(0, len(ids), LOOKUP_BATCH):
+                            chunk = ids[i : i + LOOKUP_BATCH]
+                            if tx.run(load_cypher(name), ids=chunk).single()["n"] != len(chunk):
+                                raise StoreUnavailable(
+                                    f"Neo4j at {self.shown_url}: staged records vanished (a concurrent import?); import again"
+                                )
+                    summary = self._history_commit(tx, ds, history, replace=replace, source=meta["source"])
+                    tx.commit()
+                finally:
+                    if tx.closed() is False:
+                        tx.rollback()
+            except BaseException:
+                try:
+                    s.run(load_cypher(Q_STAGE_CLEAR)).consume()
+                except Exception:  # pragma: no cover - the next staged import clears them
+                    pass
+                raise
+            if replace:
+                try:
+                    s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # the retired data set
+                except Exception:  # pragma: no cover - invisible; the next staged import clears it
+                    pass
+        return summary
+
+    def _plan(self, ds: Dataset, existing: IdIndex) -> list[tuple[str, list[list[Any]]]]:
+        """The statements that write ``ds`` (in order, each with its rows). Records whose
+        id is not stored yet (``existing``) are CREATEd, and so are edges with an end
+        created here (they cannot exist yet); everything else is MERGEd / replaced.
+        Rows are lists (cheaper to encode than maps)."""
+        stored = existing.kind
+        created: set[str] = set()
+        plan: list[tuple[str, list[list[Any]]]] = []
+
+        def run(name: str, rows: list[list[Any]]) -> None:
+            if rows:
+                plan.append((name, rows))
+
+        def nodes(create: str, upsert: str, records: Iterable[Any], row: Any) -> None:
+            new: list[list[Any]] = []
+            old: list[list[Any]] = []
+            for r in records:
+                if r.id in stored or r.id in created:  # stored, or twice in ds: MERGE
+                    old.append(row(r))
+                else:
+                    created.add(r.id)
+                    new.append(row(r))
+            run(create, new)
+            run(upsert, old)
+
+        def edges(create: str, upsert: str, rows: Iterable[list[Any]], ends: Any) -> None:
+            new: list[list[Any]] = []
+            old: list[list[Any]] = []
+            seen: set[tuple[Any, ...]] = set()
+            for row in rows:
+                key = ends(row)
+                if key in seen or not (key[0] in created or key[1] in created):
+                    old.append(row)
+                else:
+                    new.append(row)
+                seen.add(key)
+            run(create, new)
+            run(upsert, old)
+
+        def two(row: list[Any]) -> tuple[Any, ...]:
+            return (row[0], row[1])
+
+        def four(row: list[Any]) -> tuple[Any, ...]:
+            return (row[0], row[1], row[2], row[3])
+
+        nodes(
+            Q_CREATE_CUSTOMERS,
+            Q_UPSERT_CUSTOMERS,
+            ds.customers,
+            lambda r: [r.id, r.name, r.industry, r.tier, json.dumps(r.attrs, ensure_ascii=False, sort_keys=True)],
+        )
+        nodes(Q_CREATE_EMPLOYEES, Q_UPSERT_EMPLOYEES, ds.employees, lambda r: [r.id, r.name, r.team, r.title])
+        nodes(Q_CREATE_COMPETITORS, Q_UPSERT_COMPETITORS, ds.competitors, lambda r: [r.id, r.name])
+        nodes(Q_CREATE_STAFF, Q_UPSERT_STAFF, ds.competitor_staff, lambda r: [r.id, r.name, r.competitor])
+        nodes(
+            Q_CREATE_KEY_PERSONS,
+            Q_UPSERT_KEY_PERSONS,
+            ds.key_persons,
+            lambda r: [
+                r.id, r.customer, r.name, r.title, r.department, r.closeness.value, r.solution_acceptance.value,
+                r.price_acceptance.value, r.veto.value, r.approver.value,
+            ],
+        )
+        # a person created here has no superior yet; a stored one's is replaced
+        if len({r.id for r in ds.key_persons}) < len(ds.key_persons):  # an id twice in ds: file order decides
+            fresh, stale = [], [[r.id, r.reports_to] for r in ds.key_persons]
+        else:
+            fresh = [[r.id, r.reports_to] for r in ds.key_persons if r.reports_to is not None and r.id not in stored]
+            stale = [[r.id, r.reports_to] for r in ds.key_persons if r.id in stored]
+        run(Q_CREATE_REPORTS_TO, fresh)
+        run(Q_UPSERT_REPORTS_TO, stale)
+
+        # the relationship type of an influence follows from the kind of its source
+        kind = {r.id: "key_person" for r in ds.key_persons}
+        kind.update({r.id: "employee" for r in ds.employees})
+        kind.update({r.id: "competitor_staff" for r in ds.competitor_staff})
+        by_kind: dict[str, list[list[Any]]] = {k: [] for k in Q_UPSERT_INFLUENCES}
+        for r in ds.influences:
+            k = kind.get(r.source) or _SOURCE_KIND.get(stored.get(r.source, ""))
+            if k is None:
+                raise NotFound(f"influence source {r.source!r} is neither a key person, an employee nor competitor staff")
+            by_kind[k].append([r.source, r.target, r.strength.value])
+        for k, rows in by_kind.items():
+            edges(Q_CREATE_INFLUENCES[k], Q_UPSERT_INFLUENCES[k], rows, two)
+
+        nodes(
+            Q_CREATE_PROJECTS,
+            Q_UPSERT_PROJECTS,
+            ds.projects,
+            lambda r: [
+                r.id, r.customer, r.name, r.status.value, r.stage, r.amount, r.close_date,
+                [[m.person, m.role, n] for n, m in enumerate(r.decision_chain)],
+                [[k, n] for n, k in enumerate(r.competitors)],
+            ],
+        )
+        edges(
+            Q_CREATE_INTERACTIONS,
+            Q_UPSERT_INTERACTIONS,
+            ([r.employee, r.person, r.date, r.kind] for r in ds.interactions),
+            four,
+        )
+        return plan
+
+
+class _Retry(Exception):
+    """An import attempt met a transient error: try again."""
+
+
+def _mentioned_ids(ds: Dataset) -> list[str]:
+    """Every id ``ds`` defines or refers to."""
+    ids: set[str] = set()
+    for section in ("customers", "employees", "competitors", "projects"):
+        ids.update(r.id for r in getattr(ds, section))
+    for p in ds.key_persons:
+        ids.update((p.id, p.customer))
+        if p.reports_to is not None:
+            ids.add(p.reports_to)
+    for s in ds.competitor_staff:
+        ids.update((s.id, s.competitor))
+    for i in ds.influences:
+        ids.update((i.source, i.target))
+    for j in ds.projects:
+        ids.add(j.customer)
+        ids.update(m.person for m in j.decision_chain)
+        ids.update(j.competitors)
+    for x in ds.interactions:
+        ids.update((x.employee, x.person))
+    return sorted(ids)
+
+
+def _lookup_records(tx: Any, section: str, ids: list[str]) -> list[Any]:
+    """Stored records by id (influences: by target), read in the import's transaction."""
+    query = load_cypher(Q_LOOKUP_RECORDS[section])
+    make = {"customers": _customer, "key_persons": _person, "employees": _employee, "projects": _project}.get(section)
+    out: list[Any] = []
+    for i in range(0, len(ids), LOOKUP_BATCH):
+        for r in tx.run(query, ids=ids[i : i + LOOKUP_BATCH]):
+            out.append(_influence(r) if make is None else make(r["n"]))
+    return out
+
+
+def _existing_index(tx: Any, ds: Dataset) -> IdIndex:
+    """What the import needs to know of the stored content, read inside its transaction:
+    an :class:`IdIndex` holding (at least) every id ``ds`` mentions that is stored, and
+    every stored key person among them or up their reporting chains — all that
+    validation (``check_references``) looks up, and which records are new. Reads the
+    whole index when the store holds fewer nodes than the file mentions ids (an empty
+    store: nothing), else looks the file's ids up by index."""
+    stored = _stored_count(tx)
+    if stored == 0:
+        return IdIndex()
+    ids = _mentioned_ids(ds)
+    if stored <= len(ids):
+        return _id_index(tx)
+    idx = IdIndex()
+    for i in range(0, len(ids), LOOKUP_BATCH):
+        chunk = ids[i : i + LOOKUP_BATCH]
+        for r in tx.run(load_cypher(Q_LOOKUP_KINDS), ids=chunk):
+            idx.kind[r["id"]] = r["kind"]
+        for r in tx.run(load_cypher(Q_LOOKUP_KEY_PERSONS), ids=chunk):
+            idx.kind[r["id"]] = "key person"
+            idx.person_customer[r["id"]] = r["customer"]
+            idx.reports_to[r["id"]] = r["reports_to"]
+    return idx

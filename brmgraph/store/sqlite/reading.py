@@ -1,0 +1,206 @@
+"""Reading the embedded store's latest state: records, customer sub-graphs, the id
+index, counts and value checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...errors import NotFound
+from ...model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
+from .. import records as R
+from ..base import IdIndex
+from .history import SqliteHistory
+from .schema import _COLS, TABLES, _chunks, _marks
+
+
+class SqliteReading(SqliteHistory):
+    """Reads of the latest state."""
+
+    def id_index(self) -> IdIndex:
+        idx = IdIndex()
+        for table, kind in (
+            ("customers", "customer"),
+            ("employees", "employee"),
+            ("competitors", "competitor"),
+            ("competitor_staff", "competitor staff member"),
+            ("projects", "project"),
+        ):
+            for (i,) in self.conn.execute(f"SELECT id FROM {table}"):
+                idx.kind[i] = kind
+        for i, cust, rep in self.conn.execute("SELECT id, customer, reports_to FROM key_persons"):
+            idx.kind[i] = "key person"
+            idx.person_customer[i] = cust
+            idx.reports_to[i] = rep
+        return idx
+
+    def customers(self) -> list[Customer]:
+        return [R.customer(*r) for r in self.conn.execute(f"SELECT {_COLS['customers']} FROM customers ORDER BY id")]
+
+    def projects(self, customer: str | None = None) -> list[Project]:
+        if customer is None:
+            rows = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects ORDER BY id")
+        else:
+            rows = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer = ? ORDER BY id", (customer,))
+        return [R.project(*r) for r in rows]
+
+    def project(self, project_id: str) -> Project:
+        row = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE id = ?", (project_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"unknown project {project_id!r}")
+        return R.project(*row)
+
+    def key_person(self, person_id: str) -> KeyPerson:
+        row = self.conn.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE id = ?", (person_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"unknown key person {person_id!r}")
+        return R.key_person(*row)
+
+    def employees(self) -> list[Employee]:
+        return [R.employee(*r) for r in self.conn.execute(f"SELECT {_COLS['employees']} FROM employees ORDER BY id")]
+
+    def competitors(self) -> list[Competitor]:
+        return [R.competitor(*r) for r in self.conn.execute(f"SELECT {_COLS['competitors']} FROM competitors ORDER BY id")]
+
+    def competitor_staff(self) -> list[CompetitorStaff]:
+        return [
+            R.competitor_staff(*r) for r in self.conn.execute(f"SELECT {_COLS['competitor_staff']} FROM competitor_staff ORDER BY id")
+        ]
+
+    def customer_graph(self, customer_id: str) -> Dataset:
+        graphs = self.iter_customer_graphs([customer_id])
+        try:
+            for ds in graphs:
+                return ds
+        finally:
+            getattr(graphs, "close", lambda: None)()  # end its read transaction now
+        raise NotFound(f"unknown customer {customer_id!r}")  # pragma: no cover - iter raises first
+
+    #: customers read per round of queries in :meth:`iter_customer_graphs`
+    BATCH = 200
+
+    def iter_customer_graphs(
+        self, customer_ids: list[str] | None = None, *, interactions: bool = True
+    ) -> Iterator[Dataset]:
+        """Stream sub-graphs, reading ``BATCH`` customers per round of indexed queries,
+        all in ONE read transaction (:meth:`snapshot`): every customer answers from the
+        same state even while another process imports; memory holds one round.
+        :meth:`customer_graph` is its first item. Without ``interactions`` the
+        interactions are left out. Unknown ids raise NotFound."""
+        with self.snapshot(), self._guard():
+            yield from self._iter_graphs(customer_ids, interactions)
+
+    def _iter_graphs(self, customer_ids: list[str] | None, interactions: bool) -> Iterator[Dataset]:
+        c = self.conn
+        ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
+        single = len(ids) == 1
+        employees: dict[str, Employee] | None = None
+        staff: dict[str, CompetitorStaff] | None = None
+        competitors: dict[str, Competitor] | None = None
+        for start in range(0, len(ids), self.BATCH):
+            chunk = ids[start : start + self.BATCH]
+            marks = _marks(len(chunk))
+            groups: dict[str, dict[str, list[Any]]] = {
+                cid: {"persons": [], "projects": [], "influences": [], "interactions": []} for cid in chunk
+            }
+            rows = {
+                r[0]: R.customer(*r)
+                for r in c.execute(f"SELECT {_COLS['customers']} FROM customers WHERE id IN ({marks})", chunk)
+            }
+            for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
+                p = R.key_person(*r)
+                groups[p.customer]["persons"].append(p)
+            for r in c.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
+                j = R.project(*r)
+                groups[j.customer]["projects"].append(j)
+            for cu, *r in c.execute(
+                f"SELECT customer, {_COLS['influences']} FROM influences WHERE customer IN ({marks}) ORDER BY source, target",
+                chunk,
+            ):
+                groups[cu]["influences"].append(R.influence(*r))
+            if interactions:
+                for cu, *r in c.execute(
+                    f"SELECT customer, {_COLS['interactions']} FROM interactions WHERE customer IN ({marks}) "
+                    "ORDER BY employee, person, date, kind",
+                    chunk,
+                ):
+                    groups[cu]["interactions"].append(R.interaction(*r))
+            sources = sorted({i.source for g in groups.values() for i in g["influences"]})
+            if single:  # one customer: read only its sources
+                employees = self._by_ids("employees", sources)
+                staff = self._by_ids("competitor_staff", sources)
+                wanted = {s.competitor for s in staff.values()} | {
+                    k for g in groups.values() for j in g["projects"] for k in j.competitors
+                }
+                competitors = self._by_ids("competitors", sorted(wanted))
+            elif employees is None:  # many: read the (small) source tables once
+                employees = {e.id: e for e in self.employees()}
+                staff = {s.id: s for s in self.competitor_staff()}
+                competitors = {k.id: k for k in self.competitors()}
+            assert employees is not None and staff is not None and competitors is not None
+            for cid in chunk:
+                if cid not in rows:
+                    raise NotFound(f"unknown customer {cid!r}")
+                gr = groups[cid]
+                srcs = sorted({i.source for i in gr["influences"]})
+                st_ = [staff[x] for x in srcs if x in staff]
+                wanted = {x.competitor for x in st_} | {k for j in gr["projects"] for k in j.competitors}
+                yield Dataset.model_construct(
+                    customers=[rows[cid]],
+                    key_persons=gr["persons"],
+                    employees=[employees[x] for x in srcs if x in employees],
+                    competitors=[competitors[k] for k in sorted(wanted) if k in competitors],
+                    competitor_staff=st_,
+                    influences=gr["influences"],
+                    projects=gr["projects"],
+                    interactions=gr["interactions"],
+                )
+
+    def _by_ids(self, table: str, ids: list[str]) -> dict[str, Any]:
+        """Records of ``table`` (a constant name) with these ids, by id."""
+        decode = R.DECODERS[table][0]
+        out: dict[str, Any] = {}
+        for chunk in _chunks(ids, 500):
+            for r in self.conn.execute(f"SELECT {_COLS[table]} FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk):
+                out[r[0]] = decode(*r)
+        return out
+
+    def export(self) -> Dataset:
+        with self.snapshot():
+            return self._snapshot()
+
+    def _snapshot(self) -> Dataset:
+        """The whole latest state (inside the caller's transaction)."""
+        c = self.conn
+        return Dataset.model_construct(
+            customers=self.customers(),
+            key_persons=[R.key_person(*r) for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons ORDER BY id")],
+            employees=self.employees(),
+            competitors=self.competitors(),
+            competitor_staff=self.competitor_staff(),
+            influences=[
+                R.influence(*r) for r in c.execute(f"SELECT {_COLS['influences']} FROM influences ORDER BY source, target")
+            ],
+            projects=self.projects(),
+            interactions=[
+                R.interaction(*r)
+                for r in c.execute(f"SELECT {_COLS['interactions']} FROM interactions ORDER BY employee, person, date, kind")
+            ],
+        )
+
+    def counts(self) -> dict[str, int]:
+        self.check_values()
+        return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+    def check_values(self) -> None:
+        """Raise StoreDamaged when a stored enumeration value is outside its enumeration
+        (written by another tool): one scan per column (``info`` runs it)."""
+        for (table, column), (allowed, kind, id_cols) in R.ENUM_COLUMNS.items():
+            # table and column names are constants of records.py; the values are parameters
+            sql = (
+                f"SELECT {' || {arrow} || '.join(id_cols)}, {column} FROM {table} "
+                f"WHERE {column} IS NOT NULL AND {column} != '' AND {column} NOT IN ({_marks(len(allowed))}) LIMIT 1"
+            ).replace("{arrow}", "'->'")
+            row = self.conn.execute(sql, list(allowed)).fetchone()
+            if row is not None:
+                R._enum(allowed, row[1], "", kind, row[0], column)

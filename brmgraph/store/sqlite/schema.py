@@ -1,0 +1,102 @@
+"""The embedded store's table layout: its version and format mark, the schema, the
+upgrade steps between versions, the columns each version reads, and small SQL helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ...errors import BadArgument
+from .. import records as R
+
+BUSY_TIMEOUT_S = 120.0
+#: version of the table layout; a store carries it (and :data:`FORMAT_MARK`) in ``meta``
+SCHEMA_VERSION = 3
+#: ``meta.format`` of every brmgraph store: a database without it is not ours
+FORMAT_MARK = "brmgraph"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customers (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, industry TEXT NOT NULL, tier TEXT NOT NULL, attrs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS key_persons (
+    id TEXT PRIMARY KEY, customer TEXT NOT NULL, name TEXT NOT NULL, title TEXT NOT NULL,
+    department TEXT NOT NULL, closeness TEXT NOT NULL, solution_acceptance TEXT NOT NULL,
+    price_acceptance TEXT NOT NULL, veto TEXT NOT NULL, approver TEXT NOT NULL, reports_to TEXT);
+CREATE INDEX IF NOT EXISTS key_persons_customer ON key_persons(customer);
+CREATE TABLE IF NOT EXISTS employees (id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT NOT NULL, title TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS competitors (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS competitor_staff (id TEXT PRIMARY KEY, name TEXT NOT NULL, competitor TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS influences (
+    source TEXT NOT NULL, target TEXT NOT NULL, strength TEXT NOT NULL, customer TEXT NOT NULL,
+    PRIMARY KEY (source, target));
+CREATE INDEX IF NOT EXISTS influences_customer ON influences(customer);
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY, customer TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+    stage TEXT NOT NULL, amount REAL, close_date TEXT, decision_chain TEXT NOT NULL, competitors TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS projects_customer ON projects(customer);
+CREATE TABLE IF NOT EXISTS interactions (
+    employee TEXT NOT NULL, person TEXT NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL, customer TEXT NOT NULL,
+    PRIMARY KEY (employee, person, date, kind));
+CREATE INDEX IF NOT EXISTS interactions_customer ON interactions(customer);
+""" + """
+CREATE TABLE IF NOT EXISTS changesets (
+    id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, mode TEXT NOT NULL, counts TEXT NOT NULL,
+    versions BLOB);
+CREATE TABLE IF NOT EXISTS versions (
+    section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
+    changeset INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
+"""
+
+#: the explicit upgrade steps: MIGRATIONS[v] turns schema v into v + 1 (run by
+#: SqliteStore.migrate in one transaction, oldest first)
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 1 -> 2: history (change sets and version rows) beside the latest state
+    1: (
+        "CREATE TABLE changesets (id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, "
+        "mode TEXT NOT NULL, counts TEXT NOT NULL)",
+        "CREATE TABLE versions (section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, "
+        "valid_to TEXT NOT NULL, changeset INTEGER NOT NULL)",
+        "CREATE INDEX versions_key ON versions(section, key)",
+    ),
+    # 2 -> 3: a change set's version rows packed into one value beside it (the rows of
+    # schema 2 stay and are read as they are)
+    2: ("ALTER TABLE changesets ADD COLUMN versions BLOB",),
+}
+
+TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
+#: every table and the columns this version reads (a store missing one is damaged)
+EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "meta": ("key", "value"),
+    **{t: R.DECODERS[t][1] for t in TABLES},
+    "changesets": ("id", "time", "source", "mode", "counts", "versions"),
+    "versions": ("section", "key", "data", "valid_from", "valid_to", "changeset"),
+}
+
+
+def path_of(url: str) -> Path:
+    """``sqlite:///rel.db`` → ``rel.db``; ``sqlite:////abs.db`` → ``/abs.db`` (SQLAlchemy's spelling)."""
+    if not url.startswith("sqlite:///"):
+        raise BadArgument(f"not an embedded store URL {url!r}; use sqlite:///relative.db or sqlite:////absolute.db")
+    rest = url[len("sqlite:///") :]
+    if not rest:
+        raise BadArgument(f"store URL {url!r} names no file")
+    return Path(rest)
+
+
+# ---------------------------------------------------------------------- helpers
+#: SELECT column list of each table, in its decoder's parameter order
+_COLS = {section: R.select(cols) for section, (_decode, cols) in R.DECODERS.items()}
+
+
+def _marks(n: int) -> str:
+    """``?,?,…`` for an ``IN (…)`` list of n values: placeholders only, the values are
+    always bound as parameters."""
+    return ",".join("?" * n)
+
+
+def _chunks(items: list[Any], n: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
