@@ -1,6 +1,6 @@
 """The store interface. ``SqliteStore`` (embedded default) and ``Neo4jStore`` implement it.
 
-Every analysis needs one customer's sub-graph only (SPEC §4), so the central read is
+Every analysis needs one customer's sub-graph only (docs/spec.md §4), so the central read is
 :meth:`Store.customer_graph`, which returns a :class:`~brmgraph.model.Dataset` holding
 exactly that sub-graph; :class:`~brmgraph.graph.CustomerGraph` is built from it.
 """
@@ -189,7 +189,7 @@ class Store(ABC):
 
     @abstractmethod
     def customer_graph(self, customer_id: str) -> Dataset:
-        """Everything SPEC §4 needs for one customer, as a Dataset: the customer; its key
+        """Everything docs/spec.md §4 needs for one customer, as a Dataset: the customer; its key
         persons and projects; the employees and competitor staff with an influence edge
         into one of its key persons, and the competitors of those staff or bidding on its
         projects; all influences whose target is one of its key persons; the interactions

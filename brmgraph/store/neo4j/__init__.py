@@ -1,6 +1,6 @@
 """The Neo4j store: a Neo4j 5.x server reached over Bolt (``neo4j://`` or ``bolt://``).
 
-* Graph model: exactly the labels and relationship types of SPEC §2; interactions are
+* Graph model: exactly the labels and relationship types of docs/spec.md §2; interactions are
   ``(:Employee)-[:INTERACTED {date, kind}]->(:KeyPerson)`` (see ``cypher/README.md``).
 * Every query lives in a ``.cypher`` file under ``brmgraph/cypher`` (shipped in the
   wheel) and is loaded by name with :func:`load_cypher`; values only ever travel as

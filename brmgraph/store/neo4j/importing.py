@@ -144,12 +144,12 @@ class Neo4jImport(Neo4jReading):
         transactions and still all or nothing (one huge transaction needs gigabytes of
         heap and a commit that takes minutes):
 
-        1. every node is created as an invisible ``:BrmStaged`` node (no SPEC label, so no
+        1. every node is created as an invisible ``:BrmStaged`` node (no label of the graph model, so no
            read and no analyst query sees it; edges only join staged nodes), in batches
            of :data:`BATCH` rows, each its own transaction;
         2. ONE transaction makes them visible: (with ``replace``) swaps the old nodes'
-           SPEC labels for ``:BrmRetired`` (invisible, deleted in batches after the
-           commit), swaps each staged node's label for its SPEC label, and checks that
+           graph-model labels for ``:BrmRetired`` (invisible, deleted in batches after the
+           commit), swaps each staged node's label for its graph-model label, and checks that
            every staged node was still there.
 
         A failure or a kill before 2 commits leaves the old content (staged nodes are

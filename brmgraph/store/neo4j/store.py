@@ -8,7 +8,7 @@ from .importing import Neo4jImport
 
 
 class Neo4jStore(Neo4jImport):
-    """A Neo4j 5.x server as the store (SPEC §5: ``--store bolt://host:7687``)."""
+    """A Neo4j 5.x server as the store (docs/spec.md §5: ``--store bolt://host:7687``)."""
 
 
 def _guarded(method: Any) -> Any:
