@@ -71,6 +71,9 @@ COMMANDS: list[tuple[list[str], list[str]]] = [
     (["history"], [C, CFO, CTO, PROC, EMP, STAFF, K, J]),
     (["history", "--person", CFO], [CFO]),
     (["risk"], [EMP, NAMES[EMP], J, CFO]),
+    (["plan", "--project", J], [J, PROC, NAMES[PROC], EMP]),
+    (["whatif", "--without", EMP], [J, CFO]),
+    (["info"], ["customers", "key persons", "competitor staff"]),
 ]
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -166,4 +166,6 @@ def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False, as_of: AsOfOpt = 
     t.add_column("records", justify="right")
     for k, n in counts.items():
         t.add_row(k.replace("_", " "), str(n))
-    console.print(t)
+    from .render import show
+
+    show(console, t)

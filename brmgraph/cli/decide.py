@@ -89,6 +89,7 @@ def plan_cmd(
     from ..analysis.plan import plan
     from ..graph import CustomerGraph
     from ..model import Strength
+    from .render import show
 
     _check_max_cost(max_cost)
     if k < 0:
@@ -123,7 +124,7 @@ def plan_cmd(
     if not res.steps:
         console.print(f"{tab.title}: no new tie would cover another decision maker ({tab.caption})")
         return
-    console.print(tab)
+    show(console, tab)
 
 
 # ------------------------------------------------------------------ whatif
@@ -181,6 +182,7 @@ def whatif_cmd(
 
     from ..analysis.observed import strength_from, strengths_from
     from ..analysis.whatif import check_changes, flag_changes, parse_set, parse_without, whatif_scope
+    from .render import show
 
     _check_max_cost(max_cost)
     changes = [parse_without(x) for x in without or []] + [parse_set(x) for x in set_ or []]
@@ -231,7 +233,7 @@ def whatif_cmd(
     for f in records:
         tab.add_row(("[red]new[/]" if f.change == "new" else "[green]resolved[/]"), escape(f.project),
                     escape(f.customer), escape(f.person), ", ".join(f.reasons))
-    console.print(tab)
+    show(console, tab)
 
 
 # ------------------------------------------------------------------ risk
@@ -253,6 +255,7 @@ def risk_cmd(
 
     from ..analysis.observed import strengths_from
     from ..analysis.risk import risk
+    from .render import show
 
     _check_max_cost(max_cost)
     with store_from(store) as st:
@@ -272,6 +275,5 @@ def risk_cmd(
     for e in at_risk:
         tab.add_row(escape(e.employee), escape(e.name), escape(e.team), str(e.count),
                     escape(", ".join(f"{f.project}:{f.person}" for f in e.flags)))
-    from .render import show
 
     show(console, tab)

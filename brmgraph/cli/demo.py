@@ -79,7 +79,7 @@ def print_tour(tour: Tour, out: Console, lang: str = "en") -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .render import render_advice, render_exposure, render_flags, render_path, render_report, stance, t
+    from .render import render_advice, render_exposure, render_flags, render_path, render_report, show, stance, t
 
     cg = tour.cg
     out.rule(f"[bold]1. Report: the four lines of {escape(tour.customer)} (company perspective)")
@@ -110,7 +110,7 @@ def print_tour(tour: Tour, out: Console, lang: str = "en") -> None:
             escape(pid), escape(cg.persons[pid].name), stance(adv.closeness, lang),
             f"{adv.strategy} {adv.label_zh}", escape(", ".join(x.name for x in adv.tactics)),
         )
-    out.print(tab)
+    show(out, tab)
     if tour.focus is not None:
         out.print(f"$ brmgraph tactics --person {tour.focus}")
         render_advice(out, cg.persons[tour.focus], tour.advice[tour.focus], lang)
