@@ -328,7 +328,13 @@ class CustomerGraph:
         kinds = dict.fromkeys(reports_to, KIND_KEY_PERSON)
         kinds.update(dict.fromkeys(emp, KIND_EMPLOYEE))
         kinds.update(dict.fromkeys(stf, KIND_COMPETITOR_STAFF))
-        succ, arc_kinds = _succ(kinds, _arcs(reports_to, _Either(emp, stf), edges))
+        # the arc costs now; the kinds of the arcs (for explanations) on first use
+        succ: dict[str, dict[str, int]] = {n: {} for n in kinds}
+        for u, v, cost, _kind in _arcs(reports_to, _Either(emp, stf), edges):
+            nbrs = succ[u]
+            old = nbrs.get(v)
+            if old is None or cost < old:
+                nbrs[v] = cost
         g = _RowGraph(
             customer=customer,
             persons=_LazyRecords({pid: row for pid, (_c, _r, row) in persons.items()}, decode_person),
@@ -340,10 +346,11 @@ class CustomerGraph:
             interactions=[],
             succ=succ,
             kinds=kinds,
-            arc_kinds=arc_kinds,
+            arc_kinds={},
         )
-        g._edge_rows = edges
-        g._opposing = {pid for pid, (c, _r, _row) in persons.items() if c.opposing}
+        g._edge_rows = g._arc_rows = edges
+        g._reports_to = reports_to
+        g._opposing = {pid for pid, (c, _r, _row) in persons.items() if c in _OPPOSING}
         return g
 
     # ------------------------------------------------------------------ queries
@@ -419,6 +426,9 @@ class CustomerGraph:
         return sorted({m.person for m in self.projects[project_id].decision_chain if m.person in self.persons})
 
 
+_OPPOSING = frozenset(s for s in Stance if s.opposing)
+
+
 class _LazyRecords(dict):  # type: ignore[type-arg]
     """id -> record, each decoded from its stored row on first access (a batch reads
     few of a customer's key persons in full). Every way of reading values decodes."""
@@ -455,14 +465,29 @@ class _RowGraph(CustomerGraph):
     records are built on first use, and the relay rule reads the closeness kept aside."""
 
     _edge_rows: list[tuple[str, str, Strength]] | None = None
+    _arc_rows: list[tuple[str, str, Strength]] | None = None
+    _reports_to: dict[str, str | None]
     _opposing: set[str]
     _influences: list[Influence]
+    _arc_kinds: dict[tuple[str, str], str]
+
+    @property  # type: ignore[override]
+    def arc_kinds(self) -> dict[tuple[str, str], str]:
+        if self._arc_rows is not None:
+            _succ_, self._arc_kinds = _succ(self.kinds, _arcs(self._reports_to, _Either(self.employees, self.staff), self._arc_rows))
+            self._arc_rows = None
+        return self._arc_kinds
+
+    @arc_kinds.setter
+    def arc_kinds(self, value: dict[tuple[str, str], str]) -> None:
+        self._arc_kinds = value
+        self._arc_rows = None
 
     @property  # type: ignore[override]
     def influences(self) -> list[Influence]:
         if self._edge_rows is not None:
             self._influences = [
-                trusted(Influence, {"source": s, "target": t, "strength": k}) for s, t, k in self._edge_rows
+                trusted(Influence, {"source": s, "target": t, "strength": k}) for s, t, k in sorted(self._edge_rows)
             ]
             self._edge_rows = None
         return self._influences

@@ -179,7 +179,7 @@ class SqliteReading(SqliteHistory):
                 for r in c.execute(f"SELECT {_COLS['customers']} FROM customers WHERE id IN ({marks})", chunk)
             }
             persons: dict[str, dict[str, tuple[Any, str | None, tuple[Any, ...]]]] = {cid: {} for cid in chunk}
-            for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
+            for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks})", chunk):
                 k = stance.get(r[5] or "unknown")
                 if k is None:
                     R.key_person(*r)  # raises the decoder's error (a damaged store)
@@ -189,7 +189,7 @@ class SqliteReading(SqliteHistory):
                 projects[r[1]].append(R.project(*r))
             edges: dict[str, list[tuple[str, str, Any]]] = {cid: [] for cid in chunk}
             for cu, s, t, k in c.execute(
-                f"SELECT customer, source, target, strength FROM influences WHERE customer IN ({marks}) ORDER BY source, target",
+                f"SELECT customer, source, target, strength FROM influences WHERE customer IN ({marks})",
                 chunk,
             ):
                 got = strength.get(k or "medium")
