@@ -328,13 +328,6 @@ class CustomerGraph:
         kinds = dict.fromkeys(reports_to, KIND_KEY_PERSON)
         kinds.update(dict.fromkeys(emp, KIND_EMPLOYEE))
         kinds.update(dict.fromkeys(stf, KIND_COMPETITOR_STAFF))
-        # the arc costs now; the kinds of the arcs (for explanations) on first use
-        succ: dict[str, dict[str, int]] = {n: {} for n in kinds}
-        for u, v, cost, _kind in _arcs(reports_to, _Either(emp, stf), edges):
-            nbrs = succ[u]
-            old = nbrs.get(v)
-            if old is None or cost < old:
-                nbrs[v] = cost
         g = _RowGraph(
             customer=customer,
             persons=_LazyRecords({pid: row for pid, (_c, _r, row) in persons.items()}, decode_person),
@@ -344,13 +337,12 @@ class CustomerGraph:
             projects=projs,
             influences=[],
             interactions=[],
-            succ=succ,
+            succ={},
             kinds=kinds,
             arc_kinds={},
         )
-        g._edge_rows = g._arc_rows = edges
-        g._reports_to = reports_to
-        g._opposing = {pid for pid, (c, _r, _row) in persons.items() if c in _OPPOSING}
+        g._reports_to, g._edge_rows, g._closeness = reports_to, edges, {pid: c for pid, (c, _r, _row) in persons.items()}
+        g._pending = {"succ", "arc_kinds", "influences"}
         return g
 
     # ------------------------------------------------------------------ queries
@@ -461,41 +453,66 @@ class _LazyRecords(dict):  # type: ignore[type-arg]
 
 
 class _RowGraph(CustomerGraph):
-    """A :class:`CustomerGraph` built by :meth:`CustomerGraph.from_rows`: influence
-    records are built on first use, and the relay rule reads the closeness kept aside."""
+    """A :class:`CustomerGraph` built by :meth:`CustomerGraph.from_rows`: arcs, their
+    kinds and the influence records are built on first use (a customer whose flags need no
+    search never builds them); the relay rule reads the closeness kept aside."""
 
-    _edge_rows: list[tuple[str, str, Strength]] | None = None
-    _arc_rows: list[tuple[str, str, Strength]] | None = None
+    _pending: set[str] = set()
     _reports_to: dict[str, str | None]
-    _opposing: set[str]
-    _influences: list[Influence]
+    _edge_rows: list[tuple[str, str, Strength]]
+    _closeness: dict[str, Stance]
+    _succ: dict[str, dict[str, int]]
     _arc_kinds: dict[tuple[str, str], str]
+    _influences: list[Influence]
+
+    def _arcs(self) -> Iterable[tuple[str, str, int, str]]:
+        return _arcs(self._reports_to, _Either(self.employees, self.staff), self._edge_rows)
+
+    @property  # type: ignore[override]
+    def succ(self) -> dict[str, dict[str, int]]:
+        if "succ" in self._pending:
+            self._pending.discard("succ")
+            succ: dict[str, dict[str, int]] = {n: {} for n in self.kinds}
+            for u, v, cost, _kind in self._arcs():  # the cheapest edge on a pair counts
+                nbrs = succ[u]
+                old = nbrs.get(v)
+                if old is None or cost < old:
+                    nbrs[v] = cost
+            self._succ = succ
+        return self._succ
+
+    @succ.setter
+    def succ(self, value: dict[str, dict[str, int]]) -> None:
+        self._succ = value
+        self._pending = self._pending - {"succ"}
 
     @property  # type: ignore[override]
     def arc_kinds(self) -> dict[tuple[str, str], str]:
-        if self._arc_rows is not None:
-            _succ_, self._arc_kinds = _succ(self.kinds, _arcs(self._reports_to, _Either(self.employees, self.staff), self._arc_rows))
-            self._arc_rows = None
+        if "arc_kinds" in self._pending:
+            self._pending.discard("arc_kinds")
+            _costs, self._arc_kinds = _succ(self.kinds, self._arcs())
         return self._arc_kinds
 
     @arc_kinds.setter
     def arc_kinds(self, value: dict[tuple[str, str], str]) -> None:
         self._arc_kinds = value
-        self._arc_rows = None
+        self._pending = self._pending - {"arc_kinds"}
 
     @property  # type: ignore[override]
     def influences(self) -> list[Influence]:
-        if self._edge_rows is not None:
+        if "influences" in self._pending:
+            self._pending.discard("influences")
             self._influences = [
                 trusted(Influence, {"source": s, "target": t, "strength": k}) for s, t, k in sorted(self._edge_rows)
             ]
-            self._edge_rows = None
         return self._influences
 
     @influences.setter
     def influences(self, value: list[Influence]) -> None:
         self._influences = value
-        self._edge_rows = None
+        self._pending = self._pending - {"influences"}
 
     def blocked_relays(self, perspective: Perspective) -> set[str]:
-        return set(self._opposing) if perspective.ours else set()
+        if not perspective.ours:
+            return set()
+        return {pid for pid, c in self._closeness.items() if c in _OPPOSING}
