@@ -74,10 +74,16 @@ def collect_flags(
 
     ids = customer_ids if customer_ids is not None else [c.id for c in st.customers()]
     records: list[Flag] = []
-    # flags never use interactions, unless the strengths are read from them
-    for ds in st.iter_customer_graphs(ids, interactions=observed_on is not None):
-        if observed_on is not None:
-            ds = strength_from(ds, StrengthFrom.interactions, observed_on)
+    if observed_on is None:
+        # flags never use interactions: graphs built straight from the store's rows
+        for cg in st.iter_flag_graphs(ids):
+            records.extend(flags(cg, max_cost=max_cost))
+            if progress is not None:
+                progress(1)
+        return sort_flags(records)
+    # strengths read from interactions: the data sets, with their interactions
+    for ds in st.iter_customer_graphs(ids, interactions=True):
+        ds = strength_from(ds, StrengthFrom.interactions, observed_on)
         records.extend(flags(CustomerGraph.from_dataset(ds, ds.customers[0].id), max_cost=max_cost))
         if progress is not None:
             progress(1)

@@ -32,11 +32,11 @@ asks for that kind here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,7 +52,9 @@ from .model import (
     Interaction,
     KeyPerson,
     Project,
+    Stance,
     Strength,
+    trusted,
 )
 
 if TYPE_CHECKING:  # networkx is imported on first use of ``g``: most commands never need it
@@ -162,17 +164,59 @@ def _edges(
     staff: dict[str, CompetitorStaff],
     influences: list[Influence],
 ) -> Iterable[tuple[str, str, int, str]]:
-    """Every arc of docs/spec.md §4.2 as (u, v, cost, kind) — the one place costs are decided."""
-    for p in persons.values():
-        b = p.reports_to
-        if b and b in persons:
-            yield b, p.id, REPORTS_DOWN_COST, ARC_REPORTS_DOWN
-            yield p.id, b, REPORTS_UP_COST, ARC_REPORTS_UP
-    for i in influences:
-        if i.source in persons:
-            yield i.source, i.target, STRENGTH_COST[i.strength], ARC_INTERNAL
-        elif i.source in employees or i.source in staff:
-            yield i.source, i.target, STRENGTH_COST[i.strength], ARC_EXTERNAL
+    """Every arc of docs/spec.md §4.2 as (u, v, cost, kind), from model records."""
+    return _arcs(
+        {p.id: p.reports_to for p in persons.values()},
+        _Either(employees, staff),
+        ((i.source, i.target, i.strength) for i in influences),
+    )
+
+
+class _Either:
+    """Membership in either of two containers (employees or competitor staff)."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: Container[str], b: Container[str]) -> None:
+        self.a, self.b = a, b
+
+    def __contains__(self, x: object) -> bool:
+        return x in self.a or x in self.b
+
+
+def _arcs(
+    reports_to: dict[str, str | None],
+    staff: Container[str],
+    influences: Iterable[tuple[str, str, Strength]],
+) -> Iterable[tuple[str, str, int, str]]:
+    """Every arc of docs/spec.md §4.2 as (u, v, cost, kind) — the one place costs are
+    decided. ``reports_to``: each key person's superior (its keys are the key persons);
+    ``staff``: the employees and competitor staff; ``influences``: (source, target, strength)."""
+    for pid, b in reports_to.items():
+        if b and b in reports_to:
+            yield b, pid, REPORTS_DOWN_COST, ARC_REPORTS_DOWN
+            yield pid, b, REPORTS_UP_COST, ARC_REPORTS_UP
+    for source, target, strength in influences:
+        if source in reports_to:
+            yield source, target, STRENGTH_COST[strength], ARC_INTERNAL
+        elif source in staff:
+            yield source, target, STRENGTH_COST[strength], ARC_EXTERNAL
+
+
+def _succ(
+    kinds: dict[str, str], arcs: Iterable[tuple[str, str, int, str]]
+) -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], str]]:
+    """``succ`` and ``arc_kinds`` of a graph: several edges on one pair keep the cheapest,
+    on equal cost the first in :data:`ARC_KINDS` order."""
+    succ: dict[str, dict[str, int]] = {n: {} for n in kinds}
+    arc_kinds: dict[tuple[str, str], str] = {}
+    for u, v, cost, kind in arcs:
+        nbrs = succ[u]
+        old = nbrs.get(v)
+        if old is None or cost < old or (cost == old and _ARC_RANK[kind] < _ARC_RANK[arc_kinds[(u, v)]]):
+            nbrs[v] = cost
+            arc_kinds[(u, v)] = kind
+    return succ, arc_kinds
 
 
 COMPANY = Perspective("company")
@@ -240,15 +284,7 @@ class CustomerGraph:
         kinds = dict.fromkeys(persons, KIND_KEY_PERSON)
         kinds.update(dict.fromkeys(employees, KIND_EMPLOYEE))
         kinds.update(dict.fromkeys(staff, KIND_COMPETITOR_STAFF))
-        succ: dict[str, dict[str, int]] = {n: {} for n in kinds}
-        arc_kinds: dict[tuple[str, str], str] = {}
-        for u, v, cost, kind in _edges(persons, employees, staff, influences):
-            nbrs = succ[u]
-            old = nbrs.get(v)
-            # several edges on one pair: the cheapest counts; on equal cost, ARC_KINDS order
-            if old is None or cost < old or (cost == old and _ARC_RANK[kind] < _ARC_RANK[arc_kinds[(u, v)]]):
-                nbrs[v] = cost
-                arc_kinds[(u, v)] = kind
+        succ, arc_kinds = _succ(kinds, _edges(persons, employees, staff, influences))
         return cls(
             customer=customer,
             persons=persons,
@@ -262,6 +298,52 @@ class CustomerGraph:
             kinds=kinds,
             arc_kinds=arc_kinds,
         )
+
+    @classmethod
+    def from_rows(
+        cls,
+        customer: Customer,
+        persons: dict[str, tuple[Stance, str | None, tuple[Any, ...]]],
+        decode_person: Callable[..., KeyPerson],
+        influences: list[tuple[str, str, Strength]],
+        projects: list[Project],
+        employees: dict[str, Employee],
+        staff: dict[str, CompetitorStaff],
+        competitors: dict[str, Competitor],
+    ) -> CustomerGraph:
+        """Build from a store's rows, for batch analyses (flags): the same graph as
+        :meth:`from_dataset` without interactions, built without a model object per row.
+        ``persons``: id -> (closeness, reports_to, the stored row that
+        ``decode_person(*row)`` turns into the :class:`KeyPerson`, on first access);
+        ``influences``: (source, target, strength) of the edges into this customer;
+        ``employees``, ``staff``, ``competitors``: all of them (or at least this
+        customer's sources and bidders), by id."""
+        reports_to = {pid: r for pid, (_c, r, _row) in persons.items()}
+        edges = [i for i in influences if i[1] in reports_to]
+        sources = {i[0] for i in edges}
+        emp = {e: employees[e] for e in sorted(sources) if e in employees}
+        stf = {x: staff[x] for x in sorted(sources) if x in staff}
+        projs = {j.id: j for j in projects}
+        wanted = {k for j in projects for k in j.competitors} | {x.competitor for x in stf.values()}
+        kinds = dict.fromkeys(reports_to, KIND_KEY_PERSON)
+        kinds.update(dict.fromkeys(emp, KIND_EMPLOYEE))
+        kinds.update(dict.fromkeys(stf, KIND_COMPETITOR_STAFF))
+        g = _RowGraph(
+            customer=customer,
+            persons=_LazyRecords({pid: row for pid, (_c, _r, row) in persons.items()}, decode_person),
+            employees=emp,
+            staff=stf,
+            competitors={k: competitors[k] for k in sorted(wanted) if k in competitors},
+            projects=projs,
+            influences=[],
+            interactions=[],
+            succ={},
+            kinds=kinds,
+            arc_kinds={},
+        )
+        g._reports_to, g._edge_rows, g._closeness = reports_to, edges, {pid: c for pid, (c, _r, _row) in persons.items()}
+        g._pending = {"succ", "arc_kinds", "influences"}
+        return g
 
     # ------------------------------------------------------------------ queries
     @property
@@ -334,3 +416,103 @@ class CustomerGraph:
         if project_id not in self.projects:
             raise NotFound(f"unknown project {project_id!r}")
         return sorted({m.person for m in self.projects[project_id].decision_chain if m.person in self.persons})
+
+
+_OPPOSING = frozenset(s for s in Stance if s.opposing)
+
+
+class _LazyRecords(dict):  # type: ignore[type-arg]
+    """id -> record, each decoded from its stored row on first access (a batch reads
+    few of a customer's key persons in full). Every way of reading values decodes."""
+
+    def __init__(self, rows: dict[str, Any], decode: Callable[..., Any]) -> None:
+        super().__init__(rows)
+        self._decode = decode
+
+    def __getitem__(self, key: str) -> Any:
+        v = super().__getitem__(key)
+        if type(v) is tuple:
+            v = self._decode(*v)
+            super().__setitem__(key, v)
+        return v
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def __iter__(self) -> Iterator[str]:  # a Python-level __iter__: dict(x) and {**x} go through __getitem__
+        return super().__iter__()
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[k] for k in self]
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        return [(k, self[k]) for k in self]
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self.items())
+
+
+class _RowGraph(CustomerGraph):
+    """A :class:`CustomerGraph` built by :meth:`CustomerGraph.from_rows`: arcs, their
+    kinds and the influence records are built on first use (a customer whose flags need no
+    search never builds them); the relay rule reads the closeness kept aside."""
+
+    _pending: set[str] = set()
+    _reports_to: dict[str, str | None]
+    _edge_rows: list[tuple[str, str, Strength]]
+    _closeness: dict[str, Stance]
+    _succ: dict[str, dict[str, int]]
+    _arc_kinds: dict[tuple[str, str], str]
+    _influences: list[Influence]
+
+    def _arcs(self) -> Iterable[tuple[str, str, int, str]]:
+        return _arcs(self._reports_to, _Either(self.employees, self.staff), self._edge_rows)
+
+    @property  # type: ignore[override]
+    def succ(self) -> dict[str, dict[str, int]]:
+        if "succ" in self._pending:
+            self._pending.discard("succ")
+            succ: dict[str, dict[str, int]] = {n: {} for n in self.kinds}
+            for u, v, cost, _kind in self._arcs():  # the cheapest edge on a pair counts
+                nbrs = succ[u]
+                old = nbrs.get(v)
+                if old is None or cost < old:
+                    nbrs[v] = cost
+            self._succ = succ
+        return self._succ
+
+    @succ.setter
+    def succ(self, value: dict[str, dict[str, int]]) -> None:
+        self._succ = value
+        self._pending = self._pending - {"succ"}
+
+    @property  # type: ignore[override]
+    def arc_kinds(self) -> dict[tuple[str, str], str]:
+        if "arc_kinds" in self._pending:
+            self._pending.discard("arc_kinds")
+            _costs, self._arc_kinds = _succ(self.kinds, self._arcs())
+        return self._arc_kinds
+
+    @arc_kinds.setter
+    def arc_kinds(self, value: dict[tuple[str, str], str]) -> None:
+        self._arc_kinds = value
+        self._pending = self._pending - {"arc_kinds"}
+
+    @property  # type: ignore[override]
+    def influences(self) -> list[Influence]:
+        if "influences" in self._pending:
+            self._pending.discard("influences")
+            self._influences = [
+                trusted(Influence, {"source": s, "target": t, "strength": k}) for s, t, k in sorted(self._edge_rows)
+            ]
+        return self._influences
+
+    @influences.setter
+    def influences(self, value: list[Influence]) -> None:
+        self._influences = value
+        self._pending = self._pending - {"influences"}
+
+    def blocked_relays(self, perspective: Perspective) -> set[str]:
+        if not perspective.ours:
+            return set()
+        return {pid for pid, c in self._closeness.items() if c in _OPPOSING}

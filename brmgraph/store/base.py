@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -27,6 +27,9 @@ from ..model import (
     Project,
 )
 from . import history as H
+
+if TYPE_CHECKING:
+    from ..graph import CustomerGraph
 
 
 class StoreDamaged(StoreUnavailable):
@@ -248,6 +251,16 @@ class Store(ABC):
         ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
         for cid in ids:
             yield self.customer_graph(cid)
+
+    def iter_flag_graphs(self, customer_ids: list[str] | None = None) -> Iterator[CustomerGraph]:
+        """Stream customer graphs without interactions for batch analyses (flags),
+        default all customers in id order, in one snapshot like
+        :meth:`iter_customer_graphs`. A store may build them straight from its rows
+        (:meth:`CustomerGraph.from_rows`); the default builds them from the data sets."""
+        from ..graph import CustomerGraph
+
+        for ds in self.iter_customer_graphs(customer_ids, interactions=False):
+            yield CustomerGraph.from_dataset(ds, ds.customers[0].id)
 
     @contextmanager
     def snapshot(self) -> Iterator[Store]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...errors import NotFound
+from ...graph import CustomerGraph
 from ...model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
 from .. import records as R
 from ..base import IdIndex
@@ -154,6 +155,52 @@ class SqliteReading(SqliteHistory):
                     influences=gr["influences"],
                     projects=gr["projects"],
                     interactions=gr["interactions"],
+                )
+
+    def iter_flag_graphs(self, customer_ids: list[str] | None = None) -> Iterator[CustomerGraph]:
+        """Customer graphs for batch analyses, built straight from narrow rows
+        (:meth:`CustomerGraph.from_rows`): ``BATCH`` customers per round of indexed
+        queries, all in one snapshot, no interactions, key persons decoded on first use."""
+        with self.snapshot(), self._guard():
+            yield from self._iter_flag_graphs(customer_ids)
+
+    def _iter_flag_graphs(self, customer_ids: list[str] | None) -> Iterator[CustomerGraph]:
+        c = self.conn
+        ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
+        stance, strength = R._STANCE, R._STRENGTH
+        employees = {e.id: e for e in self.employees()}
+        staff = {s.id: s for s in self.competitor_staff()}
+        competitors = {k.id: k for k in self.competitors()}
+        for start in range(0, len(ids), self.BATCH):
+            chunk = ids[start : start + self.BATCH]
+            marks = _marks(len(chunk))
+            rows = {
+                r[0]: R.customer(*r)
+                for r in c.execute(f"SELECT {_COLS['customers']} FROM customers WHERE id IN ({marks})", chunk)
+            }
+            persons: dict[str, dict[str, tuple[Any, str | None, tuple[Any, ...]]]] = {cid: {} for cid in chunk}
+            for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks})", chunk):
+                k = stance.get(r[5] or "unknown")
+                if k is None:
+                    R.key_person(*r)  # raises the decoder's error (a damaged store)
+                persons[r[1]][r[0]] = (k, r[10], r)
+            projects: dict[str, list[Project]] = {cid: [] for cid in chunk}
+            for r in c.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
+                projects[r[1]].append(R.project(*r))
+            edges: dict[str, list[tuple[str, str, Any]]] = {cid: [] for cid in chunk}
+            for cu, s, t, k in c.execute(
+                f"SELECT customer, source, target, strength FROM influences WHERE customer IN ({marks})",
+                chunk,
+            ):
+                got = strength.get(k or "medium")
+                if got is None:
+                    R.influence(s, t, k)  # raises the decoder's error (a damaged store)
+                edges[cu].append((s, t, got))
+            for cid in chunk:
+                if cid not in rows:
+                    raise NotFound(f"unknown customer {cid!r}")
+                yield CustomerGraph.from_rows(
+                    rows[cid], persons[cid], R.key_person, edges[cid], projects[cid], employees, staff, competitors
                 )
 
     def _by_ids(self, table: str, ids: list[str]) -> dict[str, Any]:
