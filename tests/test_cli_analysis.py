@@ -58,7 +58,6 @@ DATA = {
 
 @pytest.fixture
 def store(tmp_path: Path, sqlite_url: str, capsys) -> str:
-    pytest.importorskip("brmgraph.store.sqlite")
     f = tmp_path / "data.json"
     f.write_text(json.dumps(DATA), encoding="utf-8")
     code, _, err = run(capsys, "import", str(f), "--store", sqlite_url)
@@ -414,7 +413,6 @@ def _observed_data() -> tuple[dict, dict]:
 
 @pytest.fixture
 def observed_stores(tmp_path: Path, capsys) -> tuple[str, str]:
-    pytest.importorskip("brmgraph.store.sqlite")
     urls = []
     for name, data in zip(("observed", "rewritten"), _observed_data()):
         f = tmp_path / f"{name}.json"

@@ -85,7 +85,6 @@ def test_report_project_lines_carry_health():
 
 
 def test_served_customers_list_and_project_page_show_health(tmp_path):
-    pytest.importorskip("starlette")
     from starlette.testclient import TestClient
 
     from brmgraph.store.sqlite import SqliteStore

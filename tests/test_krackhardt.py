@@ -14,8 +14,6 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-
 from brmgraph.analysis.lines import report
 from brmgraph.graph import COMPANY, CustomerGraph
 from brmgraph.model import Dataset
@@ -57,7 +55,6 @@ def test_krackhardt_report(shared_dir: Path):
 def test_krackhardt_report_json_cli(shared_dir: Path, tmp_path: Path, sqlite_url: str, capsys):
     from tests.builders import run_cli
 
-    pytest.importorskip("brmgraph.store.sqlite")
     f = tmp_path / "krackhardt.json"
     f.write_text(json.dumps(krackhardt_data(shared_dir)), encoding="utf-8")
     imported = run_cli("import", str(f), "--store", sqlite_url)

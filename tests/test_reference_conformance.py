@@ -21,10 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import hypothesis  # noqa: E402,F401
 import pytest
-
-pytest.importorskip("brmgraph.store.sqlite")
-hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

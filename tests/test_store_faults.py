@@ -21,6 +21,7 @@ from brmgraph.model import Dataset
 from brmgraph.store import open_store
 from brmgraph.store.base import redact_url
 from brmgraph.store.sqlite import SCHEMA_VERSION, SqliteStore
+from tests.conftest import need
 
 from .test_dataset import BASE
 from .test_hostile import run, snapshot, write_json
@@ -161,8 +162,8 @@ def _can_mount_readonly(tmp_path: Path) -> bool:
 
 @pytest.mark.parametrize("what", ["file", "folder"])
 def test_read_only_store_reads_and_refuses_imports(what: str, stored: tuple[Path, Path], tmp_path: Path) -> None:
-    if not _can_mount_readonly(tmp_path):
-        pytest.skip("cannot mount read-only here (no user namespaces)")
+    # root ignores permission bits, so a read-only store needs a read-only bind mount
+    need(_can_mount_readonly(tmp_path), "cannot mount read-only here (no user namespaces)")
     db, data = stored
     url = f"sqlite:///{db}"
     target = db if what == "file" else db.parent
