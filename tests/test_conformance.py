@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -101,18 +100,6 @@ def subgraph(doc: dict[str, Any], customer: str) -> dict[str, Any]:
         "projects": projects,
         "interactions": [x for x in doc["interactions"] if x["person"] in pids],
     }
-
-
-@pytest.fixture(params=["sqlite", "neo4j"])
-def store(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Store]:
-    if request.param == "sqlite":
-        st = open_store(sqlite_url)
-        try:
-            yield st
-        finally:
-            st.close()
-    else:
-        yield request.getfixturevalue("neo4j_store")
 
 
 def reopen(store: Store) -> Store:

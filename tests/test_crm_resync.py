@@ -4,7 +4,6 @@ CRM re-sync afterwards keeps every assessment; both stores."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,20 +11,8 @@ import pytest
 from brmgraph.crm import import_crm
 from brmgraph.dataset import import_patch
 from brmgraph.errors import InvalidData
-from brmgraph.store import Store, open_store
+from brmgraph.store import Store
 from tests.crm_exports import C_ANN, C_BOB, C_BOSS, U1, salesforce_export, sf18
-
-
-@pytest.fixture(params=["sqlite", "neo4j"])
-def store(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Store]:
-    if request.param == "sqlite":
-        st = open_store(sqlite_url)
-        try:
-            yield st
-        finally:
-            st.close()
-    else:
-        yield request.getfixturevalue("neo4j_store")
 
 
 def test_resync_after_patch_keeps_every_assessment(store: Store, tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from .context import AnalysisContext, context_of
 from .exposure import exposure
 from .rules import DEFAULT_MAX_COST
 
-__all__ = ["HEALTH", "Health", "health", "RED_REASONS", "SUPPORTIVE"]
+__all__ = ["HEALTH", "Health", "health", "customer_health", "RED_REASONS", "SUPPORTIVE"]
 
 Health = Literal["red", "amber", "green"]
 #: the health values, worst first
@@ -55,3 +55,15 @@ def health(cg: CustomerGraph | AnalysisContext, project: str, *, max_cost: int =
     if not exp.exposed and any(g.persons[d].closeness.value in SUPPORTIVE for d in chain):
         return "green"
     return "amber"
+
+
+def customer_health(
+    cg: CustomerGraph | AnalysisContext, *, max_cost: int = DEFAULT_MAX_COST
+) -> tuple[Health | None, dict[str, int]]:
+    """The worst health of the customer's open projects (``None`` without one) and how
+    many open projects have each health."""
+    ctx = context_of(cg, max_cost)
+    deals = [h for j in sorted(ctx.cg.projects) if (h := health(ctx, j, max_cost=max_cost)) is not None]
+    counts = {h: sum(d == h for d in deals) for h in HEALTH}
+    worst: Health | None = min(deals, key=HEALTH.index) if deals else None
+    return worst, counts

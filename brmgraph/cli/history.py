@@ -1,5 +1,7 @@
-"""Commands about the store as a whole and its past: ``export`` and ``history``; the
-``flags --since`` comparison (rules: ``docs/spec.md §4.9``)."""
+"""Commands about the store as a whole and its past: ``export``, ``history`` and
+``alerts`` (rules: ``docs/spec.md §4.9``). Presentation only: the export writers live in
+:mod:`brmgraph.dataset.export`, history in :mod:`brmgraph.store.history`, alerts in
+:mod:`brmgraph.analysis.alerts`."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import BadArgument, NotFound
+from ..errors import BadArgument
 from . import app
 from .common import (
     DEFAULT_MAX_COST,
@@ -26,48 +28,9 @@ from .common import (
 )
 
 if TYPE_CHECKING:  # imported inside the commands, so that the CLI starts quickly
-    from ..model import Dataset
+    pass
 
 # ------------------------------------------------------------------ export
-
-
-def dataset_document(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
-    """A data set in the input format (JSON / YAML document)."""
-    return {section: [r.model_dump(mode="json") for r in getattr(ds, section)] for section in ds.SECTIONS}
-
-
-def write_csv_dir(ds: Dataset, folder: Path) -> None:
-    """A data set as the input format's CSV folder: one file per section, decision
-    chains in ``decision_chain.csv``, competitors joined by ``;``, attrs as JSON."""
-    from ..dataset import MODELS
-    from ..fsutil import atomic_file, cannot_write
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise cannot_write(folder, exc) from None
-    for section in ds.SECTIONS:
-        fields = [f for f in MODELS[section].model_fields if f != "decision_chain"]
-        with atomic_file(folder / f"{section}.csv", "w", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(fields)
-            for r in getattr(ds, section):
-                row = r.model_dump(mode="json")
-                cells = []
-                for f in fields:
-                    v = row[f]
-                    if f == "competitors":
-                        v = ";".join(v)
-                    elif f == "attrs":
-                        v = json.dumps(v, ensure_ascii=False, sort_keys=True) if v else ""
-                    cells.append("" if v is None else v)
-                w.writerow(cells)
-    with atomic_file(folder / "decision_chain.csv", "w", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["project", "person", "role"])
-        for j in ds.projects:
-            for m in j.decision_chain:
-                w.writerow([j.id, m.person, m.role])
 
 
 @app.command("export")
@@ -92,6 +55,8 @@ def export_cmd(
         raise BadArgument(f"--out {out} is a file; --format csv writes a folder")
     if fmt != "csv" and out is not None and out.is_dir():
         raise BadArgument(f"--out {out} is a folder; --format {fmt} writes one file")
+    from ..dataset.export import dataset_document, write_csv_dir
+
     with store_from(store, as_of=as_of) as st:
         ds = st.export()
     if fmt == "csv":
@@ -117,53 +82,6 @@ def export_cmd(
 # ------------------------------------------------------------------ history
 
 
-def history_of(st: Any, *, person: str | None = None, customer: str | None = None, project: str | None = None) -> dict[str, Any]:
-    """The change sets and, per record changed by one, the fields it changed (only the
-    records of the person / customer / project when given)."""
-    from ..store import history as H
-
-    sets = st.changesets()
-    by_id = {c.id: c for c in sets}
-    if person or customer or project:
-        rows = st.versions()
-        current = H.by_key(st.export())
-        keys = {(v.section, v.key) for v in rows} | set(current)
-        wanted = set()
-        for sk in keys:
-            texts = [v.data for v in rows if (v.section, v.key) == sk and v.data] + ([current[sk]] if sk in current else [])
-            if any(_mentions(sk[0], H.fields_of(sk[0], t), person, customer, project) for t in texts):
-                wanted.add(sk)
-        if not wanted:
-            what = f"person {person!r}" if person else f"customer {customer!r}" if customer else f"project {project!r}"
-            raise NotFound(f"no record of {what} in the store or its history")
-    else:
-        rows = st.versions()
-        current = H.by_key(st.export())
-        wanted = {(v.section, v.key) for v in rows} | set(current)
-    grouped: dict[tuple[str, str], list[Any]] = {}
-    for v in rows:
-        grouped.setdefault((v.section, v.key), []).append(v)
-    changes = []
-    for sk in sorted(wanted):
-        changes.extend(H.changes(sk[0], sk[1], grouped.get(sk, []), current.get(sk), by_id))
-    changes.sort(key=lambda c: (c["changeset"], c["section"], c["key"]))
-    return {"changesets": [c.as_json() for c in sets], "changes": changes}
-
-
-def _mentions(section: str, rec: dict[str, Any], person: str | None, customer: str | None, project: str | None) -> bool:
-    if person:
-        return (section == "key_persons" and rec.get("id") == person) or (
-            section in ("influences", "interactions") and person in (rec.get("target"), rec.get("person"))
-        )
-    if customer:
-        return (section == "customers" and rec.get("id") == customer) or (
-            section in ("key_persons", "projects") and rec.get("customer") == customer
-        )
-    if project:
-        return section == "projects" and rec.get("id") == project
-    return False
-
-
 @app.command("history")
 def history_cmd(
     person: Annotated[str | None, typer.Option("--person", help="Only changes of this key person (and edges into them).")] = None,
@@ -179,6 +97,8 @@ def history_cmd(
     """
     if sum(x is not None for x in (person, customer, project)) > 1:
         raise BadArgument("give at most one of --person, --customer, --project")
+    from ..store.history import history_of
+
     with store_from(store) as st:
         doc = history_of(st, person=person, customer=customer, project=project)
     if as_json:

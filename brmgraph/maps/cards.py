@@ -38,6 +38,26 @@ def name_of(cg: CustomerGraph, x: str) -> str:
     return x
 
 
+def _analysis_rows(facts: Facts, pid: str, *, unassessed: bool) -> list[list[Any]]:
+    """What the analyses say of one person, as card rows: best path, coverage, chain roles,
+    exposure (and, when ``unassessed``, a veto not yet assessed)."""
+    cg, lang = facts.cg, facts.lang
+    rows: list[list[Any]] = []
+    best = facts.paths.get(pid)
+    if best is not None:
+        rows.append([f"Best path ({facts.perspective})", _path_text({}, cg, best.path, best.cost, lang)])
+    m = facts.members.get(pid)
+    if m is not None:
+        rows.append(["Coverage 覆盖", f"{m.status} (max cost {facts.coverage.max_cost})"])
+    if facts.roles.get(pid):
+        rows.append(["Decision chain 决策链", ", ".join(facts.roles[pid])])
+    if pid in facts.exposed:
+        rows.append(["Exposure 风险", ", ".join(facts.exposed[pid])])
+    elif unassessed and pid in facts.unassessed:
+        rows.append(["Exposure 风险", bi("veto not yet assessed 未评估", lang)])
+    return rows
+
+
 def person_card(facts: Facts, pid: str) -> dict[str, Any]:
     from ..analysis.degrees import DEPTH_LABELS
 
@@ -75,18 +95,7 @@ def person_card(facts: Facts, pid: str) -> dict[str, Any]:
         if lang == "en":
             tactics = [f"· {t.name}" for t in adv.tactics[:4]]
         rows.append(["Strategy 关系策略", [adv.label if lang == "en" else f"{adv.label} {adv.label_zh}", *tactics]])
-    best = facts.paths.get(pid)
-    if best is not None:
-        rows.append([f"Best path ({facts.perspective})", _path_text({}, cg, best.path, best.cost, lang)])
-    m = facts.members.get(pid)
-    if m is not None:
-        rows.append(["Coverage 覆盖", f"{m.status} (max cost {facts.coverage.max_cost})"])
-    if facts.roles.get(pid):
-        rows.append(["Decision chain 决策链", ", ".join(facts.roles[pid])])
-    if pid in facts.exposed:
-        rows.append(["Exposure 风险", ", ".join(facts.exposed[pid])])
-    elif pid in facts.unassessed:
-        rows.append(["Exposure 风险", bi("veto not yet assessed 未评估", lang)])
+    rows.extend(_analysis_rows(facts, pid, unassessed=True))
     degs = sorted(facts.by_person.get(pid, []), key=lambda d: d.employee)
     if degs:
         lines = [
@@ -108,16 +117,7 @@ def short_person_card(facts: Facts, pid: str) -> dict[str, Any]:
     p = cg.persons[pid]
     lang = facts.lang
     rows: list[list[Any]] = [["Closeness 关系紧密度", _stance(p.closeness, lang)]]
-    best = facts.paths.get(pid)
-    if best is not None:
-        rows.append([f"Best path ({facts.perspective})", _path_text({}, cg, best.path, best.cost, lang)])
-    m = facts.members.get(pid)
-    if m is not None:
-        rows.append(["Coverage 覆盖", f"{m.status} (max cost {facts.coverage.max_cost})"])
-    if facts.roles.get(pid):
-        rows.append(["Decision chain 决策链", ", ".join(facts.roles[pid])])
-    if pid in facts.exposed:
-        rows.append(["Exposure 风险", ", ".join(facts.exposed[pid])])
+    rows.extend(_analysis_rows(facts, pid, unassessed=False))
     rows.append(["", f"full card: the customer map of {cg.id}"])
     sub = " · ".join(x for x in (p.title, p.department, cg.customer.name or cg.id) if x)
     return _finish({"h": f"{p.name or pid} ({pid})", "sub": sub, "rows": rows}, lang)

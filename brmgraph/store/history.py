@@ -33,12 +33,15 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ..errors import BadArgument
+from ..errors import BadArgument, NotFound
 from ..model import Dataset, Influence, Interaction
+
+if TYPE_CHECKING:
+    from .base import Store
 
 SECTIONS = Dataset.SECTIONS
 
@@ -306,3 +309,48 @@ def changes(
             }
         )
     return out
+
+
+def history_of(st: Store, *, person: str | None = None, customer: str | None = None, project: str | None = None) -> dict[str, Any]:
+    """The change sets and, per record changed by one, the fields it changed (only the
+    records of the person / customer / project when given)."""
+    sets = st.changesets()
+    by_id = {c.id: c for c in sets}
+    if person or customer or project:
+        rows = st.versions()
+        current = by_key(st.export())
+        keys = {(v.section, v.key) for v in rows} | set(current)
+        wanted = set()
+        for sk in keys:
+            texts = [v.data for v in rows if (v.section, v.key) == sk and v.data] + ([current[sk]] if sk in current else [])
+            if any(_mentions(sk[0], fields_of(sk[0], t), person, customer, project) for t in texts):
+                wanted.add(sk)
+        if not wanted:
+            what = f"person {person!r}" if person else f"customer {customer!r}" if customer else f"project {project!r}"
+            raise NotFound(f"no record of {what} in the store or its history")
+    else:
+        rows = st.versions()
+        current = by_key(st.export())
+        wanted = {(v.section, v.key) for v in rows} | set(current)
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for v in rows:
+        grouped.setdefault((v.section, v.key), []).append(v)
+    out: list[dict[str, Any]] = []
+    for sk in sorted(wanted):
+        out.extend(changes(sk[0], sk[1], grouped.get(sk, []), current.get(sk), by_id))
+    out.sort(key=lambda c: (c["changeset"], c["section"], c["key"]))
+    return {"changesets": [c.as_json() for c in sets], "changes": out}
+
+
+def _mentions(section: str, rec: dict[str, Any], person: str | None, customer: str | None, project: str | None) -> bool:
+    if person:
+        return (section == "key_persons" and rec.get("id") == person) or (
+            section in ("influences", "interactions") and person in (rec.get("target"), rec.get("person"))
+        )
+    if customer:
+        return (section == "customers" and rec.get("id") == customer) or (
+            section in ("key_persons", "projects") and rec.get("customer") == customer
+        )
+    if project:
+        return section == "projects" and rec.get("id") == project
+    return False

@@ -129,7 +129,7 @@ def customers(st: Store, max_cost: int = DEFAULT_MAX_COST) -> list[dict[str, Any
     from ..analysis.context import AnalysisContext
     from ..analysis.coverage import coverage as cov
     from ..analysis.exposure import exposure as exp
-    from ..analysis.health import HEALTH, health
+    from ..analysis.health import customer_health
 
     names = {c.id: c for c in st.customers()}
     out = []
@@ -139,8 +139,7 @@ def customers(st: Store, max_cost: int = DEFAULT_MAX_COST) -> list[dict[str, Any
         ctx = AnalysisContext(cg, max_cost)
         c = cov(ctx, max_cost=max_cost)
         x = exp(ctx, max_cost=max_cost)
-        deals = [h for j in sorted(cg.projects) if (h := health(ctx, j, max_cost=max_cost)) is not None]
-        counts = {h: sum(d == h for d in deals) for h in HEALTH}
+        worst, counts = customer_health(ctx, max_cost=max_cost)
         out.append(
             {
                 "id": cid,
@@ -150,7 +149,7 @@ def customers(st: Store, max_cost: int = DEFAULT_MAX_COST) -> list[dict[str, Any
                 "coverage": c.coverage,
                 "weighted_coverage": c.weighted_coverage,
                 "exposed": len(x.exposed),
-                "health": min(deals, key=HEALTH.index) if deals else None,
+                "health": worst,
                 "health_counts": counts,
             }
         )
