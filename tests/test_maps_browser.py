@@ -140,6 +140,11 @@ INSIDE = """(function () {
     var bb = node.shape.boundingBox;
     var a = network.canvasToDOM({x: bb.left, y: bb.top}), b = network.canvasToDOM({x: bb.right, y: bb.bottom});
     if (a.x < 0 || a.y < 0 || b.x > box.width || b.y > box.height) out.push(n.id);
+    if (n.badge) {  // the gap badge, centred above the node, must be whole too
+      var half = brmBadgeWidth(n.badge) / 2, cx = (bb.left + bb.right) / 2;
+      var l = network.canvasToDOM({x: cx - half, y: bb.top}), r = network.canvasToDOM({x: cx + half, y: bb.top});
+      if (l.x < 0 || r.x > box.width) out.push(n.id + ' (badge)');
+    }
   });
   return {shown: shown, outside: out, scale: network.getScale()};
 })()"""
