@@ -52,6 +52,7 @@ from .model import (
     Interaction,
     KeyPerson,
     Project,
+    ProjectStatus,
     Stance,
     Strength,
     trusted,
@@ -217,6 +218,15 @@ def _succ(
             nbrs[v] = cost
             arc_kinds[(u, v)] = kind
     return succ, arc_kinds
+
+
+def arc_tables(
+    kinds: dict[str, str], reports_to: dict[str, str | None], staff: Container[str], influences: Iterable[tuple[str, str, Strength]]
+) -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], str]]:
+    """``succ`` and ``arc_kinds`` of a customer (as :class:`CustomerGraph` holds them),
+    from :func:`_arcs`: what the embedded store keeps in its compact per-customer rows
+    (:mod:`brmgraph.store.sqlite.compact`), so those rows follow the same arc rules."""
+    return _succ(kinds, _arcs(reports_to, staff, influences))
 
 
 COMPANY = Perspective("company")
@@ -451,6 +461,16 @@ class _LazyRecords(dict):  # type: ignore[type-arg]
     def copy(self) -> dict[str, Any]:
         return dict(self.items())
 
+    def __eq__(self, other: object) -> bool:  # compare records, not stored rows
+        if isinstance(other, _LazyRecords):
+            other = other.copy()
+        return isinstance(other, dict) and self.copy() == other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
 
 class _RowGraph(CustomerGraph):
     """A :class:`CustomerGraph` built by :meth:`CustomerGraph.from_rows`: arcs, their
@@ -516,3 +536,98 @@ class _RowGraph(CustomerGraph):
         if not perspective.ours:
             return set()
         return {pid for pid, c in self._closeness.items() if c in _OPPOSING}
+
+
+class _CompactGraph(_RowGraph):
+    """A :class:`CustomerGraph` read from the embedded store's compact per-customer row
+    (:mod:`brmgraph.store.sqlite.compact`): node kinds, arcs and arc kinds come ready
+    (computed at import by :func:`arc_tables`); the customer, key persons, projects and
+    influence records are decoded from their stored values on first use."""
+
+    _customer_row: tuple[Any, ...]
+    _decode_customer: Callable[..., Customer]
+    _customer: Customer | None = None
+    _project_status: dict[str, str | None]
+    _opposing: frozenset[str]
+    _decode_influence: Callable[..., Influence]
+
+    @property  # type: ignore[override]
+    def customer(self) -> Customer:
+        if self._customer is None:
+            self._customer = self._decode_customer(*self._customer_row)
+        return self._customer
+
+    @customer.setter
+    def customer(self, value: Customer | None) -> None:
+        self._customer = value
+
+    @property
+    def id(self) -> str:
+        return self._customer_row[0]  # type: ignore[no-any-return]
+
+    @property  # type: ignore[override]
+    def influences(self) -> list[Influence]:
+        if "influences" in self._pending:
+            self._pending.discard("influences")
+            self._influences = [self._decode_influence(s, t, k) for s, t, k in sorted(self._edge_rows)]
+        return self._influences
+
+    @influences.setter
+    def influences(self, value: list[Influence]) -> None:
+        self._influences = value
+        self._pending = self._pending - {"influences"}
+
+    def open_projects(self) -> list[Project]:
+        # the stored status says which projects cannot be open: only the others are decoded
+        status = self._project_status
+        out = []
+        for j in sorted(status):
+            if status[j] in _NOT_OPEN:
+                continue
+            p = self.projects[j]
+            if p.status.value == "open":
+                out.append(p)
+        return out
+
+    def blocked_relays(self, perspective: Perspective) -> set[str]:
+        if not perspective.ours:
+            return set()
+        return set(self._opposing)
+
+
+_NOT_OPEN = frozenset(s.value for s in ProjectStatus if s.value != "open")
+
+
+def compact_graph(
+    row: tuple[Any, ...],
+    decoders: tuple[Callable[..., Customer], Callable[..., KeyPerson], Callable[..., Project], Callable[..., Influence]],
+    employees: dict[str, Employee],
+    staff: dict[str, CompetitorStaff],
+    competitors: dict[str, Competitor],
+) -> CustomerGraph:
+    """The graph of one decoded compact row (see :mod:`brmgraph.store.sqlite.compact`
+    for its layout); ``employees``, ``staff``, ``competitors``: all of them, by id."""
+    _fmt, customer, persons, opposing, kinds, succ, arc_kinds, edges, projects = row
+    decode_customer, decode_person, decode_project, decode_influence = decoders
+    emp = {n: employees[n] for n, k in kinds.items() if k == KIND_EMPLOYEE and n in employees}
+    stf = {n: staff[n] for n, k in kinds.items() if k == KIND_COMPETITOR_STAFF and n in staff}
+    wanted = {k for j in projects.values() for k in j[8]} | {x.competitor for x in stf.values()}
+    g = _CompactGraph(
+        customer=None,  # type: ignore[arg-type]  # decoded on first use
+        persons=_LazyRecords(persons, decode_person),
+        employees=emp,
+        staff=stf,
+        competitors={k: competitors[k] for k in sorted(wanted) if k in competitors},
+        projects=_LazyRecords(projects, decode_project),
+        influences=[],
+        interactions=[],
+        succ=succ,
+        kinds=kinds,
+        arc_kinds=arc_kinds,
+    )
+    g._customer_row, g._decode_customer, g._decode_influence = customer, decode_customer, decode_influence
+    g._project_status = {j: r[3] for j, r in projects.items()}
+    g._opposing = frozenset(opposing)
+    g._edge_rows = edges
+    g._pending = {"influences"}
+    return g

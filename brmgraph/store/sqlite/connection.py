@@ -157,7 +157,10 @@ class SqliteConnection(Store):
             now = int(c.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
             for step in range(now, SCHEMA_VERSION):  # another process may have upgraded meanwhile
                 for stmt in MIGRATIONS[step]:
-                    c.execute(stmt)
+                    if isinstance(stmt, str):
+                        c.execute(stmt)
+                    else:
+                        stmt(c)
             c.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                 (("format", FORMAT_MARK), ("schema_version", str(SCHEMA_VERSION))),

@@ -3,11 +3,11 @@ index, counts and value checks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ...errors import NotFound
-from ...graph import CustomerGraph
+from ...graph import CustomerGraph, compact_graph
 from ...model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
 from .. import records as R
 from ..base import IdIndex
@@ -158,50 +158,43 @@ class SqliteReading(SqliteHistory):
                 )
 
     def iter_flag_graphs(self, customer_ids: list[str] | None = None) -> Iterator[CustomerGraph]:
-        """Customer graphs for batch analyses, built straight from narrow rows
-        (:meth:`CustomerGraph.from_rows`): ``BATCH`` customers per round of indexed
-        queries, all in one snapshot, no interactions, key persons decoded on first use."""
+        """Customer graphs for batch analyses, each from its compact row
+        (:mod:`.compact`, kept at import): ``BATCH`` customers per query, all in one
+        snapshot, no interactions; records decoded on first use."""
         with self.snapshot(), self._guard():
             yield from self._iter_flag_graphs(customer_ids)
 
     def _iter_flag_graphs(self, customer_ids: list[str] | None) -> Iterator[CustomerGraph]:
+        from .compact import decode
+
         c = self.conn
         ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
-        stance, strength = R._STANCE, R._STRENGTH
         employees = {e.id: e for e in self.employees()}
         staff = {s.id: s for s in self.competitor_staff()}
         competitors = {k.id: k for k in self.competitors()}
+        decoders = tuple(self._damaged_on_bad_value(f) for f in (R.customer, R.key_person, R.project, R.influence))
         for start in range(0, len(ids), self.BATCH):
             chunk = ids[start : start + self.BATCH]
-            marks = _marks(len(chunk))
-            rows = {
-                r[0]: R.customer(*r)
-                for r in c.execute(f"SELECT {_COLS['customers']} FROM customers WHERE id IN ({marks})", chunk)
-            }
-            persons: dict[str, dict[str, tuple[Any, str | None, tuple[Any, ...]]]] = {cid: {} for cid in chunk}
-            for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks})", chunk):
-                k = stance.get(r[5] or "unknown")
-                if k is None:
-                    R.key_person(*r)  # raises the decoder's error (a damaged store)
-                persons[r[1]][r[0]] = (k, r[10], r)
-            projects: dict[str, list[Project]] = {cid: [] for cid in chunk}
-            for r in c.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
-                projects[r[1]].append(R.project(*r))
-            edges: dict[str, list[tuple[str, str, Any]]] = {cid: [] for cid in chunk}
-            for cu, s, t, k in c.execute(
-                f"SELECT customer, source, target, strength FROM influences WHERE customer IN ({marks})",
-                chunk,
-            ):
-                got = strength.get(k or "medium")
-                if got is None:
-                    R.influence(s, t, k)  # raises the decoder's error (a damaged store)
-                edges[cu].append((s, t, got))
+            rows = dict(c.execute(f"SELECT customer, data FROM customer_compact WHERE customer IN ({_marks(len(chunk))})", chunk))
             for cid in chunk:
-                if cid not in rows:
-                    raise NotFound(f"unknown customer {cid!r}")
-                yield CustomerGraph.from_rows(
-                    rows[cid], persons[cid], R.key_person, edges[cid], projects[cid], employees, staff, competitors
-                )
+                data = rows.get(cid)
+                if data is None:
+                    if c.execute("SELECT 1 FROM customers WHERE id = ?", (cid,)).fetchone() is None:
+                        raise NotFound(f"unknown customer {cid!r}")
+                    raise R.BadValue(f"customer {cid!r} has no compact row (import the data again with --replace)")
+                yield compact_graph(decode(cid, data), decoders, employees, staff, competitors)  # type: ignore[arg-type]
+
+    def _damaged_on_bad_value(self, decode: Callable[..., Any]) -> Callable[..., Any]:
+        """``decode`` raising the store's one-line error for a damaged value (records
+        of compact rows are decoded after the read, outside its guard)."""
+
+        def guarded(*row: Any) -> Any:
+            try:
+                return decode(*row)
+            except R.BadValue as exc:
+                raise self._translate(exc, "read") from None
+
+        return guarded
 
     def _by_ids(self, table: str, ids: list[str]) -> dict[str, Any]:
         """Records of ``table`` (a constant name) with these ids, by id."""

@@ -3,7 +3,8 @@ upgrade steps between versions, the columns each version reads, and small SQL he
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from .. import records as R
 
 BUSY_TIMEOUT_S = 120.0
 #: version of the table layout; a store carries it (and :data:`FORMAT_MARK`) in ``meta``
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: ``meta.format`` of every brmgraph store: a database without it is not ours
 FORMAT_MARK = "brmgraph"
 
@@ -48,11 +49,20 @@ CREATE TABLE IF NOT EXISTS versions (
     section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
     changeset INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
+""" + """
+CREATE TABLE IF NOT EXISTS customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
+def _build_compact_rows(conn: sqlite3.Connection) -> None:
+    from .compact import rebuild
+
+    rebuild(conn)
+
+
 #: the explicit upgrade steps: MIGRATIONS[v] turns schema v into v + 1 (run by
-#: SqliteStore.migrate in one transaction, oldest first)
-MIGRATIONS: dict[int, tuple[str, ...]] = {
+#: SqliteStore.migrate in one transaction, oldest first); a step is SQL text, or a
+#: function given the connection for what SQL alone cannot do
+MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = {
     # 1 -> 2: history (change sets and version rows) beside the latest state
     1: (
         "CREATE TABLE changesets (id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, "
@@ -64,6 +74,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 2 -> 3: a change set's version rows packed into one value beside it (the rows of
     # schema 2 stay and are read as they are)
     2: ("ALTER TABLE changesets ADD COLUMN versions BLOB",),
+    # 3 -> 4: one compact row per customer for the batch analyses (store/sqlite/compact.py)
+    3: ("CREATE TABLE customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL)", _build_compact_rows),
 }
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
@@ -73,6 +85,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     **{t: R.DECODERS[t][1] for t in TABLES},
     "changesets": ("id", "time", "source", "mode", "counts", "versions"),
     "versions": ("section", "key", "data", "valid_from", "valid_to", "changeset"),
+    "customer_compact": ("customer", "data"),
 }
 
 

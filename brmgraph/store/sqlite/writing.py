@@ -13,6 +13,7 @@ from ...model import Dataset
 from .. import history as H
 from .. import records as R
 from ..base import ImportCheck, ImportMerge, ImportSummary, change_time, plan_changes
+from . import compact
 from .reading import SqliteReading
 from .schema import _COLS, TABLES, _chunks, _marks
 
@@ -61,10 +62,12 @@ class SqliteWriting(SqliteReading):
             empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
             current = None if empty else self._snapshot()
             ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
+            touched = None if replace else compact.touched(c, ds)  # read before the records change
             if replace:
                 for t in TABLES:
                     c.execute(f"DELETE FROM {t}")  # table names are constants
             self._write(ds)
+            self._write_compact(touched)
             cs = (sets[-1].id + 1) if sets else 1
             counts = {"records": ds.counts(), **changes}
             c.execute(
@@ -80,6 +83,11 @@ class SqliteWriting(SqliteReading):
             raise
         return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
 
+
+    def _write_compact(self, customers: set[str] | None) -> None:
+        """Rewrite the compact rows of ``customers`` (every row when ``None``) in the
+        import's transaction (:mod:`.compact`)."""
+        compact.rebuild(self.conn, customers)
 
     def _write(self, ds: Dataset) -> None:
         c = self.conn

@@ -1,0 +1,159 @@
+"""Compact per-customer rows of the embedded store (schema 4): what the batch analyses
+(``flags``) read, one row per customer, kept in the same transaction as every write.
+
+Table ``customer_compact(customer TEXT PRIMARY KEY, data BLOB NOT NULL)``; ``data`` is
+``marshal`` of plain containers only (str, int, float, None, tuple, list, dict), never
+code, in this layout (:data:`FORMAT` 1):
+
+``(1, customer, persons, opposing, kinds, succ, arc_kinds, influences, projects)``
+
+* ``customer``: the stored customer columns (``records.CUSTOMER_COLUMNS``);
+* ``persons``: key person id -> its stored columns (``records.KEY_PERSON_COLUMNS``),
+  decoded into a record only when an analysis reads that person;
+* ``opposing``: the key persons whose closeness opposes us (the relay rule);
+* ``kinds``: node -> ``key_person`` / ``employee`` / ``competitor_staff`` for the key
+  persons and the staff with an influence edge into the customer;
+* ``succ`` and ``arc_kinds``: the arcs with their costs and kinds, as
+  :class:`~brmgraph.graph.CustomerGraph` holds them, computed by
+  :func:`brmgraph.graph.arc_tables` (the one owner of the arc rules);
+* ``influences``: (source, target, strength) of the edges into the customer;
+* ``projects``: project id -> its stored columns, decision chain and competitors as
+  lists rather than JSON text.
+
+Employees, competitor staff and competitors are read once per run (only their ids are
+in the row), so a change to one of them rewrites only the rows whose arcs it can change:
+those of the customers it has an influence edge into.
+
+Every import calls :func:`touched` before it writes and :func:`rebuild` after, in its
+own transaction; a replacing import rebuilds every row. A store of schema 3 gets its
+rows built by the migration to 4.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sqlite3
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ...graph import KIND_COMPETITOR_STAFF, KIND_EMPLOYEE, KIND_KEY_PERSON, arc_tables
+from .. import records as R
+from .schema import _COLS, _chunks, _marks
+
+if TYPE_CHECKING:
+    from ...model import Dataset
+
+#: layout version of ``data`` (the first item of the tuple)
+FORMAT = 1
+#: customers built per round of queries
+BATCH = 200
+
+
+def touched(conn: sqlite3.Connection, ds: Dataset) -> set[str]:
+    """Customers whose compact row an upsert of ``ds`` may change; call it BEFORE the
+    records are written (a key person or project moved to another customer changes the
+    row of the customer it leaves too)."""
+    out = {c.id for c in ds.customers}
+    out |= {p.customer for p in ds.key_persons}
+    out |= {j.customer for j in ds.projects}
+    file_customer = {p.id: p.customer for p in ds.key_persons}
+    out |= _customers_of(conn, "key_persons", "id", [p.id for p in ds.key_persons])
+    out |= _customers_of(conn, "projects", "id", [j.id for j in ds.projects])
+    out |= {file_customer[i.target] for i in ds.influences if i.target in file_customer}
+    out |= _customers_of(conn, "key_persons", "id", sorted({i.target for i in ds.influences} - file_customer.keys()))
+    # an influence keeps the customer it was written with: its row is that customer's
+    out |= _customers_of(conn, "influences", "target", sorted({i.target for i in ds.influences}))
+    # staff decide which influence edges are arcs: the customers they have edges into
+    staff = [e.id for e in ds.employees] + [s.id for s in ds.competitor_staff]
+    out |= _customers_of(conn, "influences", "source", staff)
+    return out
+
+
+def _customers_of(conn: sqlite3.Connection, table: str, column: str, ids: list[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in _chunks(ids, 500):
+        # table and column names are constants of this module; the ids are parameters
+        sql = f"SELECT DISTINCT customer FROM {table} WHERE {column} IN ({_marks(len(chunk))})"
+        out.update(r[0] for r in conn.execute(sql, chunk))
+    return out
+
+
+def rebuild(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> None:
+    """Write the compact rows of ``ids`` (every customer when ``None``: the old rows are
+    dropped first) from the stored records, inside the caller's write transaction. A
+    customer that no longer exists loses its row."""
+    if ids is None:
+        conn.execute("DELETE FROM customer_compact")
+        wanted = [r[0] for r in conn.execute("SELECT id FROM customers ORDER BY id")]
+    else:
+        wanted = sorted(ids)
+    for chunk in _chunks(wanted, BATCH):
+        rows = build(conn, chunk)
+        gone = [c for c in chunk if c not in rows]
+        if gone:
+            conn.execute(f"DELETE FROM customer_compact WHERE customer IN ({_marks(len(gone))})", gone)
+        conn.executemany("INSERT OR REPLACE INTO customer_compact(customer, data) VALUES (?, ?)", rows.items())
+
+
+def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, bytes]:
+    """The encoded compact rows of the customers of ``chunk`` that exist."""
+    marks = _marks(len(chunk))
+    customers = {r[0]: r for r in conn.execute(f"SELECT {_COLS['customers']} FROM customers WHERE id IN ({marks})", chunk)}
+    persons: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in chunk}
+    for r in conn.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
+        persons[r[1]][r[0]] = r
+    projects: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in chunk}
+    for r in conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
+        projects[r[1]][r[0]] = (*r[:7], R._json(r[7], []), R._json(r[8], []))
+    edges: dict[str, list[tuple[str, str, str]]] = {c: [] for c in chunk}
+    for cu, s, t, k in conn.execute(
+        f"SELECT customer, source, target, strength FROM influences WHERE customer IN ({marks}) ORDER BY source, target", chunk
+    ):
+        edges[cu].append((s, t, k))
+    sources = sorted({e[0] for es in edges.values() for e in es})
+    employees = _existing(conn, "employees", sources)
+    staff = _existing(conn, "competitor_staff", sources)
+    out: dict[str, bytes] = {}
+    for cid in chunk:
+        if cid not in customers:
+            continue
+        ps = persons[cid]
+        es = [e for e in edges[cid] if e[1] in ps]
+        srcs = sorted({e[0] for e in es})
+        kinds = dict.fromkeys(ps, KIND_KEY_PERSON)
+        kinds.update(dict.fromkeys((s for s in srcs if s in employees), KIND_EMPLOYEE))
+        kinds.update(dict.fromkeys((s for s in srcs if s in staff), KIND_COMPETITOR_STAFF))
+        opposing = [
+            pid for pid, r in ps.items() if R._enum(R._STANCE, r[5], "unknown", "key person", pid, "closeness").opposing
+        ]
+        strengths = [
+            (s, t, R._enum(R._STRENGTH, k, "medium", "influence", f"{s}->{t}", "strength")) for s, t, k in es
+        ]
+        succ, arc_kinds = arc_tables(
+            kinds,
+            {pid: r[10] for pid, r in ps.items()},
+            {s for s in srcs if s in employees or s in staff},
+            strengths,
+        )
+        row = (FORMAT, tuple(customers[cid]), ps, opposing, kinds, succ, arc_kinds, es, projects[cid])
+        out[cid] = marshal.dumps(row)
+    return out
+
+
+def _existing(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in _chunks(ids, 500):
+        out.update(r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk))
+    return out
+
+
+def decode(customer: str, data: Any) -> tuple[Any, ...]:
+    """A stored row back as its tuple; :class:`~brmgraph.store.records.BadValue` (a
+    damaged store) when it is not one this version wrote."""
+    try:
+        row = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        row = None
+    if type(row) is not tuple or len(row) != 9 or row[0] != FORMAT:
+        raise R.BadValue(f"the compact row of customer {customer!r} is unreadable (import the data again with --replace)")
+    return row
