@@ -444,6 +444,9 @@ class _LazyRecords(dict):  # type: ignore[type-arg]
         if type(v) is tuple:
             v = self._decode(*v)
             super().__setitem__(key, v)
+        elif type(v) is bytes:
+            v = self._decode(v)
+            super().__setitem__(key, v)
         return v
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -550,6 +553,12 @@ class _CompactGraph(_RowGraph):
     _project_status: dict[str, str | None]
     _opposing: frozenset[str]
     _decode_influence: Callable[..., Influence]
+    _loads: Callable[[bytes], Any]
+    _edge_blob: bytes
+    _arc_blob: bytes
+    _wanted: set[str]
+    _all_competitors: dict[str, Competitor]
+    _competitors: dict[str, Competitor]
 
     @property  # type: ignore[override]
     def customer(self) -> Customer:
@@ -569,13 +578,39 @@ class _CompactGraph(_RowGraph):
     def influences(self) -> list[Influence]:
         if "influences" in self._pending:
             self._pending.discard("influences")
-            self._influences = [self._decode_influence(s, t, k) for s, t, k in sorted(self._edge_rows)]
+            edges = self._loads(self._edge_blob)
+            self._influences = [self._decode_influence(s, t, k) for s, t, k in sorted(edges)]
         return self._influences
 
     @influences.setter
     def influences(self, value: list[Influence]) -> None:
         self._influences = value
         self._pending = self._pending - {"influences"}
+
+    @property  # type: ignore[override]
+    def arc_kinds(self) -> dict[tuple[str, str], str]:
+        if "arc_kinds" in self._pending:
+            self._pending.discard("arc_kinds")
+            self._arc_kinds = self._loads(self._arc_blob)
+        return self._arc_kinds
+
+    @arc_kinds.setter
+    def arc_kinds(self, value: dict[tuple[str, str], str]) -> None:
+        self._arc_kinds = value
+        self._pending = self._pending - {"arc_kinds"}
+
+    @property  # type: ignore[override]
+    def competitors(self) -> dict[str, Competitor]:
+        if "competitors" in self._pending:
+            self._pending.discard("competitors")
+            wanted = self._wanted | {k for j in self.projects.values() for k in j.competitors}
+            self._competitors = {k: self._all_competitors[k] for k in sorted(wanted) if k in self._all_competitors}
+        return self._competitors
+
+    @competitors.setter
+    def competitors(self, value: dict[str, Competitor]) -> None:
+        self._competitors = value
+        self._pending = self._pending - {"competitors"}
 
     def open_projects(self) -> list[Project]:
         # the stored status says which projects cannot be open: only the others are decoded
@@ -601,33 +636,36 @@ _NOT_OPEN = frozenset(s.value for s in ProjectStatus if s.value != "open")
 def compact_graph(
     row: tuple[Any, ...],
     decoders: tuple[Callable[..., Customer], Callable[..., KeyPerson], Callable[..., Project], Callable[..., Influence]],
+    loads: Callable[[bytes], Any],
     employees: dict[str, Employee],
     staff: dict[str, CompetitorStaff],
     competitors: dict[str, Competitor],
 ) -> CustomerGraph:
     """The graph of one decoded compact row (see :mod:`brmgraph.store.sqlite.compact`
-    for its layout); ``employees``, ``staff``, ``competitors``: all of them, by id."""
-    _fmt, customer, persons, opposing, kinds, succ, arc_kinds, edges, projects = row
+    for its layout; ``loads`` decodes its nested items); ``employees``, ``staff``,
+    ``competitors``: all of them, by id."""
+    _fmt, customer, persons, opposing, kinds, succ, arc_kinds, edges, projects, status = row
     decode_customer, decode_person, decode_project, decode_influence = decoders
     emp = {n: employees[n] for n, k in kinds.items() if k == KIND_EMPLOYEE and n in employees}
     stf = {n: staff[n] for n, k in kinds.items() if k == KIND_COMPETITOR_STAFF and n in staff}
-    wanted = {k for j in projects.values() for k in j[8]} | {x.competitor for x in stf.values()}
+    wanted = {x.competitor for x in stf.values()}
     g = _CompactGraph(
         customer=None,  # type: ignore[arg-type]  # decoded on first use
-        persons=_LazyRecords(persons, decode_person),
+        persons=_LazyRecords(persons, lambda b: decode_person(*loads(b))),
         employees=emp,
         staff=stf,
-        competitors={k: competitors[k] for k in sorted(wanted) if k in competitors},
-        projects=_LazyRecords(projects, decode_project),
+        competitors={},
+        projects=_LazyRecords(projects, lambda b: decode_project(*loads(b))),
         influences=[],
         interactions=[],
         succ=succ,
         kinds=kinds,
-        arc_kinds=arc_kinds,
+        arc_kinds={},
     )
     g._customer_row, g._decode_customer, g._decode_influence = customer, decode_customer, decode_influence
-    g._project_status = {j: r[3] for j, r in projects.items()}
+    g._project_status = status
     g._opposing = frozenset(opposing)
-    g._edge_rows = edges
-    g._pending = {"influences"}
+    g._loads, g._edge_blob, g._arc_blob = loads, edges, arc_kinds
+    g._wanted, g._all_competitors = wanted, competitors
+    g._pending = {"influences", "arc_kinds", "competitors"}
     return g

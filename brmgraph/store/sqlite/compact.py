@@ -5,20 +5,24 @@ Table ``customer_compact(customer TEXT PRIMARY KEY, data BLOB NOT NULL)``; ``dat
 ``marshal`` of plain containers only (str, int, float, None, tuple, list, dict), never
 code, in this layout (:data:`FORMAT` 1):
 
-``(1, customer, persons, opposing, kinds, succ, arc_kinds, influences, projects)``
+``(1, customer, persons, opposing, kinds, succ, arc_kinds, influences, projects, status)``
+
+Items that a batch run mostly does not read are nested ``marshal`` bytes, decoded only
+when asked for (a row holds ~40 key persons; ``flags`` reads ~8 of them in full):
 
 * ``customer``: the stored customer columns (``records.CUSTOMER_COLUMNS``);
-* ``persons``: key person id -> its stored columns (``records.KEY_PERSON_COLUMNS``),
-  decoded into a record only when an analysis reads that person;
+* ``persons``: key person id -> its stored columns (``records.KEY_PERSON_COLUMNS``,
+  nested bytes), decoded into a record only when an analysis reads that person;
 * ``opposing``: the key persons whose closeness opposes us (the relay rule);
 * ``kinds``: node -> ``key_person`` / ``employee`` / ``competitor_staff`` for the key
   persons and the staff with an influence edge into the customer;
 * ``succ`` and ``arc_kinds``: the arcs with their costs and kinds, as
   :class:`~brmgraph.graph.CustomerGraph` holds them, computed by
-  :func:`brmgraph.graph.arc_tables` (the one owner of the arc rules);
-* ``influences``: (source, target, strength) of the edges into the customer;
-* ``projects``: project id -> its stored columns, decision chain and competitors as
-  lists rather than JSON text.
+  :func:`brmgraph.graph.arc_tables` (the one owner of the arc rules); ``arc_kinds``
+  as nested bytes;
+* ``influences``: (source, target, strength) of the edges into the customer (nested bytes);
+* ``projects``: project id -> its stored columns (nested bytes), decision chain and
+  competitors as lists rather than JSON text; ``status``: project id -> its status.
 
 Employees, competitor staff and competitors are read once per run (only their ids are
 in the row), so a change to one of them rewrites only the rows whose arcs it can change:
@@ -135,9 +139,23 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, bytes]:
             {s for s in srcs if s in employees or s in staff},
             strengths,
         )
-        row = (FORMAT, tuple(customers[cid]), ps, opposing, kinds, succ, arc_kinds, es, projects[cid])
-        out[cid] = marshal.dumps(row)
+        js = projects[cid]
+        row = (
+            FORMAT, tuple(customers[cid]),
+            {pid: dumps(r) for pid, r in ps.items()}, opposing, kinds, succ, dumps(arc_kinds), dumps(es),
+            {j: dumps(r) for j, r in js.items()}, {j: r[3] for j, r in js.items()},
+        )
+        out[cid] = dumps(row)
     return out
+
+
+def dumps(value: Any) -> bytes:
+    return marshal.dumps(value, 4)
+
+
+def loads(data: bytes) -> Any:
+    """A nested item of a row (see :func:`decode` for the whole row)."""
+    return marshal.loads(data)
 
 
 def _existing(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
@@ -154,6 +172,6 @@ def decode(customer: str, data: Any) -> tuple[Any, ...]:
         row = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         row = None
-    if type(row) is not tuple or len(row) != 9 or row[0] != FORMAT:
+    if type(row) is not tuple or len(row) != 10 or row[0] != FORMAT:
         raise R.BadValue(f"the compact row of customer {customer!r} is unreadable (import the data again with --replace)")
     return row

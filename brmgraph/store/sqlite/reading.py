@@ -165,7 +165,7 @@ class SqliteReading(SqliteHistory):
             yield from self._iter_flag_graphs(customer_ids)
 
     def _iter_flag_graphs(self, customer_ids: list[str] | None) -> Iterator[CustomerGraph]:
-        from .compact import decode
+        from .compact import decode, loads
 
         c = self.conn
         ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
@@ -182,7 +182,7 @@ class SqliteReading(SqliteHistory):
                     if c.execute("SELECT 1 FROM customers WHERE id = ?", (cid,)).fetchone() is None:
                         raise NotFound(f"unknown customer {cid!r}")
                     raise R.BadValue(f"customer {cid!r} has no compact row (import the data again with --replace)")
-                yield compact_graph(decode(cid, data), decoders, employees, staff, competitors)  # type: ignore[arg-type]
+                yield compact_graph(decode(cid, data), decoders, loads, employees, staff, competitors)  # type: ignore[arg-type]
 
     def _damaged_on_bad_value(self, decode: Callable[..., Any]) -> Callable[..., Any]:
         """``decode`` raising the store's one-line error for a damaged value (records
