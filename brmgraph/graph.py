@@ -53,9 +53,7 @@ from .model import (
     KeyPerson,
     Project,
     ProjectStatus,
-    Stance,
     Strength,
-    trusted,
 )
 
 if TYPE_CHECKING:  # networkx is imported on first use of ``g``: most commands never need it
@@ -309,52 +307,6 @@ class CustomerGraph:
             arc_kinds=arc_kinds,
         )
 
-    @classmethod
-    def from_rows(
-        cls,
-        customer: Customer,
-        persons: dict[str, tuple[Stance, str | None, tuple[Any, ...]]],
-        decode_person: Callable[..., KeyPerson],
-        influences: list[tuple[str, str, Strength]],
-        projects: list[Project],
-        employees: dict[str, Employee],
-        staff: dict[str, CompetitorStaff],
-        competitors: dict[str, Competitor],
-    ) -> CustomerGraph:
-        """Build from a store's rows, for batch analyses (flags): the same graph as
-        :meth:`from_dataset` without interactions, built without a model object per row.
-        ``persons``: id -> (closeness, reports_to, the stored row that
-        ``decode_person(*row)`` turns into the :class:`KeyPerson`, on first access);
-        ``influences``: (source, target, strength) of the edges into this customer;
-        ``employees``, ``staff``, ``competitors``: all of them (or at least this
-        customer's sources and bidders), by id."""
-        reports_to = {pid: r for pid, (_c, r, _row) in persons.items()}
-        edges = [i for i in influences if i[1] in reports_to]
-        sources = {i[0] for i in edges}
-        emp = {e: employees[e] for e in sorted(sources) if e in employees}
-        stf = {x: staff[x] for x in sorted(sources) if x in staff}
-        projs = {j.id: j for j in projects}
-        wanted = {k for j in projects for k in j.competitors} | {x.competitor for x in stf.values()}
-        kinds = dict.fromkeys(reports_to, KIND_KEY_PERSON)
-        kinds.update(dict.fromkeys(emp, KIND_EMPLOYEE))
-        kinds.update(dict.fromkeys(stf, KIND_COMPETITOR_STAFF))
-        g = _RowGraph(
-            customer=customer,
-            persons=_LazyRecords({pid: row for pid, (_c, _r, row) in persons.items()}, decode_person),
-            employees=emp,
-            staff=stf,
-            competitors={k: competitors[k] for k in sorted(wanted) if k in competitors},
-            projects=projs,
-            influences=[],
-            interactions=[],
-            succ={},
-            kinds=kinds,
-            arc_kinds={},
-        )
-        g._reports_to, g._edge_rows, g._closeness = reports_to, edges, {pid: c for pid, (c, _r, _row) in persons.items()}
-        g._pending = {"succ", "arc_kinds", "influences"}
-        return g
-
     # ------------------------------------------------------------------ queries
     @property
     def id(self) -> str:
@@ -428,9 +380,6 @@ class CustomerGraph:
         return sorted({m.person for m in self.projects[project_id].decision_chain if m.person in self.persons})
 
 
-_OPPOSING = frozenset(s for s in Stance if s.opposing)
-
-
 class _LazyRecords(dict):  # type: ignore[type-arg]
     """id -> record, each decoded from its stored row on first access (a batch reads
     few of a customer's key persons in full). Every way of reading values decodes."""
@@ -475,78 +424,15 @@ class _LazyRecords(dict):  # type: ignore[type-arg]
     __hash__ = None  # type: ignore[assignment]
 
 
-class _RowGraph(CustomerGraph):
-    """A :class:`CustomerGraph` built by :meth:`CustomerGraph.from_rows`: arcs, their
-    kinds and the influence records are built on first use (a customer whose flags need no
-    search never builds them); the relay rule reads the closeness kept aside."""
-
-    _pending: set[str] = set()
-    _reports_to: dict[str, str | None]
-    _edge_rows: list[tuple[str, str, Strength]]
-    _closeness: dict[str, Stance]
-    _succ: dict[str, dict[str, int]]
-    _arc_kinds: dict[tuple[str, str], str]
-    _influences: list[Influence]
-
-    def _arcs(self) -> Iterable[tuple[str, str, int, str]]:
-        return _arcs(self._reports_to, _Either(self.employees, self.staff), self._edge_rows)
-
-    @property  # type: ignore[override]
-    def succ(self) -> dict[str, dict[str, int]]:
-        if "succ" in self._pending:
-            self._pending.discard("succ")
-            succ: dict[str, dict[str, int]] = {n: {} for n in self.kinds}
-            for u, v, cost, _kind in self._arcs():  # the cheapest edge on a pair counts
-                nbrs = succ[u]
-                old = nbrs.get(v)
-                if old is None or cost < old:
-                    nbrs[v] = cost
-            self._succ = succ
-        return self._succ
-
-    @succ.setter
-    def succ(self, value: dict[str, dict[str, int]]) -> None:
-        self._succ = value
-        self._pending = self._pending - {"succ"}
-
-    @property  # type: ignore[override]
-    def arc_kinds(self) -> dict[tuple[str, str], str]:
-        if "arc_kinds" in self._pending:
-            self._pending.discard("arc_kinds")
-            _costs, self._arc_kinds = _succ(self.kinds, self._arcs())
-        return self._arc_kinds
-
-    @arc_kinds.setter
-    def arc_kinds(self, value: dict[tuple[str, str], str]) -> None:
-        self._arc_kinds = value
-        self._pending = self._pending - {"arc_kinds"}
-
-    @property  # type: ignore[override]
-    def influences(self) -> list[Influence]:
-        if "influences" in self._pending:
-            self._pending.discard("influences")
-            self._influences = [
-                trusted(Influence, {"source": s, "target": t, "strength": k}) for s, t, k in sorted(self._edge_rows)
-            ]
-        return self._influences
-
-    @influences.setter
-    def influences(self, value: list[Influence]) -> None:
-        self._influences = value
-        self._pending = self._pending - {"influences"}
-
-    def blocked_relays(self, perspective: Perspective) -> set[str]:
-        if not perspective.ours:
-            return set()
-        return {pid for pid, c in self._closeness.items() if c in _OPPOSING}
-
-
-class _CompactGraph(_RowGraph):
+class _CompactGraph(CustomerGraph):
     """A :class:`CustomerGraph` read from the embedded store's compact per-customer row
     (:mod:`brmgraph.store.sqlite.compact`): node kinds, arcs and arc kinds come ready
     (computed at import by :func:`arc_tables`); the customer, key persons, projects and
     influence records are decoded from their stored values on first use."""
 
+    _pending: set[str] = set()
+    _influences: list[Influence]
+    _arc_kinds: dict[tuple[str, str], str]
     _customer_row: tuple[Any, ...]
     _decode_customer: Callable[..., Customer]
     _customer: Customer | None = None
@@ -625,6 +511,7 @@ class _CompactGraph(_RowGraph):
         return out
 
     def blocked_relays(self, perspective: Perspective) -> set[str]:
+        # the same rule as CustomerGraph's, from the closeness read at import
         if not perspective.ours:
             return set()
         return set(self._opposing)

@@ -256,7 +256,8 @@ class Store(ABC):
         """Stream customer graphs without interactions for batch analyses (flags),
         default all customers in id order, in one snapshot like
         :meth:`iter_customer_graphs`. A store may build them straight from its rows
-        (:meth:`CustomerGraph.from_rows`); the default builds them from the data sets."""
+        (the embedded store reads its compact per-customer rows); the default builds
+        them from the data sets."""
         from ..graph import CustomerGraph
 
         for ds in self.iter_customer_graphs(customer_ids, interactions=False):

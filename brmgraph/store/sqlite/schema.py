@@ -75,7 +75,7 @@ MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = 
     # schema 2 stay and are read as they are)
     2: ("ALTER TABLE changesets ADD COLUMN versions BLOB",),
     # 3 -> 4: one compact row per customer for the batch analyses (store/sqlite/compact.py)
-    3: ("CREATE TABLE customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL)", _build_compact_rows),
+    3: ("CREATE TABLE IF NOT EXISTS customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL)", _build_compact_rows),
 }
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
