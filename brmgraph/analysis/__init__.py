@@ -22,22 +22,26 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .coverage import CoverageResult, MemberCoverage, coverage
-from .degrees import Degree, cooling, degrees
-from .exposure import ExposedPerson, ExposureResult, Flag, exposure, flags, sort_flags
-from .paths import PathResult, best_path, best_paths, check_perspective
-
 if TYPE_CHECKING:
+    from .coverage import CoverageResult, MemberCoverage, coverage
+    from .degrees import Degree, cooling, degrees
+    from .exposure import ExposedPerson, ExposureResult, Flag, exposure, flags, sort_flags
     from .health import health
     from .lines import Report, report
+    from .paths import PathResult, best_path, best_paths, check_perspective
     from .plan import PlanResult, plan
     from .risk import RiskResult, risk
     from .strategy import StrategyAdvice, Template, advice, load_template, strategy_key
     from .whatif import Change, WhatIfResult, flag_changes, whatif_scope
 
-#: names of the report, strategy and decision-support modules, imported on first use: a
-#: command that only needs paths or flags does not pay for them (CLI start-up, issue 14)
+#: names of the analysis modules, each imported on first use: a command that only needs
+#: paths does not pay for coverage, flags or reports (CLI start-up, issue 14)
 _LAZY = {
+    "CoverageResult": "coverage", "MemberCoverage": "coverage", "coverage": "coverage",
+    "Degree": "degrees", "cooling": "degrees", "degrees": "degrees",
+    "ExposedPerson": "exposure", "ExposureResult": "exposure", "Flag": "exposure", "exposure": "exposure",
+    "flags": "exposure", "sort_flags": "exposure",
+    "PathResult": "paths", "best_path": "paths", "best_paths": "paths", "check_perspective": "paths",
     "Report": "lines", "report": "lines",
     "StrategyAdvice": "strategy", "Template": "strategy", "advice": "strategy",
     "load_template": "strategy", "strategy_key": "strategy",
