@@ -70,8 +70,6 @@ def collect_flags(
 ) -> list[Flag]:
     """Flags of the given (default all) customers, read one customer at a time, sorted.
     With ``observed_on``, our ties carry the strength observed on that day (docs/spec.md §4.8.5)."""
-    from .analysis.observed import StrengthFrom, strength_from
-
     ids = customer_ids if customer_ids is not None else [c.id for c in st.customers()]
     records: list[Flag] = []
     if observed_on is None:
@@ -82,6 +80,8 @@ def collect_flags(
                 progress(1)
         return sort_flags(records)
     # strengths read from interactions: the data sets, with their interactions
+    from .analysis.observed import StrengthFrom, strength_from
+
     for ds in st.iter_customer_graphs(ids, interactions=True):
         ds = strength_from(ds, StrengthFrom.interactions, observed_on)
         records.extend(flags(CustomerGraph.from_dataset(ds, ds.customers[0].id), max_cost=max_cost))

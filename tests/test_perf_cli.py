@@ -78,3 +78,68 @@ def test_cli_default_max_cost_is_the_rule() -> None:
     from brmgraph.cli.common import DEFAULT_MAX_COST as CLI_DEFAULT
 
     assert CLI_DEFAULT == DEFAULT_MAX_COST
+
+
+def _store(tmp_path: Path) -> tuple[str, str]:
+    from brmgraph.generate import generate
+
+    data = tmp_path / "d.json"
+    generate(data, customers=2, persons_per=6, employees=3, competitors=1, staff_per=2, seed=1)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    r = subprocess.run([sys.executable, "-m", "brmgraph", "import", str(data), "--store", url],
+                       check=False, capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return url, json.loads(data.read_text(encoding="utf-8"))["key_persons"][0]["id"]
+
+
+def _run_main(args: list[str]) -> set[str]:
+    return _modules_after(
+        f"import sys\nsys.argv = ['brmgraph', *{args!r}]\n"
+        "from brmgraph.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code"
+    )
+
+
+def test_flags_and_path_skip_what_they_do_not_use(tmp_path: Path) -> None:
+    """Plain option values skip typer's pydantic adapters; only the command that runs is
+    built; ``path --json`` loads neither rich nor the coverage or flags analyses; ``flags``
+    loads neither rich (stderr is no terminal) nor the interactions analyses."""
+    url, person = _store(tmp_path)
+    mods = _run_main(["path", "--to", person, "--json", "--store", url])
+    assert "brmgraph.analysis.paths" in mods
+    lazy = ("typer._adapters", "brmgraph.analysis.coverage", "brmgraph.analysis.exposure", "brmgraph.store.neo4j")
+    assert [m for m in lazy if m in mods] == [] and _heavy(mods, HEAVY + ("rich",)) == []
+    mods = _run_main(["flags", "--workers", "1", "--max-cost", "4", "--store", url])
+    assert "brmgraph.store.sqlite.compact" in mods
+    assert [m for m in ("typer._adapters", "brmgraph.analysis.observed", "brmgraph.analysis.lines") if m in mods] == []
+    assert _heavy(mods, HEAVY + ("rich",)) == []
+
+
+def test_option_values_are_coerced_as_typer_would(tmp_path: Path) -> None:
+    """What skips typer's adapters gives what they give; everything else still goes
+    through them, with typer's messages."""
+    from typer.testing import CliRunner
+
+    from brmgraph.cli import app
+
+    url, _person = _store(tmp_path)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        r = subprocess.run([sys.executable, "-m", "brmgraph", *args], check=False, capture_output=True, text=True, cwd=ROOT)
+        return r.returncode, r.stdout, r.stderr
+
+    base = run("flags", "--store", url)
+    assert base[0] == 0
+    for args in (["--max-cost", "4"], ["--max-cost", "+4"], ["--max-cost", "04"], ["--workers", "2"], ["--format", "jsonl"]):
+        assert run("flags", *args, "--store", url)[:2] == base[:2], args
+    for args, words in (
+        (["--workers", "0"], "greater than or equal to 1"),
+        (["--max-cost", "-1"], "greater than or equal to 0"),
+        (["--workers", "two"], "valid integer"),
+        (["--format", "xml"], "'xml' is not one of"),
+    ):
+        code, out, err = run("flags", *args, "--store", url)
+        assert code != 0 and out == "" and words in err and len(err.strip().splitlines()) == 1, (args, err)
+    # the help of a command is the same from the whole command tree and from main()
+    whole = CliRunner().invoke(app, ["flags", "--help"], prog_name="brmgraph", terminal_width=100)
+    assert whole.exit_code == 0
+    assert run("flags", "--help")[1].split() == whole.stdout.split()

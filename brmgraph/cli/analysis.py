@@ -141,7 +141,6 @@ def path_cmd(
     Example: brmgraph path --to P103 --perspective team:East
     """
     from ..analysis.paths import best_path
-    from .render import render_path
 
     with store_from(store, as_of=as_of) as st:
         persp = perspective_of(st, perspective)
@@ -151,6 +150,8 @@ def path_cmd(
     if as_json:
         print_json(res)
     else:
+        from .render import render_path  # (rich: only for tables)
+
         render_path(console, cg, res, lang.value)
 
 
