@@ -366,6 +366,16 @@ class CustomerGraph:
     def open_projects(self) -> list[Project]:
         return [j for j in sorted(self.projects.values(), key=lambda j: j.id) if j.status.value == "open"]
 
+    def open_project_ids(self) -> list[str]:
+        """Ids of :meth:`open_projects` (a graph read from compact rows answers without
+        decoding the projects)."""
+        return [j.id for j in self.open_projects()]
+
+    def holds_veto(self, person: str) -> bool:
+        """``veto`` = ``yes`` (a graph read from compact rows answers without decoding
+        the key person)."""
+        return self.persons[person].veto.value == "yes"
+
     def decision_makers(self) -> list[str]:
         """docs/spec.md §4.3: members of open projects' chains, plus veto or approver = yes; sorted."""
         from .analysis.rules import is_veto_or_approver
@@ -437,7 +447,9 @@ class _CompactGraph(CustomerGraph):
     _decode_customer: Callable[..., Customer]
     _customer: Customer | None = None
     _project_status: dict[str, str | None]
+    _chains: dict[str, list[str]]
     _opposing: frozenset[str]
+    _veto_holders: frozenset[str]
     _decode_influence: Callable[..., Influence]
     _loads: Callable[[bytes], Any]
     _edge_blob: bytes
@@ -499,16 +511,27 @@ class _CompactGraph(CustomerGraph):
         self._pending = self._pending - {"competitors"}
 
     def open_projects(self) -> list[Project]:
-        # the stored status says which projects cannot be open: only the others are decoded
+        return [self.projects[j] for j in self.open_project_ids()]
+
+    def open_project_ids(self) -> list[str]:
+        # the stored status says which projects are open; any other value is decoded
         status = self._project_status
-        out = []
-        for j in sorted(status):
-            if status[j] in _NOT_OPEN:
-                continue
-            p = self.projects[j]
-            if p.status.value == "open":
-                out.append(p)
-        return out
+        return [
+            j for j in sorted(status)
+            if status[j] == "open" or (status[j] not in _NOT_OPEN and self.projects[j].status.value == "open")
+        ]
+
+    def project_decision_makers(self, project_id: str) -> list[str]:
+        chain = self._chains.get(project_id)
+        if chain is None:
+            return super().project_decision_makers(project_id)
+        persons = self.persons
+        return sorted({p for p in chain if p in persons})
+
+    def holds_veto(self, person: str) -> bool:
+        if person not in self.persons:
+            raise KeyError(person)
+        return person in self._veto_holders
 
     def blocked_relays(self, perspective: Perspective) -> set[str]:
         # the same rule as CustomerGraph's, from the closeness read at import
@@ -531,7 +554,7 @@ def compact_graph(
     """The graph of one decoded compact row (see :mod:`brmgraph.store.sqlite.compact`
     for its layout; ``loads`` decodes its nested items); ``employees``, ``staff``,
     ``competitors``: all of them, by id."""
-    _fmt, customer, persons, opposing, kinds, succ, arc_kinds, edges, projects, status = row
+    _fmt, customer, persons, opposing, vetoes, kinds, succ, arc_kinds, edges, projects, status, chains = row
     decode_customer, decode_person, decode_project, decode_influence = decoders
     emp = {n: employees[n] for n, k in kinds.items() if k == KIND_EMPLOYEE and n in employees}
     stf = {n: staff[n] for n, k in kinds.items() if k == KIND_COMPETITOR_STAFF and n in staff}
@@ -550,8 +573,8 @@ def compact_graph(
         arc_kinds={},
     )
     g._customer_row, g._decode_customer, g._decode_influence = customer, decode_customer, decode_influence
-    g._project_status = status
-    g._opposing = frozenset(opposing)
+    g._project_status, g._chains = status, chains
+    g._opposing, g._veto_holders = frozenset(opposing), frozenset(vetoes)
     g._loads, g._edge_blob, g._arc_blob = loads, edges, arc_kinds
     g._wanted, g._all_competitors = wanted, competitors
     g._pending = {"influences", "arc_kinds", "competitors"}

@@ -50,7 +50,10 @@ def _same(url: str) -> int:
             assert a.influences == b.influences
             for name in ("employees", "staff", "competitors", "projects"):
                 assert getattr(a, name) == getattr(b, name), name
-            assert a.open_projects() == b.open_projects()
+            assert a.open_projects() == b.open_projects() and a.open_project_ids() == b.open_project_ids()
+            for j in b.projects:
+                assert a.project_decision_makers(j) == b.project_decision_makers(j)
+            assert {p for p in b.persons if a.holds_veto(p)} == {p for p in b.persons if b.holds_veto(p)}
             assert a.decision_makers() == b.decision_makers()
             assert sorted(a.g.edges(data=True)) == sorted(b.g.edges(data=True))
         n = 0

@@ -120,12 +120,13 @@ def flags(cg: CustomerGraph | AnalysisContext, *, max_cost: int = DEFAULT_MAX_CO
     ctx = context_of(cg, max_cost)
     g = ctx.cg
     out: list[Flag] = []
-    for j in g.open_projects():
-        for d in g.project_decision_makers(j.id):
-            if g.persons[d].veto.value != "yes":
+    for jid in g.open_project_ids():
+        for d in g.project_decision_makers(jid):
+            if not g.holds_veto(d):
                 continue
             if ctx.status(d, COMPANY, max_cost) != "none":
                 continue  # reached, so no UNCOVERED: skip the competitor search of the other reasons
+            j = g.projects[jid]
             reasons = ctx.reasons(d, j.competitors, max_cost)
             if "UNCOVERED" in reasons:
                 p = g.persons[d]

@@ -5,7 +5,7 @@ Table ``customer_compact(customer TEXT PRIMARY KEY, data BLOB NOT NULL)``; ``dat
 ``marshal`` of plain containers only (str, int, float, None, tuple, list, dict), never
 code, in this layout (:data:`FORMAT` 1):
 
-``(1, customer, persons, opposing, kinds, succ, arc_kinds, influences, projects, status)``
+``(1, customer, persons, opposing, vetoes, kinds, succ, arc_kinds, influences, projects, status, chains)``
 
 Items that a batch run mostly does not read are nested ``marshal`` bytes, decoded only
 when asked for (a row holds ~40 key persons; ``flags`` reads ~8 of them in full):
@@ -14,6 +14,7 @@ when asked for (a row holds ~40 key persons; ``flags`` reads ~8 of them in full)
 * ``persons``: key person id -> its stored columns (``records.KEY_PERSON_COLUMNS``,
   nested bytes), decoded into a record only when an analysis reads that person;
 * ``opposing``: the key persons whose closeness opposes us (the relay rule);
+  ``vetoes``: those whose veto is ``yes``;
 * ``kinds``: node -> ``key_person`` / ``employee`` / ``competitor_staff`` for the key
   persons and the staff with an influence edge into the customer;
 * ``succ`` and ``arc_kinds``: the arcs with their costs and kinds, as
@@ -22,7 +23,8 @@ when asked for (a row holds ~40 key persons; ``flags`` reads ~8 of them in full)
   as nested bytes;
 * ``influences``: (source, target, strength) of the edges into the customer (nested bytes);
 * ``projects``: project id -> its stored columns (nested bytes), decision chain and
-  competitors as lists rather than JSON text; ``status``: project id -> its status.
+  competitors as lists rather than JSON text; ``status``: project id -> its status;
+  ``chains``: project id -> the persons of its decision chain, in chain order.
 
 Employees, competitor staff and competitors are read once per run (only their ids are
 in the row), so a change to one of them rewrites only the rows whose arcs it can change:
@@ -140,13 +142,20 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, bytes]:
             strengths,
         )
         js = projects[cid]
+        vetoes = [pid for pid, r in ps.items() if r[8] == "yes"]  # (the stored key of Tri.yes)
         row = (
             FORMAT, tuple(customers[cid]),
-            {pid: dumps(r) for pid, r in ps.items()}, opposing, kinds, succ, dumps(arc_kinds), dumps(es),
+            {pid: dumps(r) for pid, r in ps.items()}, opposing, vetoes, kinds, succ, dumps(arc_kinds), dumps(es),
             {j: dumps(r) for j, r in js.items()}, {j: r[3] for j, r in js.items()},
+            {j: [_member(m) for m in r[7]] for j, r in js.items()},
         )
         out[cid] = dumps(row)
     return out
+
+
+def _member(m: Any) -> str:
+    """The person of a stored decision-chain member (``[person, role]`` or ``{"person":}``)."""
+    return m["person"] if isinstance(m, dict) else m[0]  # type: ignore[no-any-return]
 
 
 def dumps(value: Any) -> bytes:
@@ -172,6 +181,6 @@ def decode(customer: str, data: Any) -> tuple[Any, ...]:
         row = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         row = None
-    if type(row) is not tuple or len(row) != 10 or row[0] != FORMAT:
+    if type(row) is not tuple or len(row) != 12 or row[0] != FORMAT:
         raise R.BadValue(f"the compact row of customer {customer!r} is unreadable (import the data again with --replace)")
     return row
