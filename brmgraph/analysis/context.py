@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 from ..graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective
 from ..labels import Reason
-from .paths import Label, PathResult, path_result, shortest_labels
+from .paths import Label, PathResult, path_result, shortest_costs, shortest_labels
 from .rules import DEFAULT_MAX_COST, Status, competitor_closer, coverage_status
 
 __all__ = ["AnalysisContext", "context_of"]
@@ -44,6 +44,7 @@ class AnalysisContext:
         self.cg = cg
         self.max_cost = max_cost
         self._labels: dict[tuple[frozenset[str], bool], dict[str, Label]] = {}
+        self._costs: dict[tuple[frozenset[str], bool], dict[str, int]] = {}
         self._paths: dict[Perspective, dict[str, PathResult]] = {}
 
     # ------------------------------------------------------------------ searches
@@ -56,6 +57,21 @@ class AnalysisContext:
             blocked: set[str] | frozenset[str] = self.cg.blocked_relays(COMPANY) if relay_rule else frozenset()
             labels = self._labels[key] = shortest_labels(self.cg, key[0], blocked)
         return labels
+
+    def costs_from(self, sources: Iterable[str], relay_rule: bool) -> dict[str, int]:
+        """Best path costs from ``sources`` (the costs of :meth:`labels_from`, from its
+        cache when it ran, else from a search that keeps no paths)."""
+        key = (frozenset(sources), relay_rule)
+        costs = self._costs.get(key)
+        if costs is None:
+            labels = self._labels.get(key)
+            if labels is not None:
+                costs = {v: lab[0] for v, lab in labels.items()}
+            else:
+                blocked: set[str] | frozenset[str] = self.cg.blocked_relays(COMPANY) if relay_rule else frozenset()
+                costs = shortest_costs(self.cg, key[0], blocked)
+            self._costs[key] = costs
+        return costs
 
     def labels(self, perspective: Perspective) -> dict[str, Label]:
         return self.labels_from(self.cg.sources(perspective), perspective.ours)
@@ -74,8 +90,7 @@ class AnalysisContext:
         return self.paths(perspective)[person]
 
     def cost(self, person: str, perspective: Perspective) -> int | None:
-        lab = self.labels(perspective).get(person)
-        return None if lab is None else lab[0]
+        return self.costs_from(self.cg.sources(perspective), perspective.ours).get(person)
 
     # ------------------------------------------------------------------ rules applied
     def direct(self, person: str, sources: Iterable[str]) -> bool:
@@ -85,9 +100,9 @@ class AnalysisContext:
 
     def status_from(self, person: str, sources: Iterable[str], relay_rule: bool, max_cost: int | None = None) -> Status:
         srcs = frozenset(sources)
-        lab = self.labels_from(srcs, relay_rule).get(person)
         return coverage_status(
-            self.direct(person, srcs), None if lab is None else lab[0], self.max_cost if max_cost is None else max_cost
+            self.direct(person, srcs), self.costs_from(srcs, relay_rule).get(person),
+            self.max_cost if max_cost is None else max_cost,
         )
 
     def status(self, person: str, perspective: Perspective, max_cost: int | None = None) -> Status:
@@ -96,8 +111,7 @@ class AnalysisContext:
 
     def competitor_cost(self, person: str, competitor_ids: Iterable[str] | None) -> int | None:
         """Cheapest path cost from the staff of ``competitor_ids`` (all when empty), no relay rule."""
-        lab = self.labels_from(self.cg.competitor_sources(sorted(set(competitor_ids or ()))), False).get(person)
-        return None if lab is None else lab[0]
+        return self.costs_from(self.cg.competitor_sources(sorted(set(competitor_ids or ()))), False).get(person)
 
     def competitor_paths(self, competitor_ids: Iterable[str] | None) -> dict[str, PathResult]:
         """Best competitor paths to every key person (all competitors when ``competitor_ids`` is empty)."""

@@ -57,7 +57,9 @@ from pydantic import BaseModel
 from ..errors import NotFound
 from ..graph import CustomerGraph, Perspective, PerspectiveKind, Step
 
-__all__ = ["PathResult", "Step", "best_paths", "best_path", "path_result", "shortest_labels", "check_perspective"]
+__all__ = [
+    "PathResult", "Step", "best_paths", "best_path", "path_result", "shortest_costs", "shortest_labels", "check_perspective",
+]
 
 
 class PathResult(BaseModel):
@@ -150,6 +152,42 @@ def shortest_labels(cg: CustomerGraph, sources: Iterable[str], blocked: set[str]
             c, h = best[v]
             out[v] = (c, h, path)
     return out
+
+
+def shortest_costs(cg: CustomerGraph, sources: Iterable[str], blocked: set[str] | frozenset[str] = frozenset()) -> dict[str, int]:
+    """The cost of the best label (:func:`shortest_labels`) of every node reachable from
+    ``sources``: the same search under the same rules (``blocked`` nodes settled, never
+    expanded unless sources; sources not in the result) without hops and paths, for
+    what reads costs only (coverage statuses, the competitor comparison of ``flags``).
+    The cost of the best label is the least cost of any allowed path, whatever the ties."""
+    succ = cg.succ
+    srcs = set(sources)
+    for s in sorted(srcs):
+        if s not in succ:
+            raise NotFound(f"unknown source {s!r} in customer {cg.id!r}")
+    best: dict[str, int] = dict.fromkeys(srcs, 0)
+    heap: list[tuple[int, str]] = [(0, s) for s in srcs]
+    heapq.heapify(heap)
+    settled: dict[str, int] = {}
+    pop, push = heapq.heappop, heapq.heappush
+    while heap:
+        cost, u = pop(heap)
+        if u in settled:
+            continue
+        settled[u] = cost
+        if u in blocked and u not in srcs:
+            continue  # relay rule: may be a target, never an intermediate
+        for v, arc_cost in succ[u].items():
+            if v in settled:
+                continue
+            new = cost + arc_cost
+            old = best.get(v)
+            if old is None or new < old:
+                best[v] = new
+                push(heap, (new, v))
+    for s in srcs:
+        del settled[s]
+    return settled
 
 
 def path_result(cg: CustomerGraph, target: str, perspective: Perspective | str, lab: Label | None) -> PathResult:
