@@ -182,5 +182,5 @@ def decode(customer: str, data: Any) -> tuple[Any, ...]:
     except (EOFError, ValueError, TypeError):
         row = None
     if type(row) is not tuple or len(row) != 12 or row[0] != FORMAT:
-        raise R.BadValue(f"the compact row of customer {customer!r} is unreadable (import the data again with --replace)")
+        raise R.BadValue(f"the compact row of customer {customer!r} is unreadable")
     return row

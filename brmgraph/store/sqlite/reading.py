@@ -181,7 +181,7 @@ class SqliteReading(SqliteHistory):
                 if data is None:
                     if c.execute("SELECT 1 FROM customers WHERE id = ?", (cid,)).fetchone() is None:
                         raise NotFound(f"unknown customer {cid!r}")
-                    raise R.BadValue(f"customer {cid!r} has no compact row (import the data again with --replace)")
+                    raise R.BadValue(f"customer {cid!r} has no compact row")
                 yield compact_graph(decode(cid, data), decoders, loads, employees, staff, competitors)  # type: ignore[arg-type]
 
     def _damaged_on_bad_value(self, decode: Callable[..., Any]) -> Callable[..., Any]:
