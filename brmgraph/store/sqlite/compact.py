@@ -66,9 +66,9 @@ def touched(conn: sqlite3.Connection, ds: Dataset) -> set[str]:
     out |= _customers_of(conn, "key_persons", "id", [p.id for p in ds.key_persons])
     out |= _customers_of(conn, "projects", "id", [j.id for j in ds.projects])
     out |= {file_customer[i.target] for i in ds.influences if i.target in file_customer}
+    # (an influence is stored with its target's customer, and key persons change customer
+    # only by --replace, which rebuilds every row)
     out |= _customers_of(conn, "key_persons", "id", sorted({i.target for i in ds.influences} - file_customer.keys()))
-    # an influence keeps the customer it was written with: its row is that customer's
-    out |= _customers_of(conn, "influences", "target", sorted({i.target for i in ds.influences}))
     # staff decide which influence edges are arcs: the customers they have edges into
     staff = [e.id for e in ds.employees] + [s.id for s in ds.competitor_staff]
     out |= _customers_of(conn, "influences", "source", staff)
