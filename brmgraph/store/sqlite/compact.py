@@ -129,12 +129,8 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, bytes]:
         kinds = dict.fromkeys(ps, KIND_KEY_PERSON)
         kinds.update(dict.fromkeys((s for s in srcs if s in employees), KIND_EMPLOYEE))
         kinds.update(dict.fromkeys((s for s in srcs if s in staff), KIND_COMPETITOR_STAFF))
-        opposing = [
-            pid for pid, r in ps.items() if R._enum(R._STANCE, r[5], "unknown", "key person", pid, "closeness").opposing
-        ]
-        strengths = [
-            (s, t, R._enum(R._STRENGTH, k, "medium", "influence", f"{s}->{t}", "strength")) for s, t, k in es
-        ]
+        opposing = [pid for pid, r in ps.items() if _stance(pid, r[5]).opposing]
+        strengths = [(s, t, _STRENGTH.get(k) or _strength(s, t, k)) for s, t, k in es]
         succ, arc_kinds = arc_tables(
             kinds,
             {pid: r[10] for pid, r in ps.items()},
@@ -151,6 +147,19 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, bytes]:
         )
         out[cid] = dumps(row)
     return out
+
+
+_STANCE, _STRENGTH = R._STANCE, R._STRENGTH
+
+
+def _stance(pid: str, value: str | None) -> Any:
+    return _STANCE.get(value) or R._enum(_STANCE, value, "unknown", "key person", pid, "closeness")  # type: ignore[arg-type]
+
+
+def _strength(s: str, t: str, value: str | None) -> Any:
+    """The strength of a stored value that is not a plain key: the default, or the
+    decoder's error (a damaged store)."""
+    return R._enum(_STRENGTH, value, "medium", "influence", f"{s}->{t}", "strength")
 
 
 def _member(m: Any) -> str:
