@@ -102,8 +102,10 @@ def _runtime_param(self: Any) -> Any:
     return self._runtime_param
 
 
-# typer asks each parameter for its coercion through this one method (typer.core)
-typer.core._TyperParameter.get_runtime_param = _runtime_param  # type: ignore[method-assign]
+# typer asks each parameter for its coercion through this one method (typer.core, the
+# typer versions pyproject.toml allows); another typer keeps its own coercion, only slower
+if hasattr(getattr(typer.core, "_TyperParameter", None), "get_runtime_param"):
+    typer.core._TyperParameter.get_runtime_param = _runtime_param  # type: ignore[method-assign]
 
 
 class Command(TyperCommand):
