@@ -27,6 +27,7 @@ from ..model import (
     Project,
 )
 from . import history as H
+from . import stamps as S
 
 if TYPE_CHECKING:
     from ..graph import CustomerGraph
@@ -261,6 +262,19 @@ class Store(ABC):
 
         for ds in self.iter_customer_graphs(customer_ids, interactions=False):
             yield CustomerGraph.from_dataset(ds, ds.customers[0].id)
+
+    # ----------------------------------------------------------------- flag cache
+    def flag_cache_read(self, max_cost: int) -> S.CacheState | None:
+        """The customer stamps and the cached flag results for ``max_cost``
+        (:mod:`brmgraph.store.stamps`), read in the caller's snapshot; ``None`` for a
+        store without a cache (a past state), whose flags are always computed."""
+        return None
+
+    def flag_cache_write(self, max_cost: int, entries: list[S.Entry]) -> bool:
+        """Store computed flag results, best effort: never waits for a busy store (an
+        import holding it), never fails the run; False when nothing was written (a
+        read-only or busy store, or none to write). Called outside any snapshot."""
+        return False
 
     @contextmanager
     def snapshot(self) -> Iterator[Store]:

@@ -12,9 +12,18 @@ from .. import records as R
 
 BUSY_TIMEOUT_S = 120.0
 #: version of the table layout; a store carries it (and :data:`FORMAT_MARK`) in ``meta``
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 #: ``meta.format`` of every brmgraph store: a database without it is not ours
 FORMAT_MARK = "brmgraph"
+
+#: customer stamps and cached flag results (brmgraph/store/stamps.py); the store-wide
+#: stamp is ``meta.shared_stamp``
+CACHE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS customer_stamps (customer TEXT PRIMARY KEY, changeset INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS flag_cache (
+    customer TEXT NOT NULL, max_cost INTEGER NOT NULL, stamp INTEGER NOT NULL, shared INTEGER NOT NULL,
+    rules INTEGER NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (customer, max_cost)) WITHOUT ROWID;
+"""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,7 +57,7 @@ CREATE TABLE IF NOT EXISTS versions (
     section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
     changeset INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
-"""
+""" + CACHE_SCHEMA
 
 #: the explicit upgrade steps: MIGRATIONS[v] turns schema v into v + 1 (run by
 #: SqliteStore.migrate in one transaction, oldest first)
@@ -64,6 +73,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 2 -> 3: a change set's version rows packed into one value beside it (the rows of
     # schema 2 stay and are read as they are)
     2: ("ALTER TABLE changesets ADD COLUMN versions BLOB",),
+    # 3 -> 4: taken by the compact-rows branch (the per-customer row table); a no-op here
+    3: (),
+    # 4 -> 5: customer stamps and the flag cache; every stored customer (and the
+    # store-wide stamp) starts at the latest change set, the cache empty
+    4: (
+        *(stmt.strip() for stmt in CACHE_SCHEMA.split(";") if stmt.strip()),
+        "INSERT OR REPLACE INTO customer_stamps(customer, changeset) "
+        "SELECT id, COALESCE((SELECT MAX(id) FROM changesets), 0) FROM customers",
+        "INSERT OR REPLACE INTO meta(key, value) "
+        "SELECT 'shared_stamp', CAST(COALESCE(MAX(id), 0) AS TEXT) FROM changesets",
+    ),
 }
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
@@ -73,6 +93,8 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     **{t: R.DECODERS[t][1] for t in TABLES},
     "changesets": ("id", "time", "source", "mode", "counts", "versions"),
     "versions": ("section", "key", "data", "valid_from", "valid_to", "changeset"),
+    "customer_stamps": ("customer", "changeset"),
+    "flag_cache": ("customer", "max_cost", "stamp", "shared", "rules", "flags"),
 }
 
 
