@@ -42,6 +42,9 @@ class Touched:
 
     customers: set[str] = field(default_factory=set)
     shared: bool = False
+    #: the store's first change set: stamps and cached results left from before (a
+    #: history that was removed) are dropped, since change set ids start again
+    first: bool = False
 
 
 def touched(ended: Iterable[H.Ended], old: Dataset | None, new: Dataset, *, first: bool) -> Touched:
@@ -56,7 +59,7 @@ def touched(ended: Iterable[H.Ended], old: Dataset | None, new: Dataset, *, firs
     out = Touched()
     if first:
         out.customers = {c.id for c in new.customers}
-        out.shared = True
+        out.shared = out.first = True
         return out
     targets: set[str] = set()
     for section, key, before, after in ended:

@@ -24,6 +24,9 @@ class SqliteFlagCache(SqliteReading):
         the touched customers (and the store-wide one) to ``changeset``. A replace
         drops the stamps and cached results of customers it deleted."""
         c = self.conn
+        if touched.first:
+            c.execute("DELETE FROM customer_stamps")
+            c.execute("DELETE FROM flag_cache")
         c.executemany(
             "INSERT OR REPLACE INTO customer_stamps(customer, changeset) VALUES (?, ?)",
             ((cid, changeset) for cid in sorted(touched.customers)),
