@@ -339,8 +339,11 @@ def _progress_bar() -> Iterator[Progress | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as Bar
 
+    # the real console: rich's live display enters it as a context manager, which the
+    # lazy wrapper is not
+    real = getattr(err_console, "real", err_console)
     bar = Bar(TextColumn("flags"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-              console=err_console, transient=True)
+              console=real, transient=True)
     task = bar.add_task("customers", total=None)
 
     def progress(done: int, total: int) -> None:
