@@ -282,14 +282,15 @@ def flags_cmd(
     if since is not None:
         with store_from(store, as_of=since) as past:
             then = run_flags(None, sh, 1, max_cost=max_cost, store=past, require_customers=False,
-                             observed_on=observed_day(since) if observed else None)
+                             observed_on=observed_day(since) if observed else None, cache=False)
     day = observed_day(as_of) if observed else None
     stats = FlagStats()
     with _progress_bar() as progress:
         if as_of is not None:
             with store_from(store, as_of=as_of) as st:
+                # a past state (in memory): computed in full, never cached
                 records = run_flags(None, sh, 1, max_cost=max_cost, progress=progress, store=st, observed_on=day,
-                                    stats=stats)
+                                    stats=stats, cache=False)
         else:
             records = run_flags(store, sh, workers, max_cost=max_cost, progress=progress, observed_on=day,
                                 recompute=recompute, stats=stats)
