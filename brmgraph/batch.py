@@ -58,7 +58,7 @@ def parse_shard(text: str) -> Shard:
 
 def customer_ids(st: Store, shard: Shard | None = None) -> list[str]:
     """Ids of the stored customers, only those of ``shard`` when one is given."""
-    ids = [c.id for c in st.customers()]
+    ids = st.customer_ids()
     return ids if shard is None else [c for c in ids if shard.holds(c)]
 
 
@@ -97,7 +97,7 @@ def collect_flags(
     (best effort). Runs with ``observed_on`` are never cached."""
     from .analysis.observed import StrengthFrom, strength_from
 
-    ids = customer_ids if customer_ids is not None else [c.id for c in st.customers()]
+    ids = customer_ids if customer_ids is not None else st.customer_ids()
     stats = stats if stats is not None else FlagStats()
     stats.customers += len(ids)
     records: list[Flag] = []
@@ -246,7 +246,7 @@ def run_flags(
         # wholly or not at all, and no customer vanishes between reading ids and graphs
         with st.snapshot():
             url = st.url
-            all_ids = [c.id for c in st.customers()]
+            all_ids = st.customer_ids()
             if not all_ids and require_customers:
                 raise StoreUnavailable(f"store {url} holds no customers")
             ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
@@ -289,7 +289,7 @@ def run_flags(
             return sort_flags(hits + computed)
         again = FlagStats()
         with st.snapshot():
-            all_ids = [c.id for c in st.customers()]
+            all_ids = st.customer_ids()
             ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
             records = collect_flags(
                 st, ids, max_cost=max_cost, observed_on=observed_on, cache=cached_run, recompute=recompute,

@@ -126,6 +126,8 @@ def encode(records: list[Flag]) -> str:
 
 def decode(payload: str) -> list[Flag]:
     """The flag records of :func:`encode`'s text (raises ValueError when it is not)."""
+    if payload == "[]":  # most customers: no flags
+        return []
     from ..analysis.exposure import Flag
 
     names = list(Flag.model_fields)

@@ -19,6 +19,10 @@ CACHE_BUSY_MS = 20
 class SqliteFlagCache(SqliteReading):
     """Stamps and cached flag results."""
 
+    def customer_ids(self) -> list[str]:
+        with self._guard():
+            return [r[0] for r in self.conn.execute("SELECT id FROM customers ORDER BY id")]
+
     def _write_stamps(self, changeset: int, touched: S.Touched, *, replace: bool) -> None:
         """Inside the import's write transaction, after its writes: move the stamps of
         the touched customers (and the store-wide one) to ``changeset``. A replace
