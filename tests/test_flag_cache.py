@@ -439,7 +439,7 @@ def test_schema_3_store_is_migrated_with_stamps(tmp_path: Path) -> None:
     with sqlite3.connect(db) as c:  # as a schema-3 store was
         c.execute("DROP TABLE customer_stamps")
         c.execute("DROP TABLE flag_cache")
-        c.execute("DELETE FROM meta WHERE key = 'shared_stamp'")
+        c.execute("DROP TABLE shared_stamp")
         c.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     st = open_store(url, create=False)
     try:

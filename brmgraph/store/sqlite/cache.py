@@ -36,7 +36,7 @@ class SqliteFlagCache(SqliteReading):
             ((cid, changeset) for cid in sorted(touched.customers)),
         )
         if touched.shared:
-            c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('shared_stamp', ?)", (str(changeset),))
+            c.execute("INSERT OR REPLACE INTO shared_stamp(id, changeset) VALUES (1, ?)", (changeset,))
         if replace:
             c.execute("DELETE FROM customer_stamps WHERE customer NOT IN (SELECT id FROM customers)")
             c.execute("DELETE FROM flag_cache WHERE customer NOT IN (SELECT id FROM customers)")
@@ -44,10 +44,9 @@ class SqliteFlagCache(SqliteReading):
     def flag_cache_read(self, max_cost: int) -> S.CacheState | None:
         with self._guard():
             c = self.conn
-            row = c.execute("SELECT value FROM meta WHERE key = 'shared_stamp'").fetchone()
-            try:
-                shared = int(row[0]) if row is not None else 0
-            except ValueError:
+            row = c.execute("SELECT changeset FROM shared_stamp WHERE id = 1").fetchone()
+            shared = row[0] if row is not None else 0
+            if not isinstance(shared, int):
                 return None  # not a number (written by another tool): no cache this run
             stamps = dict(c.execute("SELECT customer, changeset FROM customer_stamps"))
             entries = {

@@ -16,10 +16,11 @@ SCHEMA_VERSION = 5
 #: ``meta.format`` of every brmgraph store: a database without it is not ours
 FORMAT_MARK = "brmgraph"
 
-#: customer stamps and cached flag results (brmgraph/store/stamps.py); the store-wide
-#: stamp is ``meta.shared_stamp``
+#: customer stamps, the store-wide stamp (one row) and cached flag results
+#: (brmgraph/store/stamps.py)
 CACHE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS customer_stamps (customer TEXT PRIMARY KEY, changeset INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shared_stamp (id INTEGER PRIMARY KEY CHECK (id = 1), changeset INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS flag_cache (
     customer TEXT NOT NULL, max_cost INTEGER NOT NULL, stamp INTEGER NOT NULL, shared INTEGER NOT NULL,
     rules INTEGER NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (customer, max_cost)) WITHOUT ROWID;
@@ -81,8 +82,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         *(stmt.strip() for stmt in CACHE_SCHEMA.split(";") if stmt.strip()),
         "INSERT OR REPLACE INTO customer_stamps(customer, changeset) "
         "SELECT id, COALESCE((SELECT MAX(id) FROM changesets), 0) FROM customers",
-        "INSERT OR REPLACE INTO meta(key, value) "
-        "SELECT 'shared_stamp', CAST(COALESCE(MAX(id), 0) AS TEXT) FROM changesets",
+        "INSERT OR REPLACE INTO shared_stamp(id, changeset) SELECT 1, COALESCE(MAX(id), 0) FROM changesets",
     ),
 }
 
@@ -94,6 +94,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "changesets": ("id", "time", "source", "mode", "counts", "versions"),
     "versions": ("section", "key", "data", "valid_from", "valid_to", "changeset"),
     "customer_stamps": ("customer", "changeset"),
+    "shared_stamp": ("id", "changeset"),
     "flag_cache": ("customer", "max_cost", "stamp", "shared", "rules", "flags"),
 }
 
