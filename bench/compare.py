@@ -2,7 +2,8 @@
 """Issue 14 side by side: ``brmgraph`` against the competent script, as whole processes.
 
     .venv/bin/python bench/compare.py                 # 1,000 customers and CLI start (~1 min)
-    .venv/bin/python bench/compare.py --large         # and flags / import at L, embedded
+    .venv/bin/python bench/compare.py --large         # and flags / import at L, embedded, and
+                                                      # flags after a re-import changing 1% of L
     .venv/bin/python bench/compare.py --neo4j         # and flags on a local Neo4j (1,000 customers)
 
 What runs, each as its own process, started cold, as a user or a scheduler would start it:
@@ -10,8 +11,9 @@ What runs, each as its own process, started cold, as a user or a scheduler would
 * the data set: ``brmgraph generate`` with 1,000 customers × 40 key persons (400
   employees, 5 competitors × 40 staff, 3 projects each, seed 42), cached in ``--work``;
 * ``brmgraph import`` into a fresh embedded store;
-* ``python bench/competent.py DATA`` and ``brmgraph flags --store URL`` (and
-  ``flags --workers 2``), interleaved, ``--repeats`` times each; the median wall time
+* ``python bench/competent.py DATA`` and ``brmgraph flags --recompute --store URL`` (and
+  ``flags --workers 2 --recompute``: full runs, as right after an import, not served from
+  the flag cache), interleaved, ``--repeats`` times each; the median wall time
   counts, and both outputs must be byte for byte the same;
 * CLI start: ``brmgraph --version`` and ``brmgraph path --to P`` on a small store
   (the ``tiny`` size of ``bench/run.py``), ``--repeats`` × 3 times each, median; and
@@ -107,12 +109,12 @@ def side_by_side(data: Path, url: str, repeats: int, workers: bool = True) -> di
         t, out_c = timed([PY, str(ROOT / "bench" / "competent.py"), str(data)])
         comp.append(t)
         comp_cpu.append(LAST_CPU[0])
-        t, out_b = timed(brm("flags", "--store", url))
+        t, out_b = timed(brm("flags", "--recompute", "--store", url))  # a full run, as right after import
         ours.append(t)
         ours_cpu.append(LAST_CPU[0])
         same = same and out_c == out_b
         if workers:
-            t, out_p = timed(brm("flags", "--workers", "2", "--store", url))
+            t, out_p = timed(brm("flags", "--workers", "2", "--recompute", "--store", url))
             par.append(t)
             same = same and out_p == out_b
         log(f"  round {i + 1}: competent {comp[-1]:.2f}s, flags {ours[-1]:.2f}s"
@@ -156,10 +158,78 @@ def large(work: Path, repeats: int) -> dict[str, Any]:
     _, out = timed([PY, str(ROOT / "bench" / "tasks.py"), "import", "--store", url, "--data", str(data)])
     imp = json.loads(out.strip().splitlines()[-1])
     log(f"  L import: {imp['records_per_s']:,.0f} records/s")
-    flags = [timed(brm("flags", "--store", url))[0] for _ in range(repeats)]
+    flags = [timed(brm("flags", "--recompute", "--store", url))[0] for _ in range(repeats)]  # full runs
     log(f"  L flags: {', '.join(f'{x:.2f}' for x in flags)} s")
     return {"records": meta["records"], "import_rps": imp["records_per_s"], "import_maxrss_mb": imp["maxrss_mb"],
             "flags_s": statistics.median(flags), "flags_all": flags}
+
+
+def one_percent(data: Path, work: Path, share: float = 0.01, seed: int = 14) -> Path:
+    """The L file with ``share`` of its customers changed: in each of them, one key
+    person's closeness moves one step and one of our influences into it is added (or, when
+    there is none to add, its strength changes). Cached in ``work``."""
+    import random
+
+    out = work / f"{data.stem}-changed-{int(share * 100)}pct-s{seed}.json"
+    if out.exists():
+        return out
+    doc = json.loads(data.read_text(encoding="utf-8"))
+    rng = random.Random(seed)
+    customers = sorted(c["id"] for c in doc["customers"])
+    chosen = set(rng.sample(customers, max(1, round(len(customers) * share))))
+    persons: dict[str, list[dict[str, Any]]] = {}
+    for p in doc["key_persons"]:
+        if p["customer"] in chosen:
+            persons.setdefault(p["customer"], []).append(p)
+    steps = ["strong_support", "support", "neutral", "oppose", "strong_oppose"]
+    have = {(i["source"], i["target"]) for i in doc["influences"]}
+    employees = [e["id"] for e in doc["employees"]]
+    for cid in sorted(chosen):
+        p = rng.choice(persons[cid])
+        now = steps.index(p["closeness"]) if p["closeness"] in steps else 2
+        p["closeness"] = steps[now + 1] if now + 1 < len(steps) else steps[now - 1]
+        target = rng.choice(persons[cid])["id"]
+        source = rng.choice(employees)
+        if (source, target) not in have:
+            doc["influences"].append({"source": source, "target": target, "strength": "strong"})
+    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def incremental(work: Path, repeats: int) -> dict[str, Any]:
+    """The nightly run after a re-import changing 1% of customers, at L: warm the cache
+    with one ``flags``, re-import the whole L file with 50 customers changed (upsert),
+    time ``flags`` (whole process; it computes only the changed customers), and check
+    that its output equals ``flags --recompute``. Each round re-imports the other file
+    (changed, then the original again: the same 50 customers change back)."""
+    data, meta = data_set(work, "L", benchrun.SIZES["L"])
+    changed = one_percent(data, work)
+    url = fresh_db(work / "compare-L-incremental.db")
+    t_imp, _ = timed(brm("import", str(data), "--store", url))
+    warm, _ = timed(brm("flags", "--store", url))
+    log(f"  L incremental: import {t_imp:.1f} s, first flags {warm:.2f} s")
+    inc: list[float] = []
+    inc_cpu: list[float] = []
+    full: list[float] = []
+    full_cpu: list[float] = []
+    reimport: list[float] = []
+    same = True
+    for i in range(repeats):
+        t, _ = timed(brm("import", str(changed if i % 2 == 0 else data), "--store", url))
+        reimport.append(t)
+        t, out_inc = timed(brm("flags", "--store", url))
+        inc.append(t)
+        inc_cpu.append(LAST_CPU[0])
+        t, out_full = timed(brm("flags", "--recompute", "--store", url))
+        full.append(t)
+        full_cpu.append(LAST_CPU[0])
+        same = same and out_inc == out_full
+        log(f"  round {i + 1}: re-import {reimport[-1]:.1f} s, flags {inc[-1]:.2f} s, flags --recompute {full[-1]:.2f} s,"
+            f" same output {out_inc == out_full}")
+    return {"records": meta["records"], "customers_changed": round(meta.get("customers", 5000) * 0.01),
+            "flags_s": statistics.median(inc), "flags_all": inc, "flags_cpu_s": statistics.median(inc_cpu),
+            "recompute_s": statistics.median(full), "recompute_all": full, "recompute_cpu_s": statistics.median(full_cpu),
+            "reimport_s": statistics.median(reimport), "same_output": same, "first_flags_s": warm}
 
 
 # --------------------------------------------------------------------------- report
@@ -169,6 +239,7 @@ def _f(v: float | None, fmt: str) -> str:
 
 def section(r: dict[str, Any]) -> str:
     k, cli, lg, neo = r["k1000"], r["cli"], r.get("large"), r.get("neo4j")
+    inc = r.get("incremental")
 
     def met(ok: bool | None) -> str:
         return "–" if ok is None else ("yes" if ok else "NO")
@@ -182,7 +253,10 @@ def section(r: dict[str, Any]) -> str:
         ("`flags` at L, embedded, one process", "≤ 3 s", _f(lg and lg["flags_s"], ".2f") + (" s" if lg else ""),
          met(lg and lg["flags_s"] <= 3)),
         ("`flags` at L after a re-import changing 1% of customers", "≤ 1 s, identical output",
-         "not measured (needs the change sets of issue 10)", "–"),
+         "not measured" if not inc else
+         (f"{inc['flags_s']:.2f} s (CPU {inc['flags_cpu_s']:.2f} s; `flags --recompute` {inc['recompute_s']:.2f} s), "
+          f"same output: {'yes' if inc['same_output'] else 'NO'}"),
+         met(inc and inc["flags_s"] <= 1 and inc["same_output"])),
         ("`flags` at L, Neo4j", "≤ 15 s", "not measured", "–"),
         ("CLI start: `brmgraph --version`", "≤ 150 ms", f"{cli['version_ms']:.0f} ms", met(cli["version_ms"] <= 150)),
         ("CLI start: `path` on a small store", "≤ 250 ms", f"{cli['path_ms']:.0f} ms", met(cli["path_ms"] <= 250)),
@@ -235,6 +309,11 @@ def section(r: dict[str, Any]) -> str:
         runs = ", ".join(f"{x:.2f}" for x in lg["flags_all"])
         lines += ["", (f"At L ({lg['records']:,} records): import {lg['import_rps']:,.0f} records/s "
                        f"(peak {lg['import_maxrss_mb']:,.0f} MB), `brmgraph flags` {runs} s.")]
+    if inc:
+        lines += ["", (f"After a re-import of the whole L file with 1% of its customers changed (upsert, "
+                       f"{inc['reimport_s']:.1f} s): `brmgraph flags` {', '.join(f'{x:.2f}' for x in inc['flags_all'])} s "
+                       f"(it computes only the changed customers; the others come from the cache), "
+                       f"`flags --recompute` {', '.join(f'{x:.2f}' for x in inc['recompute_all'])} s.")]
     notes = ROOT / "bench" / "compare-notes.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").strip()]
@@ -288,10 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     if a.neo4j:
         with benchrun.LocalNeo4j(work / "neo4j-compare", "M") as server:
             timed(brm("import", str(data), "--store", server.url))  # type: ignore[arg-type]
-            flags = [timed(brm("flags", "--store", server.url))[0] for _ in range(a.repeats)]  # type: ignore[arg-type]
+            flags = [timed(brm("flags", "--recompute", "--store", server.url))[0]  # type: ignore[arg-type]
+                     for _ in range(a.repeats)]  # type: ignore[arg-type]
             r["neo4j"] = {"flags_s": statistics.median(flags), "flags_all": flags}
     if a.large:
         r["large"] = large(work, max(1, a.repeats // 2))
+        r["incremental"] = incremental(work, max(2, a.repeats // 2))
     r["load_end"] = benchrun._loadavg()
     r["machine"] = benchrun.machine()
     write_section(Path(a.out), section(r))

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 from .analysis.exposure import Flag, flags, sort_flags
-from .analysis.rules import DEFAULT_MAX_COST
+from .analysis.rules import DEFAULT_MAX_COST, RULES_VERSION
 from .errors import NotFound, StoreUnavailable
 from .graph import CustomerGraph
 from .store import Store, open_store
+from .store import stamps as S
 
 #: ``progress(done, total)``: customers finished so far, out of how many
 Progress = Callable[[int, int], None]
@@ -56,8 +58,22 @@ def parse_shard(text: str) -> Shard:
 
 def customer_ids(st: Store, shard: Shard | None = None) -> list[str]:
     """Ids of the stored customers, only those of ``shard`` when one is given."""
-    ids = [c.id for c in st.customers()]
+    ids = st.customer_ids()
     return ids if shard is None else [c for c in ids if shard.holds(c)]
+
+
+@dataclass
+class FlagStats:
+    """What a flags run did (filled in by :func:`run_flags` / :func:`collect_flags`):
+    customers it covered, how many were computed and how many came from the cache, and
+    what became of the new results: ``"written"``, ``"skipped"`` (a read-only or busy
+    store: the next run computes them again), ``"none"`` (nothing new to write) or
+    ``"off"`` (a run that is not cached: ``--as-of``, ``--strength-from interactions``)."""
+
+    customers: int = 0
+    recomputed: int = 0
+    cached: int = 0
+    cache: str = "off"
 
 
 def collect_flags(
@@ -67,27 +83,93 @@ def collect_flags(
     max_cost: int = DEFAULT_MAX_COST,
     progress: Tick | None = None,
     observed_on: date | None = None,
+    cache: bool = False,
+    recompute: bool = False,
+    stats: FlagStats | None = None,
+    pending: list[S.Entry] | None = None,
 ) -> list[Flag]:
     """Flags of the given (default all) customers, read one customer at a time, sorted.
-    With ``observed_on``, our ties carry the strength observed on that day (docs/spec.md §4.8.5)."""
-    ids = customer_ids if customer_ids is not None else [c.id for c in st.customers()]
+    With ``observed_on``, our ties carry the strength observed on that day (docs/spec.md §4.8.5).
+
+    ``cache``: customers whose cached result is valid (docs/spec.md §4.10) are not
+    computed, ``recompute`` computes them all anyway; the new results go to ``pending``
+    when given (the caller writes them once its snapshot is over), else are written now
+    (best effort). Runs with ``observed_on`` are never cached."""
+    ids = customer_ids if customer_ids is not None else st.customer_ids()
+    stats = stats if stats is not None else FlagStats()
+    stats.customers += len(ids)
     records: list[Flag] = []
     if observed_on is None:
-        # flags never use interactions: graphs built straight from the store's rows
-        for cg in st.iter_flag_graphs(ids):
-            records.extend(flags(cg, max_cost=max_cost))
+        state = st.flag_cache_read(max_cost) if cache else None
+        if state is None:
+            # flags never use interactions: graphs built straight from the store's rows
+            stats.recomputed += len(ids)
+            for cg in st.iter_flag_graphs(ids):
+                records.extend(flags(cg, max_cost=max_cost))
+                if progress is not None:
+                    progress(1)
+            return sort_flags(records)
+        missing = _from_cache(state, ids, recompute, records, stats, progress)
+        entries: list[S.Entry] = []
+        for cg in st.iter_flag_graphs(missing):
+            got = flags(cg, max_cost=max_cost)
+            records.extend(got)
+            entries.append((cg.id, state.key(cg.id, RULES_VERSION), S.encode(got)))
             if progress is not None:
                 progress(1)
+        if pending is not None:
+            pending.extend(entries)
+        else:
+            _write_cache(st, max_cost, entries, stats)
         return sort_flags(records)
     # strengths read from interactions: the data sets, with their interactions
     from .analysis.observed import StrengthFrom, strength_from
 
+    stats.recomputed += len(ids)
     for ds in st.iter_customer_graphs(ids, interactions=True):
         ds = strength_from(ds, StrengthFrom.interactions, observed_on)
         records.extend(flags(CustomerGraph.from_dataset(ds, ds.customers[0].id), max_cost=max_cost))
         if progress is not None:
             progress(1)
     return sort_flags(records)
+
+
+def _from_cache(
+    state: S.CacheState, ids: list[str], recompute: bool, records: list[Flag], stats: FlagStats, progress: Tick | None
+) -> list[str]:
+    """Add the valid cached results of ``ids`` to ``records``; the ids left to compute."""
+    if recompute:
+        stats.recomputed += len(ids)
+        return list(ids)
+    missing: list[str] = []
+    served = 0
+    for cid in ids:
+        payload = state.valid(cid, RULES_VERSION)
+        if payload is not None:
+            try:
+                records.extend(S.decode(payload))
+                served += 1
+                continue
+            except ValueError:  # a damaged entry: computed again, and overwritten
+                pass
+        missing.append(cid)
+    stats.cached += served
+    stats.recomputed += len(missing)
+    if progress is not None and served:
+        progress(served)
+    return missing
+
+
+def _write_cache(st: Store, max_cost: int, entries: list[S.Entry], stats: FlagStats) -> None:
+    """Write new results (never fails the run: a store that cannot take them now skips)."""
+    if not entries:
+        stats.cache = "none"
+        return
+    try:
+        ok = st.flag_cache_write(max_cost, entries)
+    except Exception:  # best effort by contract; a store error must not fail the run
+        ok = False
+    stats.cache = "written" if ok else "skipped"
 
 
 def _flags_chunk(store_url: str, customer_ids: list[str], max_cost: int, observed_on: date | None = None) -> list[dict]:
@@ -134,6 +216,9 @@ def run_flags(
     store: Store | None = None,
     require_customers: bool = True,
     observed_on: date | None = None,
+    cache: bool = True,
+    recompute: bool = False,
+    stats: FlagStats | None = None,
 ) -> list[Flag]:
     """The nightly flags of every customer of the store (only ``shard``'s when given), sorted
     by (project, person): in this process, or spread over ``workers`` processes that each
@@ -143,22 +228,46 @@ def run_flags(
     process. A store that does not exist, or holds no customers while ``require_customers``,
     is :class:`StoreUnavailable`: "no flags" must never stand for "no data" (a past state
     before the first import legitimately holds nothing: ``flags --since``). ``observed_on``:
-    tie strengths from interactions as of that day (docs/spec.md §4.8.5)."""
+    tie strengths from interactions as of that day (docs/spec.md §4.8.5).
+
+    ``cache`` (plain runs only: no ``observed_on``): customers whose cached result is
+    still valid are not computed (docs/spec.md §4.10); ``recompute`` computes every one
+    and rewrites the cache. New results are written after the read snapshot, by this
+    process (workers only compute), best effort. ``stats`` is filled in."""
+    stats = stats if stats is not None else FlagStats()
+    cached_run = cache and observed_on is None
     own = store is None
     st = open_store(store_url, create=False) if store is None else store
+    pending: list[S.Entry] = []
+    records: list[Flag] | None = None
+    hits: list[Flag] = []
     try:
         # one snapshot for the ids and every customer: a concurrent import is seen
         # wholly or not at all, and no customer vanishes between reading ids and graphs
         with st.snapshot():
             url = st.url
-            all_ids = [c.id for c in st.customers()]
+            all_ids = st.customer_ids()
             if not all_ids and require_customers:
                 raise StoreUnavailable(f"store {url} holds no customers")
             ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
             tick = _counter(len(ids), progress)
-            if not own or workers <= 1 or len(ids) < 2:
-                return collect_flags(st, ids, max_cost=max_cost, progress=tick, observed_on=observed_on)
+            state = st.flag_cache_read(max_cost) if cached_run else None
+            stats.customers += len(ids)
+            if state is None:
+                missing = ids
+                stats.recomputed += len(ids)
+                if not own or workers <= 1 or len(ids) < 2:
+                    records = collect_flags(st, ids, max_cost=max_cost, progress=tick, observed_on=observed_on)
+            else:
+                missing = _from_cache(state, ids, recompute, hits, stats, tick)
+                if not own or workers <= 1 or len(missing) < 2:
+                    records = hits + collect_flags(st, missing, max_cost=max_cost, progress=tick)
+                    pending = _entries(state, missing, records, max_cost)
             before = _generation(st)
+        if records is not None:
+            if state is not None:
+                _write_cache(st, max_cost, pending, stats)
+            return sort_flags(records)
     finally:
         if own:
             st.close()
@@ -166,21 +275,43 @@ def run_flags(
     # meanwhile (the latest change set moved), their answers may mix two states, so
     # the flags are read again in this process, in one snapshot
     try:
-        records: list[Flag] | None = collect_flags_parallel(
-            url, ids, workers, max_cost=max_cost, progress=tick, observed_on=observed_on
+        computed: list[Flag] | None = collect_flags_parallel(
+            url, missing, workers, max_cost=max_cost, progress=tick, observed_on=observed_on
         )
     except NotFound:  # a customer deleted by an import meanwhile
-        records = None
+        computed = None
     st = open_store(url, create=False)
     try:
-        if records is not None and _generation(st) == before:
-            return records
+        if computed is not None and _generation(st) == before:
+            if state is None:
+                return computed
+            _write_cache(st, max_cost, _entries(state, missing, computed, max_cost), stats)
+            return sort_flags(hits + computed)
+        again = FlagStats()
         with st.snapshot():
-            all_ids = [c.id for c in st.customers()]
+            all_ids = st.customer_ids()
             ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
-            return collect_flags(st, ids, max_cost=max_cost, observed_on=observed_on)
+            records = collect_flags(
+                st, ids, max_cost=max_cost, observed_on=observed_on, cache=cached_run, recompute=recompute,
+                stats=again, pending=pending,
+            )
+        if cached_run:
+            _write_cache(st, max_cost, pending, again)
+        stats.customers, stats.recomputed, stats.cached, stats.cache = again.customers, again.recomputed, again.cached, again.cache
+        return records
     finally:
         st.close()
+
+
+def _entries(state: S.CacheState, computed_ids: list[str], records: list[Flag], max_cost: int) -> list[S.Entry]:
+    """Cache entries of the computed customers (each one, with or without flags), keyed
+    as read in the run's snapshot."""
+    wanted = set(computed_ids)
+    by_customer: dict[str, list[Flag]] = {cid: [] for cid in computed_ids}
+    for f in records:
+        if f.customer in wanted:
+            by_customer[f.customer].append(f)
+    return [(cid, state.key(cid, RULES_VERSION), S.encode(sort_flags(fs))) for cid, fs in by_customer.items()]
 
 
 def _generation(st: Store) -> tuple[int, str] | None:

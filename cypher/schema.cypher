@@ -2,7 +2,8 @@
 // open (only the missing ones). Statements are separated by semicolons. BrmStaged is not a
 // SPEC label: it only marks the invisible nodes of a staged bulk import (cypher/README.md).
 // BrmChangeSet and BrmVersion hold the history (brmgraph/store/history.py); the one BrmLock
-// node serialises imports and marks the store (cypher/lock/take.cypher).
+// node serialises imports and marks the store (cypher/lock/take.cypher). BrmStamp,
+// BrmStoreStamp and BrmFlagCache hold the flag cache (brmgraph/store/stamps.py).
 CREATE CONSTRAINT brm_customer_id IF NOT EXISTS FOR (n:Customer) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT brm_key_person_id IF NOT EXISTS FOR (n:KeyPerson) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT brm_employee_id IF NOT EXISTS FOR (n:Employee) REQUIRE n.id IS UNIQUE;
@@ -12,4 +13,7 @@ CREATE CONSTRAINT brm_project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS U
 CREATE CONSTRAINT brm_staged_id IF NOT EXISTS FOR (n:BrmStaged) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT brm_changeset_id IF NOT EXISTS FOR (n:BrmChangeSet) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT brm_lock_name IF NOT EXISTS FOR (n:BrmLock) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT brm_stamp_customer IF NOT EXISTS FOR (n:BrmStamp) REQUIRE n.customer IS UNIQUE;
+CREATE CONSTRAINT brm_store_stamp_name IF NOT EXISTS FOR (n:BrmStoreStamp) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT brm_flag_cache_id IF NOT EXISTS FOR (n:BrmFlagCache) REQUIRE n.id IS UNIQUE;
 CREATE INDEX brm_version_key IF NOT EXISTS FOR (n:BrmVersion) ON (n.section, n.key)

@@ -23,6 +23,7 @@ from ..model import KeyPerson, Stance
 
 __all__ = [
     "DEFAULT_MAX_COST",
+    "RULES_VERSION",
     "STANCE_ORDER",
     "STATUSES",
     "REASONS",
@@ -41,6 +42,12 @@ __all__ = [
 
 #: the one default for "highest path cost that still counts as covered"
 DEFAULT_MAX_COST = 4
+
+#: version of the rules behind ``flags`` (this module, the arcs and costs of graph.py,
+#: analysis/exposure.py): part of the key of every cached flag result
+#: (brmgraph/store/stamps.py), so a release that changes what a flag is MUST bump it,
+#: and every cached result of an older release is then recomputed
+RULES_VERSION = 1
 
 #: closeness values from warmest to coldest, ``unknown`` last (stance mix, map colours)
 STANCE_ORDER: tuple[str, ...] = tuple(s.value for s in Stance)

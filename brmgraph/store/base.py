@@ -27,6 +27,7 @@ from ..model import (
     Project,
 )
 from . import history as H
+from . import stamps as S
 
 if TYPE_CHECKING:
     from ..graph import CustomerGraph
@@ -166,6 +167,10 @@ class Store(ABC):
     def customers(self) -> list[Customer]:
         """All customers, sorted by id."""
 
+    def customer_ids(self) -> list[str]:
+        """The ids of all customers, sorted (override for speed: batch runs need no more)."""
+        return [c.id for c in self.customers()]
+
     @abstractmethod
     def projects(self, customer: str | None = None) -> list[Project]:
         """All projects (of one customer), sorted by id, with chains and competitors."""
@@ -262,6 +267,19 @@ class Store(ABC):
 
         for ds in self.iter_customer_graphs(customer_ids, interactions=False):
             yield CustomerGraph.from_dataset(ds, ds.customers[0].id)
+
+    # ----------------------------------------------------------------- flag cache
+    def flag_cache_read(self, max_cost: int) -> S.CacheState | None:
+        """The customer stamps and the cached flag results for ``max_cost``
+        (:mod:`brmgraph.store.stamps`), read in the caller's snapshot; ``None`` for a
+        store without a cache (a past state), whose flags are always computed."""
+        return None
+
+    def flag_cache_write(self, max_cost: int, entries: list[S.Entry]) -> bool:
+        """Store computed flag results, best effort: never waits for a busy store (an
+        import holding it), never fails the run; False when nothing was written (a
+        read-only or busy store, or none to write). Called outside any snapshot."""
+        return False
 
     @contextmanager
     def snapshot(self) -> Iterator[Store]:

@@ -7,13 +7,14 @@ from typing import Any
 
 from ...model import Dataset
 from .. import history as H
+from .. import stamps as S
 from ..base import ImportSummary, change_time, plan_changes
-from .connection import Neo4jConnection
+from .cache import Neo4jFlagCache, write_stamps
 from .decode import _changesets, _export_tx, _stored_count
 from .queries import Q_CHANGESETS, Q_CREATE_CHANGESET, Q_VERSIONS_ALL, load_cypher
 
 
-class Neo4jHistory(Neo4jConnection):
+class Neo4jHistory(Neo4jFlagCache):
     """Change sets: written inside an import's transaction, read back for history."""
 
     def _history_begin(self, tx: Any, ds: Dataset, *, replace: bool, effective: str | None) -> tuple[Any, ...]:
@@ -24,17 +25,18 @@ class Neo4jHistory(Neo4jConnection):
         current = None if _stored_count(tx) == 0 else Dataset.model_construct(None, **_export_tx(tx))
         ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
         cs = (sets[-1].id + 1) if sets else 1
-        return cs, at, ended, changes
+        return cs, at, ended, changes, S.touched(ended, current, ds, first=not sets)
 
     def _history_commit(self, tx: Any, ds: Dataset, history: tuple[Any, ...], *, replace: bool, source: str) -> ImportSummary:
         """Inside the import transaction, after writing: the change set and version rows."""
-        cs, at, ended, changes = history
+        cs, at, ended, changes, touched = history
         counts = {"records": ds.counts(), **changes}
         tx.run(
             load_cypher(Q_CREATE_CHANGESET), id=cs, time=at, source=source,
             mode="replace" if replace else "upsert", counts=json.dumps(counts, separators=(",", ":")),
             versions=H.pack(ended) if ended else None,
         ).consume()
+        write_stamps(tx, cs, touched, replace=replace)  # same transaction: a stamp is never missing
         return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
 
     def changesets(self) -> list[H.ChangeSet]:

@@ -13,9 +13,19 @@ from .. import records as R
 
 BUSY_TIMEOUT_S = 120.0
 #: version of the table layout; a store carries it (and :data:`FORMAT_MARK`) in ``meta``
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: ``meta.format`` of every brmgraph store: a database without it is not ours
 FORMAT_MARK = "brmgraph"
+
+#: customer stamps, the store-wide stamp (one row) and cached flag results
+#: (brmgraph/store/stamps.py)
+CACHE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS customer_stamps (customer TEXT PRIMARY KEY, changeset INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shared_stamp (id INTEGER PRIMARY KEY CHECK (id = 1), changeset INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS flag_cache (
+    customer TEXT NOT NULL, max_cost INTEGER NOT NULL, stamp INTEGER NOT NULL, shared INTEGER NOT NULL,
+    rules INTEGER NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (customer, max_cost)) WITHOUT ROWID;
+"""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,7 +61,7 @@ CREATE TABLE IF NOT EXISTS versions (
 CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
 """ + """
 CREATE TABLE IF NOT EXISTS customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL);
-"""
+""" + CACHE_SCHEMA
 
 def _build_compact_rows(conn: sqlite3.Connection) -> None:
     from .compact import rebuild
@@ -76,6 +86,14 @@ MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = 
     2: ("ALTER TABLE changesets ADD COLUMN versions BLOB",),
     # 3 -> 4: one compact row per customer for the batch analyses (store/sqlite/compact.py)
     3: ("CREATE TABLE IF NOT EXISTS customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL)", _build_compact_rows),
+    # 4 -> 5: customer stamps and the flag cache; every stored customer (and the
+    # store-wide stamp) starts at the latest change set, the cache empty
+    4: (
+        *(stmt.strip() for stmt in CACHE_SCHEMA.split(";") if stmt.strip()),
+        "INSERT OR REPLACE INTO customer_stamps(customer, changeset) "
+        "SELECT id, COALESCE((SELECT MAX(id) FROM changesets), 0) FROM customers",
+        "INSERT OR REPLACE INTO shared_stamp(id, changeset) SELECT 1, COALESCE(MAX(id), 0) FROM changesets",
+    ),
 }
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
@@ -86,6 +104,9 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "changesets": ("id", "time", "source", "mode", "counts", "versions"),
     "versions": ("section", "key", "data", "valid_from", "valid_to", "changeset"),
     "customer_compact": ("customer", "data"),
+    "customer_stamps": ("customer", "changeset"),
+    "shared_stamp": ("id", "changeset"),
+    "flag_cache": ("customer", "max_cost", "stamp", "shared", "rules", "flags"),
 }
 
 

@@ -12,13 +12,15 @@ from typing import Any
 from ...model import Dataset
 from .. import history as H
 from .. import records as R
+from .. import stamps as S
 from ..base import ImportCheck, ImportMerge, ImportSummary, change_time, plan_changes
 from . import compact
 from .reading import SqliteReading
+from .cache import SqliteFlagCache
 from .schema import _COLS, TABLES, _chunks, _marks
 
 
-class SqliteWriting(SqliteReading):
+class SqliteWriting(SqliteFlagCache):
     """Imports."""
 
     def import_dataset(
@@ -75,6 +77,7 @@ class SqliteWriting(SqliteReading):
                 (cs, at, source, "replace" if replace else "upsert", json.dumps(counts, separators=(",", ":")),
                  H.pack(ended) if ended else None),
             )
+            self._write_stamps(cs, S.touched(ended, current, ds, first=not sets), replace=replace)
             c.execute("COMMIT")
         except BaseException:
             if c.in_transaction:
