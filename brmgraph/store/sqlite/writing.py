@@ -15,7 +15,6 @@ from .. import records as R
 from .. import stamps as S
 from ..base import ImportCheck, ImportMerge, ImportSummary, change_time, plan_changes
 from . import compact
-from .reading import SqliteReading
 from .cache import SqliteFlagCache
 from .schema import _COLS, TABLES, _chunks, _marks
 
