@@ -109,7 +109,7 @@ def test_flags_and_path_skip_what_they_do_not_use(tmp_path: Path) -> None:
     lazy = ("typer._adapters", "brmgraph.analysis.coverage", "brmgraph.analysis.exposure", "brmgraph.store.neo4j")
     assert [m for m in lazy if m in mods] == [] and _heavy(mods, HEAVY + ("rich",)) == []
     mods = _run_main(["flags", "--workers", "1", "--max-cost", "4", "--store", url])
-    assert "brmgraph.store.sqlite.compact" in mods
+    assert "brmgraph.store.compact" in mods
     assert [m for m in ("typer._adapters", "brmgraph.analysis.observed", "brmgraph.analysis.lines") if m in mods] == []
     assert _heavy(mods, HEAVY + ("rich",)) == []
 

@@ -1,34 +1,7 @@
-"""Compact per-customer rows of the embedded store (schema 4): what the batch analyses
-(``flags``) read, one row per customer, kept in the same transaction as every write.
-
-Table ``customer_compact(customer TEXT PRIMARY KEY, data BLOB NOT NULL)``; ``data`` is
-``marshal`` of plain containers only (str, int, float, None, tuple, list, dict), never
-code, in this layout (:data:`FORMAT` 1):
-
-``(1, customer, persons, opposing, vetoes, kinds, succ, arc_kinds, influences, projects, status, chains)``
-
-Items that a batch run mostly does not read are nested ``marshal`` bytes, decoded only
-when asked for (a row holds ~40 key persons; ``flags`` reads ~8 of them in full):
-
-* ``customer``: the stored customer columns (``records.CUSTOMER_COLUMNS``);
-* ``persons``: key person id -> its stored columns (``records.KEY_PERSON_COLUMNS``,
-  nested bytes), decoded into a record only when an analysis reads that person;
-* ``opposing``: the key persons whose closeness opposes us (the relay rule);
-  ``vetoes``: those whose veto is ``yes``;
-* ``kinds``: node -> ``key_person`` / ``employee`` / ``competitor_staff`` for the key
-  persons and the staff with an influence edge into the customer;
-* ``succ`` and ``arc_kinds``: the arcs with their costs and kinds, as
-  :class:`~brmgraph.graph.CustomerGraph` holds them, computed by
-  :func:`brmgraph.graph.arc_tables` (the one owner of the arc rules); ``arc_kinds``
-  as nested bytes;
-* ``influences``: (source, target, strength) of the edges into the customer (nested bytes);
-* ``projects``: project id -> its stored columns (nested bytes), decision chain and
-  competitors as lists rather than JSON text; ``status``: project id -> its status;
-  ``chains``: project id -> the persons of its decision chain, in chain order.
-
-Employees, competitor staff and competitors are read once per run (only their ids are
-in the row), so a change to one of them rewrites only the rows whose arcs it can change:
-those of the customers it has an influence edge into.
+"""The embedded store's compact per-customer rows (schema 4): table
+``customer_compact(customer TEXT PRIMARY KEY, data BLOB NOT NULL)``, ``data`` in the
+layout of :mod:`brmgraph.store.compact`, one row per customer, kept in the same
+transaction as every write.
 
 Every import calls :func:`touched` before it writes and :func:`rebuild` after, in its
 own transaction; a replacing import rebuilds every row. A store of schema 3 gets its
@@ -37,20 +10,17 @@ rows built by the migration to 4.
 
 from __future__ import annotations
 
-import marshal
 import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ...graph import KIND_COMPETITOR_STAFF, KIND_EMPLOYEE, KIND_KEY_PERSON, arc_tables
 from .. import records as R
+from ..compact import assemble, dumps
 from .schema import _COLS, _chunks, _marks
 
 if TYPE_CHECKING:
     from ...model import Dataset
 
-#: layout version of ``data`` (the first item of the tuple)
-FORMAT = 1
 #: customers built per round of queries
 BATCH = 200
 
@@ -121,59 +91,21 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, bytes]:
     staff = _existing(conn, "competitor_staff", sources)
     out: dict[str, bytes] = {}
     for cid in chunk:
-        if cid not in customers:
-            continue
-        ps = persons[cid]
-        es = [e for e in edges[cid] if e[1] in ps]
-        srcs = sorted({e[0] for e in es})
-        kinds = dict.fromkeys(ps, KIND_KEY_PERSON)
-        kinds.update(dict.fromkeys((s for s in srcs if s in employees), KIND_EMPLOYEE))
-        kinds.update(dict.fromkeys((s for s in srcs if s in staff), KIND_COMPETITOR_STAFF))
-        opposing = [pid for pid, r in ps.items() if _stance(pid, r[5]).opposing]
-        strengths = [(s, t, _STRENGTH.get(k) or _strength(s, t, k)) for s, t, k in es]
-        succ, arc_kinds = arc_tables(
-            kinds,
-            {pid: r[10] for pid, r in ps.items()},
-            {s for s in srcs if s in employees or s in staff},
-            strengths,
-        )
-        js = projects[cid]
-        vetoes = [pid for pid, r in ps.items() if r[8] == "yes"]  # (the stored key of Tri.yes)
-        row = (
-            FORMAT, tuple(customers[cid]),
-            {pid: dumps(r) for pid, r in ps.items()}, opposing, vetoes, kinds, succ, dumps(arc_kinds), dumps(es),
-            {j: dumps(r) for j, r in js.items()}, {j: r[3] for j, r in js.items()},
-            {j: [_member(m) for m in r[7]] for j, r in js.items()},
-        )
-        out[cid] = dumps(row)
+        if cid in customers:
+            out[cid] = dumps(assemble(customers[cid], persons[cid], projects[cid], edges[cid], employees, staff))
     return out
 
 
-_STANCE, _STRENGTH = R._STANCE, R._STRENGTH
 
 
-def _stance(pid: str, value: str | None) -> Any:
-    return _STANCE.get(value) or R._enum(_STANCE, value, "unknown", "key person", pid, "closeness")  # type: ignore[arg-type]
 
 
-def _strength(s: str, t: str, value: str | None) -> Any:
-    """The strength of a stored value that is not a plain key: the default, or the
-    decoder's error (a damaged store)."""
-    return R._enum(_STRENGTH, value, "medium", "influence", f"{s}->{t}", "strength")
 
 
-def _member(m: Any) -> str:
-    """The person of a stored decision-chain member (``[person, role]`` or ``{"person":}``)."""
-    return m["person"] if isinstance(m, dict) else m[0]  # type: ignore[no-any-return]
 
 
-def dumps(value: Any) -> bytes:
-    return marshal.dumps(value, 4)
 
 
-def loads(data: bytes) -> Any:
-    """A nested item of a row (see :func:`decode` for the whole row)."""
-    return marshal.loads(data)
 
 
 def _existing(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
@@ -182,14 +114,3 @@ def _existing(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
         out.update(r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN ({_marks(len(chunk))})", chunk))
     return out
 
-
-def decode(customer: str, data: Any) -> tuple[Any, ...]:
-    """A stored row back as its tuple; :class:`~brmgraph.store.records.BadValue` (a
-    damaged store) when it is not one this version wrote."""
-    try:
-        row = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        row = None
-    if type(row) is not tuple or len(row) != 12 or row[0] != FORMAT:
-        raise R.BadValue(f"the compact row of customer {customer!r} is unreadable")
-    return row

@@ -165,7 +165,7 @@ class SqliteReading(SqliteHistory):
             yield from self._iter_flag_graphs(customer_ids)
 
     def _iter_flag_graphs(self, customer_ids: list[str] | None) -> Iterator[CustomerGraph]:
-        from .compact import decode, loads
+        from ..compact import decode, loads
 
         c = self.conn
         ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
