@@ -210,27 +210,26 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
         if not has(p.customer, "customer"):
             kp_customer.pop(p.id, None)  # its customer is unknown: no cross-customer checks on it
     for i, p in enumerate(ds.key_persons):
-        w = W[("key_persons", i)]
         moved_from = existing.person_customer.get(p.id)
         if moved_from is not None and moved_from != p.customer:
             problems.append(
                 Problem(
-                    w(("customer",)),
+                    W[("key_persons", i)](("customer",)),
                     f"{p.id} belongs to customer {moved_from} in the store; moving a key person to another "
                     "customer is only possible with --replace",
                 )
             )
         if not has(p.customer, "customer"):
-            problems.append(Problem(w(("customer",)), _missing(p.customer, "customer", kind(p.customer))))
+            problems.append(Problem(W[("key_persons", i)](("customer",)), _missing(p.customer, "customer", kind(p.customer))))
         if p.reports_to is not None:
             if p.reports_to == p.id:
-                problems.append(Problem(w(("reports_to",)), f"{p.id} reports to itself (self-loop)"))
+                problems.append(Problem(W[("key_persons", i)](("reports_to",)), f"{p.id} reports to itself (self-loop)"))
             elif not has(p.reports_to, "key person"):
-                problems.append(Problem(w(("reports_to",)), _missing(p.reports_to, "key person", kind(p.reports_to))))
+                problems.append(Problem(W[("key_persons", i)](("reports_to",)), _missing(p.reports_to, "key person", kind(p.reports_to))))
             elif p.id in kp_customer and p.reports_to in kp_customer and kp_customer[p.reports_to] != p.customer:
                 problems.append(
                     Problem(
-                        w(("reports_to",)),
+                        W[("key_persons", i)](("reports_to",)),
                         f"{p.id} (customer {p.customer}) reports to {p.reports_to} of another customer ({kp_customer.get(p.reports_to)})",
                     )
                 )
@@ -242,18 +241,19 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
             problems.append(Problem(W[("competitor_staff", i)](("competitor",)), _missing(s.competitor, "competitor", kind(s.competitor))))
 
     seen_pairs: dict[tuple[str, str], int] = {}
+    source_kinds = ("key person", "employee", "competitor staff member")
     for i, inf in enumerate(ds.influences):
-        w = W[("influences", i)]
-        sk, tk = kind(inf.source), kind(inf.target)
         bad = False
         if inf.source == inf.target:
-            problems.append(Problem(w(), f"{inf.source} influences itself (self-loop)"))
+            problems.append(Problem(W[("influences", i)](), f"{inf.source} influences itself (self-loop)"))
             continue
-        if not any(has(inf.source, k) for k in ("key person", "employee", "competitor staff member")):
-            problems.append(Problem(w(("source",)), _missing(inf.source, "key person, employee or competitor staff member", sk)))
+        # fast paths first (the ids of the file, of the wanted kind): has() only when not
+        sk = kind(inf.source)
+        if sk not in source_kinds and not any(has(inf.source, k) for k in source_kinds):
+            problems.append(Problem(W[("influences", i)](("source",)), _missing(inf.source, "key person, employee or competitor staff member", sk)))
             bad = True
-        if not has(inf.target, "key person"):
-            problems.append(Problem(w(("target",)), _missing(inf.target, "key person", tk)))
+        if kind_of.get(inf.target) != "key person" and not has(inf.target, "key person"):
+            problems.append(Problem(W[("influences", i)](("target",)), _missing(inf.target, "key person", kind(inf.target))))
             bad = True
         if (
             not bad
@@ -264,48 +264,45 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
         ):
             problems.append(
                 Problem(
-                    w(),
+                    W[("influences", i)](),
                     f"internal influence crosses customers: {inf.source} ({kp_customer.get(inf.source)}) → {inf.target} ({kp_customer.get(inf.target)})",
                 )
             )
         pair = (inf.source, inf.target)
         if pair in seen_pairs:
             problems.append(
-                Problem(w(), f"duplicate influence {inf.source} → {inf.target} (first at {_short(W[('influences', seen_pairs[pair])]())})")
+                Problem(W[("influences", i)](), f"duplicate influence {inf.source} → {inf.target} (first at {_short(W[('influences', seen_pairs[pair])]())})")
             )
         else:
             seen_pairs[pair] = i
 
     for i, j in enumerate(ds.projects):
-        w = W[("projects", i)]
         customer_ok = has(j.customer, "customer")
         if not customer_ok:
-            problems.append(Problem(w(("customer",)), _missing(j.customer, "customer", kind(j.customer))))
+            problems.append(Problem(W[("projects", i)](("customer",)), _missing(j.customer, "customer", kind(j.customer))))
         members: set[str] = set()
         for m, member in enumerate(j.decision_chain):
-            mw = parsed.chain_where(i, m)
             if member.person in members:
-                problems.append(Problem(mw(("person",)), f"{member.person} is twice in the decision chain of {j.id}"))
+                problems.append(Problem(parsed.chain_where(i, m)(("person",)), f"{member.person} is twice in the decision chain of {j.id}"))
             members.add(member.person)
             if not has(member.person, "key person"):
-                problems.append(Problem(mw(("person",)), _missing(member.person, "key person", kind(member.person))))
+                problems.append(Problem(parsed.chain_where(i, m)(("person",)), _missing(member.person, "key person", kind(member.person))))
             elif customer_ok and member.person in kp_customer and kp_customer[member.person] != j.customer:
                 problems.append(
                     Problem(
-                        mw(("person",)),
+                        parsed.chain_where(i, m)(("person",)),
                         f"decision-chain member {member.person} belongs to customer {kp_customer.get(member.person)}, not {j.customer}",
                     )
                 )
         for c, k in enumerate(j.competitors):
             if not has(k, "competitor"):
-                problems.append(Problem(w(("competitors", c)), _missing(k, "competitor", kind(k))))
+                problems.append(Problem(W[("projects", i)](("competitors", c)), _missing(k, "competitor", kind(k))))
 
     for i, x in enumerate(ds.interactions):
-        w = W[("interactions", i)]
         if not has(x.employee, "employee"):
-            problems.append(Problem(w(("employee",)), _missing(x.employee, "employee", kind(x.employee))))
+            problems.append(Problem(W[("interactions", i)](("employee",)), _missing(x.employee, "employee", kind(x.employee))))
         if not has(x.person, "key person"):
-            problems.append(Problem(w(("person",)), _missing(x.person, "key person", kind(x.person))))
+            problems.append(Problem(W[("interactions", i)](("person",)), _missing(x.person, "key person", kind(x.person))))
     return problems
 
 

@@ -296,7 +296,22 @@ def change_time(sets: list[H.ChangeSet], effective: str | None) -> str:
 def plan_changes(current: Dataset | None, ds: Dataset, *, replace: bool, first: bool) -> tuple[list[H.Ended], dict[str, int]]:
     """:func:`history.plan`, quick when the store is empty (``current`` None)."""
     if current is None:
+        if first:
+            # the first change set ends no versions: only count the distinct records
+            # (cheap tuple keys, not the JSON text of record_key)
+            created = sum(_distinct(s, getattr(ds, s)) for s in H.SECTIONS)
+            return [], {"created": created, "changed": 0, "deleted": 0, "unchanged": 0}
         keys = sorted({(s, H.record_key(r)) for s in H.SECTIONS for r in getattr(ds, s)})
-        ended: list[H.Ended] = [] if first else [(s, k, None, None) for s, k in keys]
+        ended: list[H.Ended] = [(s, k, None, None) for s, k in keys]
         return ended, {"created": len(keys), "changed": 0, "deleted": 0, "unchanged": 0}
     return H.plan(current, ds, replace=replace, first=first)
+
+
+def _distinct(section: str, records: list[Any]) -> int:
+    """How many distinct :func:`history.record_key` values ``records`` have, counted on
+    plain values (equal exactly when the keys are equal) instead of JSON text."""
+    if section == "influences":
+        return len({(r.source, r.target) for r in records})
+    if section == "interactions":
+        return len({(r.employee, r.person, r.date, r.kind) for r in records})
+    return len({r.id for r in records})
