@@ -4,6 +4,7 @@
     .venv/bin/python bench/compare.py                 # 1,000 customers and CLI start (~1 min)
     .venv/bin/python bench/compare.py --large         # and flags / import at L, embedded
     .venv/bin/python bench/compare.py --neo4j         # and flags on a local Neo4j (1,000 customers)
+    .venv/bin/python bench/compare.py --xl            # and import / flags at XL, embedded (~10 M records)
 
 What runs, each as its own process, started cold, as a user or a scheduler would start it:
 
@@ -43,6 +44,8 @@ PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 BEGIN, END = "<!-- issue14:begin -->", "<!-- issue14:end -->"
 K1000 = {"customers": 1000, "persons_per": 40, "employees": 400, "competitors": 5, "staff_per": 40, "projects_per": 3}
+#: XL: ten times L (50,000 customers × 50 key persons, ~10 M records, ~9.5 M arcs)
+XL = {"customers": 50000, "persons_per": 50, "employees": 20000, "competitors": 5, "staff_per": 2000, "projects_per": 3}
 
 
 def log(msg: str) -> None:
@@ -162,6 +165,51 @@ def large(work: Path, repeats: int) -> dict[str, Any]:
             "flags_s": statistics.median(flags), "flags_all": flags}
 
 
+def measured(cmd: list[str], *, timeout: float = 7200) -> dict[str, Any]:
+    """One whole process: wall and CPU seconds, and its own peak memory (``wait4`` gives
+    the resource use of that child alone); its stdout is kept in a file, not a pipe."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=ENV, cwd=ROOT)
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        except BaseException:
+            p.kill()
+            raise
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err = p.stderr.read().decode("utf-8", "replace") if p.stderr else ""
+        if p.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd[:4])}... failed: {err.strip()[-1500:]}")
+        out.seek(0)
+        text = out.read().decode("utf-8")
+    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "maxrss_mb": ru.ru_maxrss / 1024, "stdout": text}
+
+
+def xl(work: Path) -> dict[str, Any]:
+    """XL, embedded: ``brmgraph import`` of the XL file into a fresh store, then
+    ``brmgraph flags`` on it; each a whole process with its wall and CPU time and peak
+    memory. The file is above the default input limit, hence ``--max-bytes``."""
+    data, meta = data_set(work, "XL", XL)
+    db = work / "compare-XL.db"
+    url = fresh_db(db)
+    log(f"XL: {meta['records']:,} records, {data.stat().st_size / 2**20:,.0f} MB; importing")
+    imp = measured(brm("import", str(data), "--store", url, "--max-bytes", "8G"))
+    log(f"  XL import: {imp['wall_s']:.1f} s wall, {imp['cpu_s']:.1f} s CPU, peak {imp['maxrss_mb']:,.0f} MB")
+    fl = measured(brm("flags", "--store", url))
+    log(f"  XL flags: {fl['wall_s']:.1f} s wall, {fl['cpu_s']:.1f} s CPU, peak {fl['maxrss_mb']:,.0f} MB")
+    return {
+        "params": XL, "records": meta["records"], "arcs": meta["arcs"], "counts": meta["counts"],
+        "file_mb": data.stat().st_size / 2**20, "store_mb": db.stat().st_size / 2**20,
+        "import_s": imp["wall_s"], "import_cpu_s": imp["cpu_s"], "import_maxrss_mb": imp["maxrss_mb"],
+        "import_rps": meta["records"] / imp["wall_s"],
+        "flags_s": fl["wall_s"], "flags_cpu_s": fl["cpu_s"], "flags_maxrss_mb": fl["maxrss_mb"],
+        "flags": len(fl["stdout"].splitlines()),
+    }
+
+
 # --------------------------------------------------------------------------- report
 def _f(v: float | None, fmt: str) -> str:
     return "not measured" if v is None else format(v, fmt)
@@ -169,6 +217,7 @@ def _f(v: float | None, fmt: str) -> str:
 
 def section(r: dict[str, Any]) -> str:
     k, cli, lg, neo = r["k1000"], r["cli"], r.get("large"), r.get("neo4j")
+    x = r.get("xl")
 
     def met(ok: bool | None) -> str:
         return "–" if ok is None else ("yes" if ok else "NO")
@@ -189,7 +238,10 @@ def section(r: dict[str, Any]) -> str:
         ("import at L, embedded", "≥ 100k records/s",
          _f(lg and lg["import_rps"], ",.0f") + (" records/s" if lg else ""), met(lg and lg["import_rps"] >= 100_000)),
         ("import at L, Neo4j", "≥ 30k records/s", "not measured", "–"),
-        ("XL (50,000 customers): flags, peak memory, embedded", "≤ 60 s, ≤ 2 GB", "not measured", "–"),
+        ("XL (50,000 customers): flags, peak memory, embedded", "≤ 60 s, ≤ 2 GB",
+         f"{x['flags_s']:.1f} s, peak {x['flags_maxrss_mb'] / 1024:.2f} GB (import: {x['import_s']:.0f} s, "
+         f"peak {x['import_maxrss_mb'] / 1024:.1f} GB)" if x else "not measured",
+         met(x and x["flags_s"] <= 60 and x["flags_maxrss_mb"] <= 2048)),
         ("`risk` at L vs naive per-employee rerun", "≥ 20×", "not measured (no `risk` command yet)", "–"),
     ]
     m = r["machine"]
@@ -235,6 +287,15 @@ def section(r: dict[str, Any]) -> str:
         runs = ", ".join(f"{x:.2f}" for x in lg["flags_all"])
         lines += ["", (f"At L ({lg['records']:,} records): import {lg['import_rps']:,.0f} records/s "
                        f"(peak {lg['import_maxrss_mb']:,.0f} MB), `brmgraph flags` {runs} s.")]
+    if x:
+        lines += ["", (f"XL ({x['params']['customers']:,} customers × {x['params']['persons_per']} key persons: "
+                       f"{x['records']:,} records, {x['arcs']:,} arcs, a {x['file_mb']:,.0f} MB file, a "
+                       f"{x['store_mb']:,.0f} MB store), embedded, whole processes:"), "",
+                  "| process | wall (s) | CPU (s) | peak memory (MB) |", "|---|---|---|---|",
+                  (f"| `brmgraph import` ({x['import_rps']:,.0f} records/s) | {x['import_s']:.1f} | "
+                   f"{x['import_cpu_s']:.1f} | {x['import_maxrss_mb']:,.0f} |"),
+                  (f"| `brmgraph flags` ({x['flags']:,} flags) | {x['flags_s']:.1f} | {x['flags_cpu_s']:.1f} | "
+                   f"{x['flags_maxrss_mb']:,.0f} |")]
     notes = ROOT / "bench" / "compare-notes.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").strip()]
@@ -259,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--large", action="store_true", help="also import and flags at L (embedded)")
     ap.add_argument("--neo4j", action="store_true", help="also flags on a local Neo4j at 1,000 customers")
+    ap.add_argument("--xl", action="store_true", help="also import and flags at XL (50,000 customers, embedded)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     ap.add_argument("--json", help="raw results")
     ap.add_argument("--from-json", help="re-render the section from raw results, no measuring")
@@ -269,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
-    shown = [x for x in ("--large", "--neo4j") if getattr(a, x[2:])] + (
+    shown = [x for x in ("--large", "--neo4j", "--xl") if getattr(a, x[2:])] + (
         [f"--repeats {a.repeats}"] if a.repeats != 5 else [])
     r: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M"), "load_start": benchrun._loadavg(),
                          "argv": "".join(f" {x}" for x in shown), "repeats": a.repeats}
@@ -289,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
             r["neo4j"] = {"flags_s": statistics.median(flags), "flags_all": flags}
     if a.large:
         r["large"] = large(work, max(1, a.repeats // 2))
+    if a.xl:
+        r["xl"] = xl(work)
     r["load_end"] = benchrun._loadavg()
     r["machine"] = benchrun.machine()
     write_section(Path(a.out), section(r))
