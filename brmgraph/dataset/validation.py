@@ -206,11 +206,13 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     for p in ds.key_persons:
         kp_customer[p.id] = p.customer
         reports[p.id] = p.reports_to
+    # (fast paths: an id of the file of the wanted kind needs no call of has())
     for p in ds.key_persons:
-        if not has(p.customer, "customer"):
+        if kind_of.get(p.customer) != "customer" and not has(p.customer, "customer"):
             kp_customer.pop(p.id, None)  # its customer is unknown: no cross-customer checks on it
+    stored_customer = existing.person_customer
     for i, p in enumerate(ds.key_persons):
-        moved_from = existing.person_customer.get(p.id)
+        moved_from = stored_customer.get(p.id) if stored_customer else None
         if moved_from is not None and moved_from != p.customer:
             problems.append(
                 Problem(
@@ -219,12 +221,12 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
                     "customer is only possible with --replace",
                 )
             )
-        if not has(p.customer, "customer"):
+        if kind_of.get(p.customer) != "customer" and not has(p.customer, "customer"):
             problems.append(Problem(W[("key_persons", i)](("customer",)), _missing(p.customer, "customer", kind(p.customer))))
         if p.reports_to is not None:
             if p.reports_to == p.id:
                 problems.append(Problem(W[("key_persons", i)](("reports_to",)), f"{p.id} reports to itself (self-loop)"))
-            elif not has(p.reports_to, "key person"):
+            elif kind_of.get(p.reports_to) != "key person" and not has(p.reports_to, "key person"):
                 problems.append(Problem(W[("key_persons", i)](("reports_to",)), _missing(p.reports_to, "key person", kind(p.reports_to))))
             elif p.id in kp_customer and p.reports_to in kp_customer and kp_customer[p.reports_to] != p.customer:
                 problems.append(
@@ -299,9 +301,9 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
                 problems.append(Problem(W[("projects", i)](("competitors", c)), _missing(k, "competitor", kind(k))))
 
     for i, x in enumerate(ds.interactions):
-        if not has(x.employee, "employee"):
+        if kind_of.get(x.employee) != "employee" and not has(x.employee, "employee"):
             problems.append(Problem(W[("interactions", i)](("employee",)), _missing(x.employee, "employee", kind(x.employee))))
-        if not has(x.person, "key person"):
+        if kind_of.get(x.person) != "key person" and not has(x.person, "key person"):
             problems.append(Problem(W[("interactions", i)](("person",)), _missing(x.person, "key person", kind(x.person))))
     return problems
 
@@ -319,7 +321,7 @@ def _missing(ref: str, wanted: str, actual: str | None) -> str:
 def _cycles(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Problem]:
     """Every reports_to cycle touching a key person of the file, reported once."""
     problems = []
-    index = {p.id: i for i, p in enumerate(ds.key_persons)}
+    index: dict[str, int] = {}  # file index of each key person, made at the first cycle
     state: dict[str, int] = {}  # 1 = on current walk, 2 = done
     for start in ds.key_persons:
         if state.get(start.id):
@@ -333,6 +335,7 @@ def _cycles(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Prob
             node = nxt if nxt != node else None  # self-loops are reported separately
         if node is not None and state.get(node) == 1:
             cycle = walk[walk.index(node) :]
+            index = index or {p.id: i for i, p in enumerate(ds.key_persons)}
             anchor = min((n for n in cycle if n in index), key=lambda n: index[n], default=None)
             if anchor is not None:
                 w = W[("key_persons", index[anchor])]
@@ -354,7 +357,6 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
     """Key persons of the file whose reports_to chain is deeper than
     :data:`MAX_REPORTS_DEPTH`, reported once per chain (where it crosses the limit).
     Linear: every person's level is computed once; cycles are reported elsewhere."""
-    index = {p.id: i for i, p in enumerate(ds.key_persons)}
     level: dict[str, int] = {}
     for p in ds.key_persons:
         if p.id in level:
@@ -375,7 +377,10 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
         for n in reversed(chain):
             base += 1
             level[n] = base
-    out = []
+    out: list[Problem] = []
+    if max(level.values(), default=0) <= MAX_REPORTS_DEPTH:
+        return out
+    index = {p.id: i for i, p in enumerate(ds.key_persons)}
     for p in ds.key_persons:
         lv = level.get(p.id, 0)
         boss = reports.get(p.id)

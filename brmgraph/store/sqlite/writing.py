@@ -7,6 +7,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
@@ -124,9 +125,14 @@ class SqliteWriting(SqliteReading):
         customer = file_customer
         if missing:
             customer = {pid: "" for pid in missing} | self._person_customers(missing) | file_customer
+        # (zip and map: no Python frame per row)
+        target = attrgetter("target")
         c.executemany(
             "INSERT OR REPLACE INTO influences VALUES (?,?,?,?)",
-            ((r.source, r.target, r.strength, customer[r.target]) for r in ds.influences),
+            zip(
+                map(attrgetter("source"), ds.influences), map(target, ds.influences),
+                map(attrgetter("strength"), ds.influences), map(customer.__getitem__, map(target, ds.influences)),
+            ),
         )
         c.executemany(
             "INSERT OR REPLACE INTO projects VALUES (?,?,?,?,?,?,?,?,?)",
@@ -140,9 +146,14 @@ class SqliteWriting(SqliteReading):
                 for r in ds.projects
             ),
         )
+        person = attrgetter("person")
         c.executemany(
             "INSERT OR REPLACE INTO interactions VALUES (?,?,?,?,?)",
-            ((r.employee, r.person, r.date.isoformat(), r.kind, customer[r.person]) for r in ds.interactions),
+            zip(
+                map(attrgetter("employee"), ds.interactions), map(person, ds.interactions),
+                map(date.isoformat, map(attrgetter("date"), ds.interactions)),
+                map(attrgetter("kind"), ds.interactions), map(customer.__getitem__, map(person, ds.interactions)),
+            ),
         )
         for stmt in rebuild:
             c.execute(stmt)
