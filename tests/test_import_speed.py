@@ -225,3 +225,19 @@ def test_records_given_the_same_fields_share_one_fields_set() -> None:
     assert len({id(p.__pydantic_fields_set__) for p in persons}) <= 5
     for p, g in zip(persons, given, strict=True):
         assert p.model_fields_set == {k for k, v in g.items() if v is not None}
+
+
+def test_cycles_are_still_found_where_a_chain_runs_into_one() -> None:
+    """The cycle search runs only when the level walk met a cycle: a chain leading into
+    a cycle is still reported, and a clean tree gives nothing."""
+    persons = [
+        {"id": "A", "customer": "C1", "reports_to": "B"},
+        {"id": "B", "customer": "C1", "reports_to": "C"},
+        {"id": "C", "customer": "C1", "reports_to": "B"},
+        {"id": "T1", "customer": "C1"},
+        {"id": "T2", "customer": "C1", "reports_to": "T1"},
+    ]
+    _ds, problems = parse_dataset({"customers": [{"id": "C1"}], "key_persons": persons}, "f.json")
+    assert [str(p) for p in problems] == ["f.json: $.key_persons[1].reports_to: reports_to cycle: B → C → B"]
+    _ds, problems = parse_dataset({"customers": [{"id": "C1"}], "key_persons": persons[3:]}, "f.json")
+    assert problems == []

@@ -252,8 +252,10 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
                         f"{p.id} (customer {p.customer}) reports to {p.reports_to} of another customer ({kp_customer.get(p.reports_to)})",
                     )
                 )
-    problems.extend(_cycles(ds, W, reports))
-    problems.extend(_too_deep(ds, W, reports))
+    level, cyclic = _levels(ds, reports)
+    if cyclic:  # (no walk met a cycle: _cycles would find none)
+        problems.extend(_cycles(ds, W, reports))
+    problems.extend(_too_deep(ds, W, reports, level))
 
     for i, s in enumerate(ds.competitor_staff):
         if not has(s.competitor, "competitor"):
@@ -370,10 +372,10 @@ def _cycles(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Prob
 MAX_REPORTS_DEPTH = 1000
 
 
-def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Problem]:
-    """Key persons of the file whose reports_to chain is deeper than
-    :data:`MAX_REPORTS_DEPTH`, reported once per chain (where it crosses the limit).
-    Linear: every person's level is computed once; cycles are reported elsewhere."""
+def _levels(ds: Dataset, reports: dict[str, str | None]) -> tuple[dict[str, int], bool]:
+    """The level of every key person on a reports_to chain from the file (0 on a chain
+    into a cycle), and whether any walk met a cycle. Linear: each person once."""
+    cyclic = False
     level: dict[str, int] = {}
     for p in ds.key_persons:
         if p.id in level:
@@ -387,6 +389,7 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
             nxt = reports.get(node)
             node = nxt if nxt != node else None
         if node is not None and node in on_chain:  # a cycle: no level for this chain
+            cyclic = True
             for n in chain:
                 level[n] = 0
             continue
@@ -394,6 +397,13 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
         for n in reversed(chain):
             base += 1
             level[n] = base
+    return level, cyclic
+
+
+def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None], level: dict[str, int]) -> list[Problem]:
+    """Key persons of the file whose reports_to chain is deeper than
+    :data:`MAX_REPORTS_DEPTH` (``level``: :func:`_levels`), reported once per chain
+    (where it crosses the limit); cycles are reported elsewhere."""
     out: list[Problem] = []
     if max(level.values(), default=0) <= MAX_REPORTS_DEPTH:
         return out

@@ -121,9 +121,9 @@ class SqliteWriting(SqliteReading):
         )
         # influences and interactions carry their target's customer (for indexed reads);
         # a person's customer may come from this file or from the store
-        file_customer = {p.id: p.customer for p in ds.key_persons}
-        missing = {i.target for i in ds.influences if i.target not in file_customer}
-        missing |= {x.person for x in ds.interactions if x.person not in file_customer}
+        file_customer = dict(zip(map(attrgetter("id"), ds.key_persons), map(attrgetter("customer"), ds.key_persons)))
+        missing = set(map(attrgetter("target"), ds.influences)) - file_customer.keys()
+        missing |= set(map(attrgetter("person"), ds.interactions)) - file_customer.keys()
         customer = file_customer
         if missing:
             customer = {pid: "" for pid in missing} | self._person_customers(missing) | file_customer
