@@ -241,3 +241,18 @@ def test_cycles_are_still_found_where_a_chain_runs_into_one() -> None:
     assert [str(p) for p in problems] == ["f.json: $.key_persons[1].reports_to: reports_to cycle: B → C → B"]
     _ds, problems = parse_dataset({"customers": [{"id": "C1"}], "key_persons": persons[3:]}, "f.json")
     assert problems == []
+
+
+def test_identical_interactions_are_imported_once(sqlite_url: str, tmp_path: Path) -> None:
+    doc = demo_doc()
+    doc["interactions"] = [
+        {"employee": doc["employees"][0]["id"], "person": doc["key_persons"][0]["id"], "date": "2024-05-01", "kind": "visit"},
+        {"employee": doc["employees"][0]["id"], "person": doc["key_persons"][0]["id"], "date": "2024-05-01", "kind": "call"},
+        {"employee": doc["employees"][0]["id"], "person": doc["key_persons"][0]["id"], "date": "2024-05-01", "kind": "visit"},
+    ]
+    p = tmp_path / "twice.json"
+    p.write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")
+    with open_store(sqlite_url) as st:
+        summary = import_path(st, p)
+        assert summary.counts["interactions"] == 2
+        assert [x.kind for x in st.export().interactions] == ["call", "visit"]

@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -103,6 +104,8 @@ def _adapter(section: str) -> Any:
 
 def _record_id(data: dict) -> str | None:
     rid = data.get("id")
+    if rid.__class__ is str:  # (the common case first)
+        return rid.strip() or None
     if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
         return str(rid).strip()
     return None
@@ -424,13 +427,15 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None], level: dic
 
 def _normalised(ds: Dataset) -> Dataset:
     # de-duplicate identical interactions (they are identified by all their fields)
-    seen: set[tuple] = set()
-    inter = []
-    for x in ds.interactions:
-        key = (x.employee, x.person, x.date, x.kind)
-        if key not in seen:
-            seen.add(key)
-            inter.append(x)
+    inter = ds.interactions
+    keys = [*zip(*(map(attrgetter(f), inter) for f in ("employee", "person", "date", "kind")))]
+    if len(set(keys)) != len(keys):  # (rare: a loop only then)
+        seen: set[tuple] = set()
+        inter = []
+        for key, x in zip(keys, ds.interactions):
+            if key not in seen:
+                seen.add(key)
+                inter.append(x)
     data = {k: getattr(ds, k) for k in Dataset.SECTIONS}
     data["interactions"] = inter
     return Dataset.model_construct(**data)

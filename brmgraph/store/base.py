@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -310,8 +311,5 @@ def plan_changes(current: Dataset | None, ds: Dataset, *, replace: bool, first: 
 def _distinct(section: str, records: list[Any]) -> int:
     """How many distinct :func:`history.record_key` values ``records`` have, counted on
     plain values (equal exactly when the keys are equal) instead of JSON text."""
-    if section == "influences":
-        return len({(r.source, r.target) for r in records})
-    if section == "interactions":
-        return len({(r.employee, r.person, r.date, r.kind) for r in records})
-    return len({r.id for r in records})
+    fields = {"influences": ("source", "target"), "interactions": ("employee", "person", "date", "kind")}.get(section, ("id",))
+    return len(set(zip(*(map(attrgetter(f), records) for f in fields))))
