@@ -197,9 +197,11 @@ def _id_text(value: Any) -> Any:
 
 
 #: a non-empty id; surrounding spaces are trimmed, whole numbers become strings
-Id = Annotated[str, BeforeValidator(_id_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH), BeforeValidator(_id_text)]
 #: an optional reference; empty means none
-OptRef = Annotated[str | None, BeforeValidator(_id_text), StringConstraints(strip_whitespace=True, max_length=MAX_ID_LENGTH)]
+OptRef = Annotated[
+    str | None, StringConstraints(strip_whitespace=True, max_length=MAX_ID_LENGTH), BeforeValidator(_id_text)
+]
 #: free text; missing or null means ""
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_LENGTH)]
 

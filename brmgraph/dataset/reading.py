@@ -341,6 +341,25 @@ def _load_json(text: str, src: str) -> Any:
         raise InvalidData([Problem(src, f"{where}a number with {len(m.group()) if m else 'too many'} digits is too long (an id of digits must be quoted)")], src) from None
 
 
+_FAILED = object()
+
+
+def _fast_json(data: bytes) -> Any:
+    """``data`` parsed by pydantic-core's JSON reader (about 2x faster than ``json.loads``,
+    and it shares repeated strings, so the parsed records take less memory), or
+    :data:`_FAILED`. That reader is stricter than ``json`` and never accepts what
+    ``json.loads`` refuses: invalid UTF-8, lone surrogate escapes, numbers of more than
+    4,300 digits and nesting beyond 200 levels are errors there. So on any error the
+    caller parses again with ``json``, which gives the one message a user sees; when it
+    succeeds the result is the same as ``json.loads`` of the decoded text."""
+    from pydantic_core import from_json
+
+    try:
+        return from_json(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+    except (ValueError, RecursionError):
+        return _FAILED
+
+
 def read_path(path: Path | str, max_bytes: int | None = None) -> RawDataset:
     """Read a JSON/YAML file or a CSV folder into raw records (no validation yet).
 
@@ -363,12 +382,17 @@ def read_path(path: Path | str, max_bytes: int | None = None) -> RawDataset:
         data = _read_regular(p, limit)
     except _ReadRefused as exc:
         raise InvalidData([Problem(src, str(exc))], src) from None
+    suffix = p.suffix.lower()
+    if suffix not in (".yaml", ".yml"):
+        doc = _fast_json(data)
+        if doc is not _FAILED:
+            del data
+            return parse_document(doc, src)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidData([Problem(src, f"not UTF-8 text (byte {exc.start})")], src) from None
     del data
-    suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml"):
         doc = _load_yaml(text, src)
     else:

@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -103,6 +104,8 @@ def _adapter(section: str) -> Any:
 
 def _record_id(data: dict) -> str | None:
     rid = data.get("id")
+    if rid.__class__ is str:  # (the common case first)
+        return rid.strip() or None
     if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
         return str(rid).strip()
     return None
@@ -110,6 +113,23 @@ def _record_id(data: dict) -> str | None:
 
 #: records validated per call of pydantic (bounds the memory of a section in flight)
 CHUNK = 20_000
+
+
+def _shared_fields_sets(records: list[Any]) -> list[Any]:
+    """``records`` with one "fields set" object shared by consecutive records that were
+    given the same fields. pydantic makes one set per record, which is half the memory
+    of a key person record (about 700 of 1,300 bytes): sharing it keeps a 10-million
+    record import gigabytes smaller. The sets are equal, so nothing that reads them
+    sees a difference (and nothing changes the fields of an input record in place)."""
+    last: Any = None
+    put = object.__setattr__
+    for r in records:
+        fs = r.__pydantic_fields_set__
+        if fs == last:
+            put(r, "__pydantic_fields_set__", last)
+        else:
+            last = fs
+    return records
 
 
 def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
@@ -137,7 +157,7 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
         for start in range(0, len(good), CHUNK):
             chunk = good[start : start + CHUNK]
             try:
-                out.extend(_adapter(section).validate_python([items[i] for i in chunk]))
+                out.extend(_shared_fields_sets(_adapter(section).validate_python([items[i] for i in chunk])))
                 kept.extend(chunk)
             except ValidationError:
                 for i in chunk:
@@ -206,54 +226,58 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
     for p in ds.key_persons:
         kp_customer[p.id] = p.customer
         reports[p.id] = p.reports_to
+    # (fast paths: an id of the file of the wanted kind needs no call of has())
     for p in ds.key_persons:
-        if not has(p.customer, "customer"):
+        if kind_of.get(p.customer) != "customer" and not has(p.customer, "customer"):
             kp_customer.pop(p.id, None)  # its customer is unknown: no cross-customer checks on it
+    stored_customer = existing.person_customer
     for i, p in enumerate(ds.key_persons):
-        w = W[("key_persons", i)]
-        moved_from = existing.person_customer.get(p.id)
+        moved_from = stored_customer.get(p.id) if stored_customer else None
         if moved_from is not None and moved_from != p.customer:
             problems.append(
                 Problem(
-                    w(("customer",)),
+                    W[("key_persons", i)](("customer",)),
                     f"{p.id} belongs to customer {moved_from} in the store; moving a key person to another "
                     "customer is only possible with --replace",
                 )
             )
-        if not has(p.customer, "customer"):
-            problems.append(Problem(w(("customer",)), _missing(p.customer, "customer", kind(p.customer))))
+        if kind_of.get(p.customer) != "customer" and not has(p.customer, "customer"):
+            problems.append(Problem(W[("key_persons", i)](("customer",)), _missing(p.customer, "customer", kind(p.customer))))
         if p.reports_to is not None:
             if p.reports_to == p.id:
-                problems.append(Problem(w(("reports_to",)), f"{p.id} reports to itself (self-loop)"))
-            elif not has(p.reports_to, "key person"):
-                problems.append(Problem(w(("reports_to",)), _missing(p.reports_to, "key person", kind(p.reports_to))))
+                problems.append(Problem(W[("key_persons", i)](("reports_to",)), f"{p.id} reports to itself (self-loop)"))
+            elif kind_of.get(p.reports_to) != "key person" and not has(p.reports_to, "key person"):
+                problems.append(Problem(W[("key_persons", i)](("reports_to",)), _missing(p.reports_to, "key person", kind(p.reports_to))))
             elif p.id in kp_customer and p.reports_to in kp_customer and kp_customer[p.reports_to] != p.customer:
                 problems.append(
                     Problem(
-                        w(("reports_to",)),
+                        W[("key_persons", i)](("reports_to",)),
                         f"{p.id} (customer {p.customer}) reports to {p.reports_to} of another customer ({kp_customer.get(p.reports_to)})",
                     )
                 )
-    problems.extend(_cycles(ds, W, reports))
-    problems.extend(_too_deep(ds, W, reports))
+    level, cyclic = _levels(ds, reports)
+    if cyclic:  # (no walk met a cycle: _cycles would find none)
+        problems.extend(_cycles(ds, W, reports))
+    problems.extend(_too_deep(ds, W, reports, level))
 
     for i, s in enumerate(ds.competitor_staff):
         if not has(s.competitor, "competitor"):
             problems.append(Problem(W[("competitor_staff", i)](("competitor",)), _missing(s.competitor, "competitor", kind(s.competitor))))
 
     seen_pairs: dict[tuple[str, str], int] = {}
+    source_kinds = ("key person", "employee", "competitor staff member")
     for i, inf in enumerate(ds.influences):
-        w = W[("influences", i)]
-        sk, tk = kind(inf.source), kind(inf.target)
         bad = False
         if inf.source == inf.target:
-            problems.append(Problem(w(), f"{inf.source} influences itself (self-loop)"))
+            problems.append(Problem(W[("influences", i)](), f"{inf.source} influences itself (self-loop)"))
             continue
-        if not any(has(inf.source, k) for k in ("key person", "employee", "competitor staff member")):
-            problems.append(Problem(w(("source",)), _missing(inf.source, "key person, employee or competitor staff member", sk)))
+        # fast paths first (the ids of the file, of the wanted kind): has() only when not
+        sk = kind(inf.source)
+        if sk not in source_kinds and not any(has(inf.source, k) for k in source_kinds):
+            problems.append(Problem(W[("influences", i)](("source",)), _missing(inf.source, "key person, employee or competitor staff member", sk)))
             bad = True
-        if not has(inf.target, "key person"):
-            problems.append(Problem(w(("target",)), _missing(inf.target, "key person", tk)))
+        if kind_of.get(inf.target) != "key person" and not has(inf.target, "key person"):
+            problems.append(Problem(W[("influences", i)](("target",)), _missing(inf.target, "key person", kind(inf.target))))
             bad = True
         if (
             not bad
@@ -264,48 +288,45 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
         ):
             problems.append(
                 Problem(
-                    w(),
+                    W[("influences", i)](),
                     f"internal influence crosses customers: {inf.source} ({kp_customer.get(inf.source)}) → {inf.target} ({kp_customer.get(inf.target)})",
                 )
             )
         pair = (inf.source, inf.target)
         if pair in seen_pairs:
             problems.append(
-                Problem(w(), f"duplicate influence {inf.source} → {inf.target} (first at {_short(W[('influences', seen_pairs[pair])]())})")
+                Problem(W[("influences", i)](), f"duplicate influence {inf.source} → {inf.target} (first at {_short(W[('influences', seen_pairs[pair])]())})")
             )
         else:
             seen_pairs[pair] = i
 
     for i, j in enumerate(ds.projects):
-        w = W[("projects", i)]
         customer_ok = has(j.customer, "customer")
         if not customer_ok:
-            problems.append(Problem(w(("customer",)), _missing(j.customer, "customer", kind(j.customer))))
+            problems.append(Problem(W[("projects", i)](("customer",)), _missing(j.customer, "customer", kind(j.customer))))
         members: set[str] = set()
         for m, member in enumerate(j.decision_chain):
-            mw = parsed.chain_where(i, m)
             if member.person in members:
-                problems.append(Problem(mw(("person",)), f"{member.person} is twice in the decision chain of {j.id}"))
+                problems.append(Problem(parsed.chain_where(i, m)(("person",)), f"{member.person} is twice in the decision chain of {j.id}"))
             members.add(member.person)
             if not has(member.person, "key person"):
-                problems.append(Problem(mw(("person",)), _missing(member.person, "key person", kind(member.person))))
+                problems.append(Problem(parsed.chain_where(i, m)(("person",)), _missing(member.person, "key person", kind(member.person))))
             elif customer_ok and member.person in kp_customer and kp_customer[member.person] != j.customer:
                 problems.append(
                     Problem(
-                        mw(("person",)),
+                        parsed.chain_where(i, m)(("person",)),
                         f"decision-chain member {member.person} belongs to customer {kp_customer.get(member.person)}, not {j.customer}",
                     )
                 )
         for c, k in enumerate(j.competitors):
             if not has(k, "competitor"):
-                problems.append(Problem(w(("competitors", c)), _missing(k, "competitor", kind(k))))
+                problems.append(Problem(W[("projects", i)](("competitors", c)), _missing(k, "competitor", kind(k))))
 
     for i, x in enumerate(ds.interactions):
-        w = W[("interactions", i)]
-        if not has(x.employee, "employee"):
-            problems.append(Problem(w(("employee",)), _missing(x.employee, "employee", kind(x.employee))))
-        if not has(x.person, "key person"):
-            problems.append(Problem(w(("person",)), _missing(x.person, "key person", kind(x.person))))
+        if kind_of.get(x.employee) != "employee" and not has(x.employee, "employee"):
+            problems.append(Problem(W[("interactions", i)](("employee",)), _missing(x.employee, "employee", kind(x.employee))))
+        if kind_of.get(x.person) != "key person" and not has(x.person, "key person"):
+            problems.append(Problem(W[("interactions", i)](("person",)), _missing(x.person, "key person", kind(x.person))))
     return problems
 
 
@@ -322,7 +343,7 @@ def _missing(ref: str, wanted: str, actual: str | None) -> str:
 def _cycles(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Problem]:
     """Every reports_to cycle touching a key person of the file, reported once."""
     problems = []
-    index = {p.id: i for i, p in enumerate(ds.key_persons)}
+    index: dict[str, int] = {}  # file index of each key person, made at the first cycle
     state: dict[str, int] = {}  # 1 = on current walk, 2 = done
     for start in ds.key_persons:
         if state.get(start.id):
@@ -336,6 +357,7 @@ def _cycles(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Prob
             node = nxt if nxt != node else None  # self-loops are reported separately
         if node is not None and state.get(node) == 1:
             cycle = walk[walk.index(node) :]
+            index = index or {p.id: i for i, p in enumerate(ds.key_persons)}
             anchor = min((n for n in cycle if n in index), key=lambda n: index[n], default=None)
             if anchor is not None:
                 w = W[("key_persons", index[anchor])]
@@ -353,11 +375,10 @@ def _cycles(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Prob
 MAX_REPORTS_DEPTH = 1000
 
 
-def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Problem]:
-    """Key persons of the file whose reports_to chain is deeper than
-    :data:`MAX_REPORTS_DEPTH`, reported once per chain (where it crosses the limit).
-    Linear: every person's level is computed once; cycles are reported elsewhere."""
-    index = {p.id: i for i, p in enumerate(ds.key_persons)}
+def _levels(ds: Dataset, reports: dict[str, str | None]) -> tuple[dict[str, int], bool]:
+    """The level of every key person on a reports_to chain from the file (0 on a chain
+    into a cycle), and whether any walk met a cycle. Linear: each person once."""
+    cyclic = False
     level: dict[str, int] = {}
     for p in ds.key_persons:
         if p.id in level:
@@ -371,6 +392,7 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
             nxt = reports.get(node)
             node = nxt if nxt != node else None
         if node is not None and node in on_chain:  # a cycle: no level for this chain
+            cyclic = True
             for n in chain:
                 level[n] = 0
             continue
@@ -378,7 +400,17 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
         for n in reversed(chain):
             base += 1
             level[n] = base
-    out = []
+    return level, cyclic
+
+
+def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None], level: dict[str, int]) -> list[Problem]:
+    """Key persons of the file whose reports_to chain is deeper than
+    :data:`MAX_REPORTS_DEPTH` (``level``: :func:`_levels`), reported once per chain
+    (where it crosses the limit); cycles are reported elsewhere."""
+    out: list[Problem] = []
+    if max(level.values(), default=0) <= MAX_REPORTS_DEPTH:
+        return out
+    index = {p.id: i for i, p in enumerate(ds.key_persons)}
     for p in ds.key_persons:
         lv = level.get(p.id, 0)
         boss = reports.get(p.id)
@@ -395,13 +427,15 @@ def _too_deep(ds: Dataset, W: _Where, reports: dict[str, str | None]) -> list[Pr
 
 def _normalised(ds: Dataset) -> Dataset:
     # de-duplicate identical interactions (they are identified by all their fields)
-    seen: set[tuple] = set()
-    inter = []
-    for x in ds.interactions:
-        key = (x.employee, x.person, x.date, x.kind)
-        if key not in seen:
-            seen.add(key)
-            inter.append(x)
+    inter = ds.interactions
+    keys = [*zip(*(map(attrgetter(f), inter) for f in ("employee", "person", "date", "kind")))]
+    if len(set(keys)) != len(keys):  # (rare: a loop only then)
+        seen: set[tuple] = set()
+        inter = []
+        for key, x in zip(keys, ds.interactions):
+            if key not in seen:
+                seen.add(key)
+                inter.append(x)
     data = {k: getattr(ds, k) for k in Dataset.SECTIONS}
     data["interactions"] = inter
     return Dataset.model_construct(**data)

@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -315,7 +316,19 @@ def change_time(sets: list[H.ChangeSet], effective: str | None) -> str:
 def plan_changes(current: Dataset | None, ds: Dataset, *, replace: bool, first: bool) -> tuple[list[H.Ended], dict[str, int]]:
     """:func:`history.plan`, quick when the store is empty (``current`` None)."""
     if current is None:
+        if first:
+            # the first change set ends no versions: only count the distinct records
+            # (cheap tuple keys, not the JSON text of record_key)
+            created = sum(_distinct(s, getattr(ds, s)) for s in H.SECTIONS)
+            return [], {"created": created, "changed": 0, "deleted": 0, "unchanged": 0}
         keys = sorted({(s, H.record_key(r)) for s in H.SECTIONS for r in getattr(ds, s)})
-        ended: list[H.Ended] = [] if first else [(s, k, None, None) for s, k in keys]
+        ended: list[H.Ended] = [(s, k, None, None) for s, k in keys]
         return ended, {"created": len(keys), "changed": 0, "deleted": 0, "unchanged": 0}
     return H.plan(current, ds, replace=replace, first=first)
+
+
+def _distinct(section: str, records: list[Any]) -> int:
+    """How many distinct :func:`history.record_key` values ``records`` have, counted on
+    plain values (equal exactly when the keys are equal) instead of JSON text."""
+    fields = {"influences": ("source", "target"), "interactions": ("employee", "person", "date", "kind")}.get(section, ("id",))
+    return len(set(zip(*(map(attrgetter(f), records) for f in fields))))

@@ -137,6 +137,26 @@ def by_key(ds: Dataset) -> dict[tuple[str, str], str]:
     return out
 
 
+def identity(section: str, rec: Any) -> Any:
+    """What :func:`record_key` identifies a record by, as a plain value: equal exactly
+    when the keys are equal, and much cheaper than the JSON text."""
+    if section == "influences":
+        return (rec.source, rec.target)
+    if section == "interactions":
+        return (rec.employee, rec.person, rec.date, rec.kind)
+    return rec.id
+
+
+def same_record(section: str, a: BaseModel, b: BaseModel) -> bool:
+    """Whether two records have the same :func:`record_data`. Field values that are
+    equal give equal JSON in every section but customers (whose ``attrs`` may hold
+    ``1`` and ``1.0``, equal in Python, different in JSON), so most pairs are compared
+    without writing any JSON."""
+    if section != "customers" and a.__dict__ == b.__dict__:
+        return True
+    return record_data(a) == record_data(b)
+
+
 def plan(
     current: Dataset, new: Dataset, *, replace: bool, first: bool
 ) -> tuple[list[Ended], dict[str, int]]:
@@ -144,27 +164,30 @@ def plan(
     ends, as (section, key, old data or None for "did not exist", new data or None for
     "deleted"), and the counts
     ``created``, ``changed``, ``deleted``, ``unchanged``. ``first``: the first change set
-    (no "absent" rows: before it the store was empty)."""
-    old = by_key(current)
-    fresh = by_key(new)
+    (no "absent" rows: before it the store was empty). Records are matched by
+    :func:`identity` and compared by :func:`same_record`; the JSON of :func:`record_key`
+    and :func:`record_data` is made only for the versions an import ends."""
     ended: list[Ended] = []
     counts = {"created": 0, "changed": 0, "deleted": 0, "unchanged": 0}
-    for sk, data in fresh.items():
-        before = old.get(sk)
-        if before is None:
-            counts["created"] += 1
-            if not first:
-                ended.append((sk[0], sk[1], None, data))
-        elif before != data:
-            counts["changed"] += 1
-            ended.append((sk[0], sk[1], before, data))
-        else:
-            counts["unchanged"] += 1
-    if replace:
-        for sk, data in old.items():
-            if sk not in fresh:
-                counts["deleted"] += 1
-                ended.append((sk[0], sk[1], data, None))
+    for section in SECTIONS:
+        old = {identity(section, r): r for r in getattr(current, section)}
+        fresh = {identity(section, r): r for r in getattr(new, section)}  # a later duplicate wins
+        for ident, rec in fresh.items():
+            before = old.get(ident)
+            if before is None:
+                counts["created"] += 1
+                if not first:
+                    ended.append((section, record_key(rec), None, record_data(rec)))
+            elif not same_record(section, before, rec):
+                counts["changed"] += 1
+                ended.append((section, record_key(rec), record_data(before), record_data(rec)))
+            else:
+                counts["unchanged"] += 1
+        if replace:
+            for ident, rec in old.items():
+                if ident not in fresh:
+                    counts["deleted"] += 1
+                    ended.append((section, record_key(rec), record_data(rec), None))
     ended.sort()
     return ended, counts
 

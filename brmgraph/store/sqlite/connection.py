@@ -56,8 +56,12 @@ class SqliteConnection(Store):
             self.conn.execute("PRAGMA cache_size=-65536")
             self._ensure_schema()
             if not self.readonly:
+                # WAL: readers never wait for an import, nor it for them. synchronous=FULL:
+                # a commit syncs the WAL, so an import reported done survives a power
+                # loss (NORMAL could lose the last commits); one sync per write
+                # transaction, a negligible cost for imports
                 self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(Exception):
                 self.conn.close()
