@@ -208,6 +208,24 @@ def interaction(employee: str, person: str, date: Any, kind: str | None = "") ->
     return trusted(Interaction, {"employee": employee, "person": person, "date": day(date), "kind": kind or ""})  # type: ignore[no-any-return]
 
 
+def person_entry(row: Any) -> tuple[Stance, str | None, Any]:
+    """``(closeness, reports_to, row)`` of a stored key-person row (``KEY_PERSON_COLUMNS``
+    order): the form :meth:`brmgraph.graph.CustomerGraph.from_rows` takes, the record
+    itself decoded only when asked for. A closeness outside its enumeration raises
+    :class:`BadValue` (the decoder's error). ``row``: a tuple (a list is copied into one)."""
+    if type(row) is not tuple:
+        row = tuple(row)
+    k = _STANCE.get(row[5] or "unknown")
+    return (k if k is not None else key_person(*row).closeness), row[10], row
+
+
+def edge_entry(source: str, target: str, strength: str | None) -> tuple[str, str, Strength]:
+    """``(source, target, Strength)`` of a stored influence, for ``from_rows``; a strength
+    outside its enumeration raises :class:`BadValue`."""
+    k = _STRENGTH.get(strength or "medium")
+    return source, target, (k if k is not None else influence(source, target, strength).strength)
+
+
 #: section name -> (decoder, columns)
 DECODERS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "customers": (customer, CUSTOMER_COLUMNS),

@@ -118,6 +118,7 @@ Q_INFLUENCES = "read/influences"
 Q_INTERACTIONS = "read/interactions"
 Q_CUSTOMER_GRAPH = "read/customer_graph"
 Q_CUSTOMER_GRAPH_SOURCES = "read/customer_graph_sources"
+Q_FLAG_GRAPHS = "read/flag_graphs"
 # history (brmgraph/store/history.py)
 Q_CHANGESETS = "history/changesets"
 Q_CREATE_CHANGESET = "history/create_changeset"
