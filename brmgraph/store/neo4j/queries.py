@@ -63,6 +63,8 @@ Q_CREATE_INTERACTIONS = "create/interactions"
 Q_LABEL_COUNTS = "read/label_counts"
 Q_LOCK_TAKE = "lock/take"
 Q_LOCK_READ = "lock/read"
+Q_LOCK_SLOTS = "lock/take_slots"
+Q_LOCK_SLOT = "lock/take_slot"
 # staged bulk import (Neo4jStore._import_staged): create/* -> stage/*, then flip/*
 Q_STAGE = {
     Q_CREATE_CUSTOMERS: "stage/customers",
