@@ -4,6 +4,7 @@
     .venv/bin/python bench/compare.py                 # 1,000 customers and CLI start (~1 min)
     .venv/bin/python bench/compare.py --large         # and flags / import at L, embedded
     .venv/bin/python bench/compare.py --neo4j         # and flags on a local Neo4j (1,000 customers)
+    .venv/bin/python bench/compare.py --neo4j-large   # and import / flags at L on a local Neo4j
 
 What runs, each as its own process, started cold, as a user or a scheduler would start it:
 
@@ -162,6 +163,24 @@ def large(work: Path, repeats: int) -> dict[str, Any]:
             "flags_s": statistics.median(flags), "flags_all": flags}
 
 
+def neo4j_large(work: Path, repeats: int) -> dict[str, Any]:
+    """Import at L into a fresh local Neo4j (``bench/tasks.py import``), then ``brmgraph
+    flags`` on it ``repeats`` times: whole processes, wall and CPU of the client."""
+    data, meta = data_set(work, "L", benchrun.SIZES["L"])
+    with benchrun.LocalNeo4j(work / "neo4j-compare-L", "L") as server:
+        url = str(server.url)
+        _, out = timed([PY, str(ROOT / "bench" / "tasks.py"), "import", "--store", url, "--data", str(data)], timeout=7200)
+        imp = json.loads(out.strip().splitlines()[-1])
+        log(f"  L import into Neo4j: {imp['records_per_s']:,.0f} records/s")
+        flags, cpu = [], []
+        for _ in range(repeats):
+            flags.append(timed(brm("flags", "--store", url))[0])
+            cpu.append(LAST_CPU[0])
+        log(f"  L flags on Neo4j: {', '.join(f'{x:.2f}' for x in flags)} s")
+    return {"records": meta["records"], "import_rps": imp["records_per_s"], "flags_s": statistics.median(flags),
+            "flags_all": flags, "flags_cpu_s": statistics.median(cpu)}
+
+
 # --------------------------------------------------------------------------- report
 def _f(v: float | None, fmt: str) -> str:
     return "not measured" if v is None else format(v, fmt)
@@ -169,6 +188,7 @@ def _f(v: float | None, fmt: str) -> str:
 
 def section(r: dict[str, Any]) -> str:
     k, cli, lg, neo = r["k1000"], r["cli"], r.get("large"), r.get("neo4j")
+    nl = r.get("neo4j_large")
 
     def met(ok: bool | None) -> str:
         return "–" if ok is None else ("yes" if ok else "NO")
@@ -183,12 +203,15 @@ def section(r: dict[str, Any]) -> str:
          met(lg and lg["flags_s"] <= 3)),
         ("`flags` at L after a re-import changing 1% of customers", "≤ 1 s, identical output",
          "not measured (needs the change sets of issue 10)", "–"),
-        ("`flags` at L, Neo4j", "≤ 15 s", "not measured", "–"),
+        ("`flags` at L, Neo4j", "≤ 15 s",
+         f"{nl['flags_s']:.2f} s (client CPU {nl['flags_cpu_s']:.2f} s)" if nl else "not measured",
+         met(nl and nl["flags_s"] <= 15)),
         ("CLI start: `brmgraph --version`", "≤ 150 ms", f"{cli['version_ms']:.0f} ms", met(cli["version_ms"] <= 150)),
         ("CLI start: `path` on a small store", "≤ 250 ms", f"{cli['path_ms']:.0f} ms", met(cli["path_ms"] <= 250)),
         ("import at L, embedded", "≥ 100k records/s",
          _f(lg and lg["import_rps"], ",.0f") + (" records/s" if lg else ""), met(lg and lg["import_rps"] >= 100_000)),
-        ("import at L, Neo4j", "≥ 30k records/s", "not measured", "–"),
+        ("import at L, Neo4j", "≥ 30k records/s", f"{nl['import_rps']:,.0f} records/s" if nl else "not measured",
+         met(nl and nl["import_rps"] >= 30_000)),
         ("XL (50,000 customers): flags, peak memory, embedded", "≤ 60 s, ≤ 2 GB", "not measured", "–"),
         ("`risk` at L vs naive per-employee rerun", "≥ 20×", "not measured (no `risk` command yet)", "–"),
     ]
@@ -259,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--large", action="store_true", help="also import and flags at L (embedded)")
     ap.add_argument("--neo4j", action="store_true", help="also flags on a local Neo4j at 1,000 customers")
+    ap.add_argument("--neo4j-large", action="store_true", help="also import and flags at L on a local Neo4j")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     ap.add_argument("--json", help="raw results")
     ap.add_argument("--from-json", help="re-render the section from raw results, no measuring")
@@ -269,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
-    shown = [x for x in ("--large", "--neo4j") if getattr(a, x[2:])] + (
+    shown = [x for x in ("--large", "--neo4j", "--neo4j-large") if getattr(a, x[2:].replace("-", "_"))] + (
         [f"--repeats {a.repeats}"] if a.repeats != 5 else [])
     r: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M"), "load_start": benchrun._loadavg(),
                          "argv": "".join(f" {x}" for x in shown), "repeats": a.repeats}
@@ -289,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
             r["neo4j"] = {"flags_s": statistics.median(flags), "flags_all": flags}
     if a.large:
         r["large"] = large(work, max(1, a.repeats // 2))
+    if a.neo4j_large:
+        r["neo4j_large"] = neo4j_large(work, max(1, a.repeats // 2))
     r["load_end"] = benchrun._loadavg()
     r["machine"] = benchrun.machine()
     write_section(Path(a.out), section(r))
