@@ -24,9 +24,6 @@ from .decode import (
     _staff,
 )
 from .history import Neo4jHistory
-
-if TYPE_CHECKING:
-    from ...graph import CustomerGraph
 from .queries import (
     Q_COMPETITORS,
     Q_CUSTOMER_GRAPH,
@@ -41,6 +38,9 @@ from .queries import (
     Q_STAFF,
     load_cypher,
 )
+
+if TYPE_CHECKING:
+    from ...graph import CustomerGraph
 
 #: customers per read of iter_customer_graphs
 READ_BATCH = 100
@@ -173,7 +173,7 @@ class Neo4jReading(Neo4jHistory):
                     for s, k in p.pop():  # the influences into p
                         edges.append(edge(s, pid, k))
                     persons[pid] = person(p)
-                edges.sort()
+                edges.sort(key=lambda e: (e[0], e[1]))  # (source, target), as the data-set path
                 projects = _by_id(R.project(*j) for j in jrows)
                 got[cust[0]] = CustomerGraph.from_rows(
                     R.customer(*cust), persons, R.key_person, edges, projects, employees, staff, competitors
