@@ -6,6 +6,7 @@
                                                       # flags after a re-import changing 1% of L
     .venv/bin/python bench/compare.py --neo4j         # and flags on a local Neo4j (1,000 customers)
     .venv/bin/python bench/compare.py --xl            # and import / flags at XL, embedded (~10 M records)
+    .venv/bin/python bench/compare.py --neo4j-large   # and import / flags at L on a local Neo4j
 
 What runs, each as its own process, started cold, as a user or a scheduler would start it:
 
@@ -283,6 +284,24 @@ def incremental(work: Path, repeats: int) -> dict[str, Any]:
             "reimport_s": statistics.median(reimport), "same_output": same, "first_flags_s": warm}
 
 
+def neo4j_large(work: Path, repeats: int) -> dict[str, Any]:
+    """Import at L into a fresh local Neo4j (``bench/tasks.py import``), then ``brmgraph
+    flags`` on it ``repeats`` times: whole processes, wall and CPU of the client."""
+    data, meta = data_set(work, "L", benchrun.SIZES["L"])
+    with benchrun.LocalNeo4j(work / "neo4j-compare-L", "L") as server:
+        url = str(server.url)
+        _, out = timed([PY, str(ROOT / "bench" / "tasks.py"), "import", "--store", url, "--data", str(data)], timeout=7200)
+        imp = json.loads(out.strip().splitlines()[-1])
+        log(f"  L import into Neo4j: {imp['records_per_s']:,.0f} records/s")
+        flags, cpu = [], []
+        for _ in range(repeats):
+            flags.append(timed(brm("flags", "--recompute", "--store", url))[0])  # full runs, not the cache
+            cpu.append(LAST_CPU[0])
+        log(f"  L flags on Neo4j: {', '.join(f'{x:.2f}' for x in flags)} s")
+    return {"records": meta["records"], "import_rps": imp["records_per_s"], "flags_s": statistics.median(flags),
+            "flags_all": flags, "flags_cpu_s": statistics.median(cpu)}
+
+
 # --------------------------------------------------------------------------- report
 def _f(v: float | None, fmt: str) -> str:
     return "not measured" if v is None else format(v, fmt)
@@ -292,6 +311,8 @@ def section(r: dict[str, Any]) -> str:
     k, cli, lg, neo = r["k1000"], r["cli"], r.get("large"), r.get("neo4j")
     inc = r.get("incremental")
     x = r.get("xl")
+    nl = r.get("neo4j_large")
+    rk = r.get("risk")
 
     def met(ok: bool | None) -> str:
         return "–" if ok is None else ("yes" if ok else "NO")
@@ -309,17 +330,25 @@ def section(r: dict[str, Any]) -> str:
          (f"{inc['flags_s']:.2f} s (CPU {inc['flags_cpu_s']:.2f} s; `flags --recompute` {inc['recompute_s']:.2f} s), "
           f"same output: {'yes' if inc['same_output'] else 'NO'}"),
          met(inc and inc["flags_s"] <= 1 and inc["same_output"])),
-        ("`flags` at L, Neo4j", "≤ 15 s", "not measured", "–"),
+        ("`flags` at L, Neo4j", "≤ 15 s",
+         f"{nl['flags_s']:.2f} s (client CPU {nl['flags_cpu_s']:.2f} s)" if nl else "not measured",
+         met(nl and nl["flags_s"] <= 15)),
         ("CLI start: `brmgraph --version`", "≤ 150 ms", f"{cli['version_ms']:.0f} ms", met(cli["version_ms"] <= 150)),
         ("CLI start: `path` on a small store", "≤ 250 ms", f"{cli['path_ms']:.0f} ms", met(cli["path_ms"] <= 250)),
         ("import at L, embedded", "≥ 100k records/s",
          _f(lg and lg["import_rps"], ",.0f") + (" records/s" if lg else ""), met(lg and lg["import_rps"] >= 100_000)),
-        ("import at L, Neo4j", "≥ 30k records/s", "not measured", "–"),
+        ("import at L, Neo4j", "≥ 30k records/s", f"{nl['import_rps']:,.0f} records/s" if nl else "not measured",
+         met(nl and nl["import_rps"] >= 30_000)),
         ("XL (50,000 customers): flags, peak memory, embedded", "≤ 60 s, ≤ 2 GB",
          f"{x['flags_s']:.1f} s, peak {x['flags_maxrss_mb'] / 1024:.2f} GB (import: {x['import_s']:.0f} s, "
          f"peak {x['import_maxrss_mb'] / 1024:.1f} GB)" if x else "not measured",
          met(x and x["flags_s"] <= 60 and x["flags_maxrss_mb"] <= 2048)),
-        ("`risk` at L vs naive per-employee rerun", "≥ 20×", "not measured (no `risk` command yet)", "–"),
+        ("`risk` at L vs naive per-employee rerun", "≥ 20×",
+         (f"{rk['speedup']:,.0f}× (one pass {rk['one_pass_s']:.1f} s; naive {rk['naive_per_employee_s']:.2f} s per "
+          f"employee × {rk['employees']:,}, {rk['naive_sampled']} sampled and extrapolated; "
+          f"{rk['mismatches']} mismatches; `bench/risk.py`)") if rk else "not measured (run `bench/risk.py --json F`, "
+         "then pass `--risk-json F`)",
+         met(rk and rk["speedup"] >= 20 and rk["mismatches"] == 0)),
     ]
     m = r["machine"]
     lines = [
@@ -405,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--large", action="store_true", help="also import and flags at L (embedded)")
     ap.add_argument("--neo4j", action="store_true", help="also flags on a local Neo4j at 1,000 customers")
     ap.add_argument("--xl", action="store_true", help="also import and flags at XL (50,000 customers, embedded)")
+    ap.add_argument("--neo4j-large", action="store_true", help="also import and flags at L on a local Neo4j")
+    ap.add_argument("--risk-json", help="the results of `bench/risk.py --size L --json F` run beside this one")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     ap.add_argument("--json", help="raw results")
     ap.add_argument("--from-json", help="re-render the section from raw results, no measuring")
@@ -418,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     # measure runs, not compiling: an installed brmgraph has its bytecode, while a checkout
     # run with PYTHONDONTWRITEBYTECODE recompiles every changed module in every process
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "brmgraph")], check=False, env=ENV, capture_output=True)
-    shown = [x for x in ("--large", "--neo4j", "--xl") if getattr(a, x[2:])] + (
+    shown = [x for x in ("--large", "--neo4j", "--neo4j-large", "--xl") if getattr(a, x[2:].replace("-", "_"))] + (
         [f"--repeats {a.repeats}"] if a.repeats != 5 else [])
     r: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M"), "load_start": benchrun._loadavg(),
                          "argv": "".join(f" {x}" for x in shown), "repeats": a.repeats}
@@ -442,6 +473,10 @@ def main(argv: list[str] | None = None) -> int:
         r["incremental"] = incremental(work, max(2, a.repeats // 2))
     if a.xl:
         r["xl"] = xl(work)
+    if a.neo4j_large:
+        r["neo4j_large"] = neo4j_large(work, max(1, a.repeats // 2))
+    if a.risk_json:
+        r["risk"] = json.loads(Path(a.risk_json).read_text(encoding="utf-8"))
     r["load_end"] = benchrun._loadavg()
     r["machine"] = benchrun.machine()
     write_section(Path(a.out), section(r))

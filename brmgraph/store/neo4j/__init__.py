@@ -7,7 +7,10 @@
   ``$parameters``, labels and relationship types only come from those files.
 * An import is ONE explicit transaction of batched ``UNWIND $rows`` statements: a
   failure (or a killed server) before commit leaves the previous content, Neo4j's
-  write-ahead log makes the commit itself atomic and durable.
+  write-ahead log makes the commit itself atomic and durable. Large imports are staged
+  (invisible nodes written by concurrent batches, then one switch; see ``importing``).
+* Consistent reads (:meth:`Neo4jStore.snapshot`) hold one reader slot of the store's
+  lock nodes; imports take them all (``cypher/README.md``, "The lock node").
 * Credentials come from ``BRM_NEO4J_USER`` / ``BRM_NEO4J_PASSWORD`` (no auth if unset).
 
 The package's modules: :mod:`.queries` (the .cypher file names, :func:`load_cypher`),
@@ -20,19 +23,22 @@ for reading; to change one (tests), patch the module that owns it (e.g.
 
 from __future__ import annotations
 
-from .connection import SCHEMA_VERSION
-from .importing import BATCH, IMPORT_ATTEMPTS, LOOKUP_BATCH, STAGE_MIN_RECORDS
+from .connection import READ_SLOTS, SCHEMA_VERSION
+from .importing import BATCH, IMPORT_ATTEMPTS, LOOKUP_BATCH, STAGE_MIN_RECORDS, STAGE_THREADS
 from .queries import cypher_statements, load_cypher
-from .reading import READ_BATCH
+from .reading import FLAG_BATCH, READ_BATCH
 from .store import Neo4jStore
 
 __all__ = [
     "BATCH",
+    "FLAG_BATCH",
     "IMPORT_ATTEMPTS",
     "LOOKUP_BATCH",
     "READ_BATCH",
+    "READ_SLOTS",
     "SCHEMA_VERSION",
     "STAGE_MIN_RECORDS",
+    "STAGE_THREADS",
     "Neo4jStore",
     "cypher_statements",
     "load_cypher",

@@ -14,10 +14,22 @@ from typing import Any, Self
 from ...errors import BrmError, StoreUnavailable
 from .. import records as R
 from ..base import NotAStore, Store, damaged, redact_url
-from .queries import Q_LOCK_READ, Q_LOCK_TAKE, Q_SCHEMA, Q_SCHEMA_NAMES, cypher_statements, load_cypher
+from .queries import (
+    Q_LOCK_READ,
+    Q_LOCK_SLOT,
+    Q_LOCK_SLOTS,
+    Q_LOCK_TAKE,
+    Q_SCHEMA,
+    Q_SCHEMA_NAMES,
+    cypher_statements,
+    load_cypher,
+)
 
 #: version of the graph layout, carried by the store's lock node (cypher/lock/take.cypher)
 SCHEMA_VERSION = 1
+#: reader slots: a snapshot holds one (picked at random), an import all of them
+#: (cypher/lock/take_slots.cypher), so snapshots of several processes read side by side
+READ_SLOTS = 64
 
 
 def _auth(url: str = "") -> tuple[str, str] | None:
@@ -166,18 +178,34 @@ class Neo4jConnection(Store):
 
     @staticmethod
     def _take_lock(tx: Any, step: int = 1) -> int:
-        """Take the store's lock node in ``tx`` (see cypher/lock/take.cypher); its generation."""
+        """Take the store's lock node in ``tx`` (see cypher/lock/take.cypher); its generation.
+        An import (``step`` 1) takes every reader slot too (cypher/lock/take_slots.cypher):
+        it waits for the snapshots that are reading."""
         row = tx.run(load_cypher(Q_LOCK_TAKE), schema_version=SCHEMA_VERSION, step=step).single()
+        if step:
+            tx.run(load_cypher(Q_LOCK_SLOTS), slots=READ_SLOTS).consume()
         return int(row["generation"])
+
+    @classmethod
+    def _take_read_slot(cls, tx: Any) -> None:
+        """The first statement of a snapshot: hold one reader slot (at random), or the
+        store's lock node while no import has made the slots yet."""
+        import random
+
+        slot = f"read-{random.randrange(READ_SLOTS)}"
+        if tx.run(load_cypher(Q_LOCK_SLOT), slot=slot).single()["n"] == 0:
+            cls._take_lock(tx, step=0)
 
     @contextmanager
     def snapshot(self) -> Iterator[Self]:
         """Consistent reads on Neo4j, which isolates transactions as "read committed"
         only (a long read can see an import that commits while it runs): every read of
-        the block runs in ONE transaction that first takes the store's lock node, so no
-        import commits while it runs (an import that holds the lock is waited for), and
-        that is rolled back at the end (it changes nothing). Reads of other snapshots
-        wait for each other too; reads outside a snapshot do not wait."""
+        the block runs in ONE transaction that first takes a reader slot (one of
+        :data:`READ_SLOTS` ``:BrmLock`` nodes; every import takes them all after the
+        store's lock node), so no import commits while it runs (an import that holds
+        them is waited for), and that is rolled back at the end (it changes nothing).
+        Snapshots of several processes run side by side (two that pick the same slot
+        wait for each other); reads outside a snapshot do not wait."""
         if self._depth:
             self._depth += 1
             try:
@@ -189,7 +217,7 @@ class Neo4jConnection(Store):
             session = self._session(write=True)
             try:
                 tx = session.begin_transaction()
-                self._take_lock(tx, step=0)
+                self._take_read_slot(tx)
             except BaseException:
                 session.close()
                 raise

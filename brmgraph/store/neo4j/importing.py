@@ -52,6 +52,12 @@ LOOKUP_BATCH = 10_000
 STAGE_MIN_RECORDS = 100_000
 #: attempts of an import that meets a transient error (a deadlock, a lock timeout)
 IMPORT_ATTEMPTS = 4
+#: staged batches of one statement written at once, each its own transaction on its own
+#: session (the server works on several cores; :meth:`Neo4jImport._stage_batches`)
+STAGE_THREADS = 2
+#: attempts of one staged batch that meets a transient error (two concurrent batches
+#: locking the same nodes: a deadlock one of them is rolled back for)
+STAGE_ATTEMPTS = 8
 
 #: IdIndex kind -> influence source kind (the relationship type of its influences)
 _SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
@@ -171,12 +177,7 @@ class Neo4jImport(Neo4jReading):
                 check(IdIndex())
             s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
             try:
-                for name, rows in plan:
-                    query = load_cypher(Q_STAGE[name])
-                    for i in range(0, len(rows), BATCH):
-                        with s.begin_transaction() as tx:
-                            tx.run(query, rows=rows[i : i + BATCH]).consume()
-                            tx.commit()
+                self._stage_batches(plan)
                 tx = s.begin_transaction()
                 try:
                     self._take_lock(tx)
@@ -211,6 +212,45 @@ class Neo4jImport(Neo4jReading):
                 except Exception:  # pragma: no cover - invisible; the next staged import clears it
                     pass
         return summary
+
+    def _stage_batches(self, plan: list[tuple[str, list[list[Any]]]]) -> None:
+        """Step 1 of :meth:`_import_staged`: every statement of ``plan`` on ``:BrmStaged``
+        nodes, in plan order (nodes before the edges that join them), each in batches of
+        :data:`BATCH` rows that are their own transactions, up to :data:`STAGE_THREADS` of
+        one statement at once (no batch of a statement needs another's nodes). A batch
+        rolled back by a transient error (a deadlock between two batches) is written again;
+        any other failure stops the import (the caller clears what was staged)."""
+        from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+        from neo4j import exceptions as nx
+
+        def write(query: str, rows: list[list[Any]]) -> None:
+            with self._session(write=True) as s:
+                for attempt in range(1, STAGE_ATTEMPTS + 1):
+                    try:
+                        with s.begin_transaction() as tx:
+                            tx.run(query, rows=rows).consume()
+                            tx.commit()
+                        return
+                    except nx.TransientError:
+                        if attempt == STAGE_ATTEMPTS:
+                            raise
+                        time.sleep(0.02 * attempt)
+
+        pool = ThreadPoolExecutor(max_workers=STAGE_THREADS, thread_name_prefix="brm-neo4j-stage")
+        try:
+            for name, rows in plan:
+                query = load_cypher(Q_STAGE[name])
+                futures = [pool.submit(write, query, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)]
+                wait(futures, return_when=FIRST_EXCEPTION)  # all of them, unless one fails
+                failed = [f for f in futures if f.done() and not f.cancelled() and f.exception() is not None]
+                if failed:
+                    for f in futures:
+                        f.cancel()
+                    wait(futures)  # the running ones end before the caller clears the staged nodes
+                    raise failed[0].exception()  # type: ignore[misc]
+        finally:  # an interrupt: no queued batch starts, the running ones end first
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _plan(self, ds: Dataset, existing: IdIndex) -> list[tuple[str, list[list[Any]]]]:
         """The statements that write ``ds`` (in order, each with its rows). Records whose

@@ -63,6 +63,8 @@ Q_CREATE_INTERACTIONS = "create/interactions"
 Q_LABEL_COUNTS = "read/label_counts"
 Q_LOCK_TAKE = "lock/take"
 Q_LOCK_READ = "lock/read"
+Q_LOCK_SLOTS = "lock/take_slots"
+Q_LOCK_SLOT = "lock/take_slot"
 # staged bulk import (Neo4jStore._import_staged): create/* -> stage/*, then flip/*
 Q_STAGE = {
     Q_CREATE_CUSTOMERS: "stage/customers",
@@ -118,6 +120,7 @@ Q_INFLUENCES = "read/influences"
 Q_INTERACTIONS = "read/interactions"
 Q_CUSTOMER_GRAPH = "read/customer_graph"
 Q_CUSTOMER_GRAPH_SOURCES = "read/customer_graph_sources"
+Q_FLAG_GRAPHS = "read/flag_graphs"
 # history (brmgraph/store/history.py)
 Q_CHANGESETS = "history/changesets"
 Q_CREATE_CHANGESET = "history/create_changeset"

@@ -3,8 +3,8 @@ snapshot) and the whole export."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...errors import NotFound
 from ...model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
@@ -30,6 +30,7 @@ from .queries import (
     Q_CUSTOMER_GRAPH_SOURCES,
     Q_CUSTOMERS,
     Q_EMPLOYEES,
+    Q_FLAG_GRAPHS,
     Q_KEY_PERSON,
     Q_PROJECT,
     Q_PROJECTS,
@@ -38,8 +39,34 @@ from .queries import (
     load_cypher,
 )
 
+if TYPE_CHECKING:
+    from ...graph import CustomerGraph
+
 #: customers per read of iter_customer_graphs
 READ_BATCH = 100
+#: customers per read of iter_flag_graphs (narrow rows: more customers per round trip)
+FLAG_BATCH = 250
+
+_T = TypeVar("_T")
+
+
+def _read_ahead(chunks: list[list[str]], fetch: Callable[[list[str]], _T]) -> Iterator[tuple[list[str], _T]]:
+    """``(chunk, fetch(chunk))`` for every chunk, the next chunk read in a background thread
+    while the caller works on the current one (the server's work overlaps ours)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not chunks:
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brm-neo4j-read")
+    try:
+        ahead = pool.submit(fetch, chunks[0])
+        for n, chunk in enumerate(chunks):
+            got = ahead.result()
+            if n + 1 < len(chunks):
+                ahead = pool.submit(fetch, chunks[n + 1])
+            yield chunk, got
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Neo4jReading(Neo4jHistory):
@@ -100,25 +127,78 @@ class Neo4jReading(Neo4jHistory):
             yield from self._iter_graphs(customer_ids, interactions)
 
     def _iter_graphs(self, customer_ids: list[str] | None, interactions: bool) -> Iterator[Dataset]:
-        from concurrent.futures import ThreadPoolExecutor
-
         ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
         chunks = [ids[i : i + READ_BATCH] for i in range(0, len(ids), READ_BATCH)]
-        if not chunks:
+        for chunk, graphs in _read_ahead(chunks, lambda c: self._customer_graphs(c, interactions)):
+            got = {ds.customers[0].id: ds for ds in graphs}
+            for cid in chunk:
+                if cid not in got:
+                    raise NotFound(f"unknown customer {cid!r}")
+                yield got[cid]
+
+    def iter_flag_graphs(self, customer_ids: list[str] | None = None) -> Iterator[CustomerGraph]:
+        """Customer graphs for batch analyses (flags), built straight from narrow rows
+        (:meth:`CustomerGraph.from_rows`): one query per :data:`FLAG_BATCH` customers
+        (read/flag_graphs.cypher: lists, no interactions, no maps), the next batch read
+        ahead in a background thread, all in one :meth:`snapshot` like
+        :meth:`iter_customer_graphs`; key persons decoded on first use."""
+        if self._tx is None:  # every batch from the same state
+            with self.snapshot():
+                yield from self.iter_flag_graphs(customer_ids)
             return
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brm-neo4j-read")
-        try:
-            ahead = pool.submit(self._customer_graphs, chunks[0], interactions)
-            for n, chunk in enumerate(chunks):
-                got = {ds.customers[0].id: ds for ds in ahead.result()}
-                if n + 1 < len(chunks):
-                    ahead = pool.submit(self._customer_graphs, chunks[n + 1], interactions)
-                for cid in chunk:
-                    if cid not in got:
-                        raise NotFound(f"unknown customer {cid!r}")
-                    yield got[cid]
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        with self._guard():
+            yield from self._iter_flag_graphs(customer_ids)
+
+    def _iter_flag_graphs(self, customer_ids: list[str] | None) -> Iterator[CustomerGraph]:
+        from ...graph import compact_graph
+        from ..compact import assemble, loads
+
+        ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
+        employees = {e.id: e for e in self.employees()}
+        staff = {x.id: x for x in self.competitor_staff()}
+        competitors = {k.id: k for k in self.competitors()}
+        decoders = tuple(self._damaged_on_bad_value(f) for f in (R.customer, R.key_person, R.project, R.influence))
+        query = load_cypher(Q_FLAG_GRAPHS)
+
+        def fetch(chunk: list[str]) -> list[Any]:
+            return self._run_read(lambda tx: [r.values() for r in tx.run(query, ids=chunk)])  # type: ignore[no-any-return]
+
+        chunks = [ids[i : i + FLAG_BATCH] for i in range(0, len(ids), FLAG_BATCH)]
+        for chunk, rows in _read_ahead(chunks, fetch):
+            got = {}
+            for cust, prows, jrows in rows:
+                # the stored columns in the embedded store's order, so that one function
+                # (store/compact.py's assemble) builds the compact row of both stores
+                persons: dict[str, tuple[Any, ...]] = {}
+                edges: list[tuple[str, str, str]] = []
+                for p in sorted(prows, key=lambda p: p[0]):  # by id, as the data-set path
+                    pid = p[0]
+                    edges.extend((src, pid, k) for src, k in p.pop())  # the influences into p
+                    persons[pid] = tuple(p)
+                edges.sort(key=lambda e: (e[0], e[1]))  # (source, target), as the data-set path
+                projects = {
+                    j[0]: (*j[:6], _iso(j[6]), [list(m) for m in j[7]], list(j[8]))
+                    for j in sorted(jrows, key=lambda j: j[0])
+                }
+                sources = {e[0] for e in edges}
+                row = assemble(
+                    tuple(cust), persons, projects, edges, sources & employees.keys(), sources & staff.keys()
+                )
+                got[cust[0]] = compact_graph(row, decoders, loads, employees, staff, competitors)  # type: ignore[arg-type]
+            for cid in chunk:
+                if cid not in got:
+                    raise NotFound(f"unknown customer {cid!r}")
+                yield got[cid]
+
+    def _damaged_on_bad_value(self, decode: Callable[..., Any]) -> Callable[..., Any]:
+        """``decode`` raising the store's one-line error for a damaged value (the records
+        of a compact graph are decoded after the read, outside its guard)."""
+
+        def guarded(*row: Any) -> Any:
+            with self._guard():
+                return decode(*row)
+
+        return guarded
 
     def _customer_graphs(self, ids: list[str], with_interactions: bool = True) -> list[Dataset]:
         def work(tx: Any) -> tuple[list[Any], Any]:
@@ -199,3 +279,10 @@ class Neo4jReading(Neo4jHistory):
         with self.snapshot():  # one transaction, no import committing meanwhile
             data = self._run_read(_export_tx)
         return Dataset.model_construct(**data)
+
+
+def _iso(value: Any) -> Any:
+    """A stored close date as ISO text (what the embedded store keeps), so that the
+    compact row holds plain values only; anything else is left for the decoder."""
+    d = value.to_native() if hasattr(value, "to_native") else value
+    return d.isoformat() if hasattr(d, "isoformat") else d
