@@ -8,6 +8,7 @@ schema 3, the graphs and flags read from them equal those of the data-set path
 from __future__ import annotations
 
 import json
+import marshal
 import random
 import sqlite3
 import subprocess
@@ -23,6 +24,7 @@ from brmgraph.dataset import import_patch, import_path
 from brmgraph.graph import COMPANY, CustomerGraph, Perspective
 from brmgraph.store import open_store
 from brmgraph.store.sqlite import SCHEMA_VERSION
+from brmgraph.store.sqlite import compact as sql_compact
 from tests.crm_exports import salesforce_export
 
 from .test_perf_competent import _thinned
@@ -210,3 +212,70 @@ def test_a_damaged_row_is_a_one_line_error(tmp_path: Path, sql: str) -> None:
     assert r.returncode != 0 and r.stdout == ""
     assert "compact row" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def _plain(value: Any) -> Any:
+    """A row with its nested marshal bytes decoded and every value tagged with its type,
+    so that equal results mean equal values of equal types (1 == 1.0 == True otherwise)."""
+    if isinstance(value, bytes):
+        return ("bytes", _plain(marshal.loads(value)))
+    if isinstance(value, dict):
+        return ("dict", [(_plain(k), _plain(v)) for k, v in value.items()])  # in order
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_plain(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def _rows_sql(db: Path) -> dict[str, Any]:
+    """The store's compact rows as they are, and as :func:`rebuild` builds them from
+    the tables (decoded, typed)."""
+    c = sqlite3.connect(db)
+    try:
+        stored = {cid: _plain(data) for cid, data in c.execute("SELECT customer, data FROM customer_compact")}
+        c.execute("BEGIN")
+        sql_compact.rebuild(c, None)
+        rebuilt = {cid: _plain(data) for cid, data in c.execute("SELECT customer, data FROM customer_compact")}
+        c.execute("ROLLBACK")
+    finally:
+        c.close()
+    return {"stored": stored, "rebuilt": rebuilt}
+
+
+def test_rows_built_from_memory_equal_rows_read_back(tmp_path: Path) -> None:
+    """An import into an empty store, and a replacing one, build the compact rows from
+    the records in memory; they equal, value for value and type for type, the rows
+    built from the tables, with awkward values
+    (non-ASCII text, amounts, dates, empty chains). (Duplicate ids are refused before
+    the write; the builder would keep the later record, as ``INSERT OR REPLACE`` does.)"""
+    data = json.loads(_thinned(tmp_path, 11).read_text(encoding="utf-8"))
+    rnd = random.Random(11)
+    customers = [c["id"] for c in data["customers"]]
+    for j in data["projects"][:6]:
+        j.update(amount=rnd.choice([0, 1500, 2.5, -0.0, 1e18]), close_date="2026-03-01", name="Prüfung ✓ 検査")
+    data["projects"][6]["decision_chain"] = []
+    data["key_persons"][0].update(closeness="strong_oppose", veto="yes", name="Zoë Ölund")
+    data["influences"][0]["strength"] = "weak"
+    data["customers"][2].update(name="ünïcode", attrs={"b": 1, "a": "x", "c": [1.5, None]})
+    db = tmp_path / "m.db"
+    st = open_store(f"sqlite:///{db}")
+    try:
+        import_path(st, _write(tmp_path / "d.json", data))  # into an empty store
+        got = _rows_sql(db)
+        assert got["stored"] == got["rebuilt"] and len(got["stored"]) == len(data["customers"])
+        # a replace by a changed file (rows from memory again): some customers gone
+        data["customers"] = data["customers"][3:]
+        keep = {c["id"] for c in data["customers"]}
+        data["key_persons"] = [q for q in data["key_persons"] if q["customer"] in keep]
+        kept = {q["id"] for q in data["key_persons"]}
+        data["projects"] = [
+            dict(q, decision_chain=[m for m in q.get("decision_chain", []) if m["person"] in kept])
+            for q in data["projects"] if q["customer"] in keep
+        ]
+        data["influences"] = [q for q in data["influences"] if q["target"] in kept and (q["source"] in kept or q["source"][0] != "P")]
+        data["interactions"] = [x for x in data["interactions"] if x["person"] in kept]
+        import_path(st, _write(tmp_path / "r.json", data), replace=True)
+        got = _rows_sql(db)
+        assert got["stored"] == got["rebuilt"] and sorted(got["stored"]) == sorted(keep)
+    finally:
+        st.close()
+    assert _same(f"sqlite:///{db}") > 0

@@ -96,16 +96,52 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, bytes]:
     return out
 
 
+def build_from_rows(
+    customers: list[tuple[Any, ...]],
+    persons: list[tuple[Any, ...]],
+    projects: list[tuple[Any, ...]],
+    influences: list[tuple[Any, ...]],
+    employees: set[str],
+    staff: set[str],
+) -> dict[str, bytes]:
+    """The encoded compact rows of a store that holds exactly these rows, as the import
+    inserts them (in insertion order: a later row with the same key replaces an earlier
+    one, as ``INSERT OR REPLACE`` does): ``customers`` and ``persons`` in their column
+    order, ``projects`` with the decision chain and competitors as lists (not JSON
+    text), ``influences`` as (source, target, strength, customer). The same rows as
+    :func:`build` reads back from the tables after such an import (equal values of
+    equal types), without reading them: for an import into an empty store or a
+    replacing one."""
+    cust = {r[0]: r for r in customers}
+    by_person = {r[0]: r for r in persons}
+    ps: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in cust}
+    for pid in sorted(by_person):
+        r = by_person[pid]
+        got = ps.get(r[1])
+        if got is not None:
+            got[pid] = r
+    by_project = {r[0]: r for r in projects}
+    js: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in cust}
+    for jid in sorted(by_project):
+        r = by_project[jid]
+        got = js.get(r[1])
+        if got is not None:
+            got[jid] = r
+    by_edge = {(r[0], r[1]): r for r in influences}
+    edges: dict[str, list[tuple[str, str, str]]] = {c: [] for c in cust}
+    for key in sorted(by_edge):
+        s, t, k, cu = by_edge[key]
+        got_e = edges.get(cu)
+        if got_e is not None:
+            got_e.append((s, t, k))
+    return {cid: dumps(assemble(cust[cid], ps[cid], js[cid], edges[cid], employees, staff)) for cid in sorted(cust)}
 
 
-
-
-
-
-
-
-
-
+def write_rows(conn: sqlite3.Connection, rows: dict[str, bytes]) -> None:
+    """Replace every compact row by ``rows`` (from :func:`build_from_rows`), inside the
+    caller's write transaction."""
+    conn.execute("DELETE FROM customer_compact")
+    conn.executemany("INSERT INTO customer_compact(customer, data) VALUES (?, ?)", rows.items())
 
 
 def _existing(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:

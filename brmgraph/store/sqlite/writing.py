@@ -30,6 +30,12 @@ CUSTOMER_INDEXES = (
 #: rows from which filling an empty table drops its customer index and builds it after
 BULK_ROWS = 10_000
 
+#: the rows an import inserted, as :meth:`SqliteWriting._write` gives them (customers, key
+#: persons, projects, influences, employee ids, competitor staff ids)
+StoredRows = tuple[
+    list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], set[str], set[str]
+]
+
 
 class SqliteWriting(SqliteFlagCache):
     """Imports."""
@@ -75,12 +81,19 @@ class SqliteWriting(SqliteFlagCache):
             empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
             current = None if empty else self._snapshot()
             ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
-            touched = None if replace else compact.touched(c, ds)  # read before the records change
+            # into an empty store (or replacing every record) the store holds exactly the
+            # file's records after the write: the compact rows are built from the rows
+            # written, not read back; otherwise the rows an upsert may change are rebuilt
+            whole = replace or current is None
+            touched = None if whole else compact.touched(c, ds)  # read before the records change
             if replace:
                 for t in TABLES:
                     c.execute(f"DELETE FROM {t}")  # table names are constants
-            self._write(ds)
-            self._write_compact(touched)
+            rows = self._write(ds, keep=whole)
+            if rows is not None:
+                compact.write_rows(c, compact.build_from_rows(*rows))
+            else:
+                self._write_compact(touched)
             cs = (sets[-1].id + 1) if sets else 1
             counts = {"records": ds.counts(), **changes}
             c.execute(
@@ -103,18 +116,20 @@ class SqliteWriting(SqliteFlagCache):
         import's transaction (:mod:`.compact`)."""
         compact.rebuild(self.conn, customers)
 
-    def _write(self, ds: Dataset) -> None:
+    def _write(self, ds: Dataset, *, keep: bool = False) -> StoredRows | None:
+        """Insert (or replace) the records of ``ds``. ``keep``: also give the rows of
+        customers, key persons, projects and influences as inserted (projects with their
+        decision chain and competitors as lists), for :func:`.compact.build_from_rows`."""
         c = self.conn
         # rows are made by C-level getters where a column is a plain field; an enum
         # column binds its member's value (the English key): a plain str binds about
         # three times faster than a str subclass, which sqlite3 first tries to adapt
         rebuild = self._drop_customer_indexes(ds)
-        c.executemany(
-            "INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?)",
-            ((r.id, r.name, r.industry, r.tier, json.dumps(r.attrs, ensure_ascii=False, sort_keys=True)) for r in ds.customers),
-        )
-        c.executemany(
-            "INSERT OR REPLACE INTO key_persons VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        customers = [
+            (r.id, r.name, r.industry, r.tier, json.dumps(r.attrs, ensure_ascii=False, sort_keys=True)) for r in ds.customers
+        ]
+        c.executemany("INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?)", customers)
+        persons = list(
             map(
                 attrgetter(
                     "id", "customer", "name", "title", "department", "closeness._value_",
@@ -122,8 +137,9 @@ class SqliteWriting(SqliteFlagCache):
                     "reports_to",
                 ),
                 ds.key_persons,
-            ),
+            )
         )
+        c.executemany("INSERT OR REPLACE INTO key_persons VALUES (?,?,?,?,?,?,?,?,?,?,?)", persons)
         c.executemany("INSERT OR REPLACE INTO employees VALUES (?,?,?,?)", map(attrgetter("id", "name", "team", "title"), ds.employees))
         c.executemany("INSERT OR REPLACE INTO competitors VALUES (?,?)", map(attrgetter("id", "name"), ds.competitors))
         c.executemany(
@@ -139,24 +155,25 @@ class SqliteWriting(SqliteFlagCache):
             customer = {pid: "" for pid in missing} | self._person_customers(missing) | file_customer
         # (zip and map: no Python frame per row)
         target = attrgetter("target")
-        c.executemany(
-            "INSERT OR REPLACE INTO influences VALUES (?,?,?,?)",
+        influences = list(
             zip(
                 map(attrgetter("source"), ds.influences), map(target, ds.influences),
                 map(attrgetter("strength._value_"), ds.influences), map(customer.__getitem__, map(target, ds.influences)),
-            ),
+            )
         )
+        c.executemany("INSERT OR REPLACE INTO influences VALUES (?,?,?,?)", influences)
+        projects = [
+            (
+                r.id, r.customer, r.name, r.status.value, r.stage, r.amount,
+                r.close_date.isoformat() if r.close_date else None,
+                [[m.person, m.role] for m in r.decision_chain],
+                list(r.competitors),
+            )
+            for r in ds.projects
+        ]
         c.executemany(
             "INSERT OR REPLACE INTO projects VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                (
-                    r.id, r.customer, r.name, r.status.value, r.stage, r.amount,
-                    r.close_date.isoformat() if r.close_date else None,
-                    json.dumps([[m.person, m.role] for m in r.decision_chain], ensure_ascii=False),
-                    json.dumps(list(r.competitors), ensure_ascii=False),
-                )
-                for r in ds.projects
-            ),
+            ((*r[:7], json.dumps(r[7], ensure_ascii=False), json.dumps(r[8], ensure_ascii=False)) for r in projects),
         )
         person = attrgetter("person")
         c.executemany(
@@ -169,6 +186,9 @@ class SqliteWriting(SqliteFlagCache):
         )
         for stmt in rebuild:
             c.execute(stmt)
+        if not keep:
+            return None
+        return customers, persons, projects, influences, {e.id for e in ds.employees}, {s.id for s in ds.competitor_staff}
 
     def _drop_customer_indexes(self, ds: Dataset) -> list[str]:
         """Drop the customer index of each table this import fills from empty with many
