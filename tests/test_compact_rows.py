@@ -249,7 +249,6 @@ def test_rows_built_from_memory_equal_rows_read_back(tmp_path: Path) -> None:
     the write; the builder would keep the later record, as ``INSERT OR REPLACE`` does.)"""
     data = json.loads(_thinned(tmp_path, 11).read_text(encoding="utf-8"))
     rnd = random.Random(11)
-    customers = [c["id"] for c in data["customers"]]
     for j in data["projects"][:6]:
         j.update(amount=rnd.choice([0, 1500, 2.5, -0.0, 1e18]), close_date="2026-03-01", name="Prüfung ✓ 検査")
     data["projects"][6]["decision_chain"] = []

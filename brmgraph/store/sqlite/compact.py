@@ -11,7 +11,9 @@ rows built by the migration to 4.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .. import records as R
@@ -113,28 +115,36 @@ def build_from_rows(
     equal types), without reading them: for an import into an empty store or a
     replacing one."""
     cust = {r[0]: r for r in customers}
-    by_person = {r[0]: r for r in persons}
+    # grouped by customer by C-level sorts and groupby, not a Python step per record
     ps: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in cust}
-    for pid in sorted(by_person):
-        r = by_person[pid]
-        got = ps.get(r[1])
-        if got is not None:
-            got[pid] = r
-    by_project = {r[0]: r for r in projects}
+    for cid, group in groupby(sorted(_last(persons, _ID), key=_BY_CUSTOMER_ID), _CUSTOMER):
+        if cid in ps:
+            ps[cid] = dict(zip(map(_ID, group := list(group)), group))
     js: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in cust}
-    for jid in sorted(by_project):
-        r = by_project[jid]
-        got = js.get(r[1])
-        if got is not None:
-            got[jid] = r
-    by_edge = {(r[0], r[1]): r for r in influences}
+    for cid, group in groupby(sorted(_last(projects, _ID), key=_BY_CUSTOMER_ID), _CUSTOMER):
+        if cid in js:
+            js[cid] = dict(zip(map(_ID, group := list(group)), group))
     edges: dict[str, list[tuple[str, str, str]]] = {c: [] for c in cust}
-    for key in sorted(by_edge):
-        s, t, k, cu = by_edge[key]
-        got_e = edges.get(cu)
-        if got_e is not None:
-            got_e.append((s, t, k))
+    for cid, group in groupby(sorted(_last(influences, _EDGE), key=_BY_EDGE_CUSTOMER), _EDGE_CUSTOMER):
+        if cid in edges:
+            edges[cid] = list(map(_EDGE_ROW, group))
     return {cid: dumps(assemble(cust[cid], ps[cid], js[cid], edges[cid], employees, staff)) for cid in sorted(cust)}
+
+
+_ID = itemgetter(0)
+_CUSTOMER = itemgetter(1)
+_BY_CUSTOMER_ID = itemgetter(1, 0)
+_EDGE = itemgetter(0, 1)
+_EDGE_CUSTOMER = itemgetter(3)
+_BY_EDGE_CUSTOMER = itemgetter(3, 0, 1)
+_EDGE_ROW = itemgetter(0, 1, 2)
+
+
+def _last(rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any]) -> Iterable[tuple[Any, ...]]:
+    """``rows`` where a later row replaces an earlier one with the same key (as
+    ``INSERT OR REPLACE`` does); the rows themselves when their keys are distinct."""
+    by_key = dict(zip(map(key, rows), rows))
+    return rows if len(by_key) == len(rows) else by_key.values()
 
 
 def write_rows(conn: sqlite3.Connection, rows: dict[str, bytes]) -> None:
