@@ -16,6 +16,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from .. import history as H
 from .. import records as R
 from ..compact import assemble, dumps
 from .schema import _COLS, _chunks, _marks
@@ -43,6 +44,22 @@ def touched(conn: sqlite3.Connection, ds: Dataset) -> set[str]:
     out |= _customers_of(conn, "key_persons", "id", sorted({i.target for i in ds.influences} - file_customer.keys()))
     # staff decide which influence edges are arcs: the customers they have edges into
     staff = [e.id for e in ds.employees] + [s.id for s in ds.competitor_staff]
+    out |= _customers_of(conn, "influences", "source", staff)
+    return out
+
+
+def changed(conn: sqlite3.Connection, ended: Iterable[H.Ended], customers: set[str]) -> set[str]:
+    """Customers whose compact row an upsert may change, from the versions it ends
+    (:func:`~brmgraph.store.history.plan`): ``customers``, those whose stamp moves
+    (:func:`~brmgraph.store.stamps.touched`: the customers of the key persons, projects
+    and customer records it creates or changes, before and after, and of the persons
+    the influences it creates or changes aim at), and the customers an employee or
+    competitor staff member it creates or changes has influence edges into (the
+    member's kind decides which edges are arcs). Call it BEFORE the records are
+    written. Unlike :func:`touched`, a record the file repeats unchanged touches
+    nothing. Needs a plan with "absent" rows (not the store's first change set)."""
+    out = set(customers)
+    staff = sorted({key for section, key, _old, _new in ended if section in ("employees", "competitor_staff")})
     out |= _customers_of(conn, "influences", "source", staff)
     return out
 

@@ -37,6 +37,24 @@ StoredRows = tuple[
 ]
 
 
+def _changed_part(ds: Dataset, write: dict[str, list[Any]]) -> Dataset:
+    """The records of ``ds`` an upsert writes: those the plan found created or changed
+    (``write``), and the influences and interactions aimed at a key person written (a
+    person that moves to another customer takes the customer column of the rows aimed
+    at it along, as writing the whole file does)."""
+    part = {section: write.get(section, []) for section in Dataset.SECTIONS}
+    if part["key_persons"]:
+        persons = {p.id for p in part["key_persons"]}
+        for section, field in (("influences", "target"), ("interactions", "person")):
+            aimed = [r for r in getattr(ds, section) if getattr(r, field) in persons]
+            if aimed:
+                # the plan's records first, then those aimed at a written person (each once)
+                keyed = {H.identity(section, r): r for r in part[section]}
+                keyed.update((H.identity(section, r), r) for r in aimed)
+                part[section] = list(keyed.values())
+    return Dataset.model_construct(**part)
+
+
 class SqliteWriting(SqliteFlagCache):
     """Imports."""
 
@@ -80,20 +98,27 @@ class SqliteWriting(SqliteFlagCache):
                     ds = merge(existing, self._lookup)  # reads in this write transaction
             empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
             current = None if empty else self._snapshot()
-            ended, changes = plan_changes(current, ds, replace=replace, first=not sets)
             # into an empty store (or replacing every record) the store holds exactly the
             # file's records after the write: the compact rows are built from the rows
-            # written, not read back; otherwise the rows an upsert may change are rebuilt
+            # written, not read back. An upsert writes only the records the plan finds
+            # created or changed (the others equal what the store holds) and rebuilds the
+            # compact rows of the customers those change.
             whole = replace or current is None
-            touched = None if whole else compact.touched(c, ds)  # read before the records change
+            write: dict[str, list[Any]] | None = None if whole else {}
+            ended, changes = plan_changes(current, ds, replace=replace, first=not sets, write=write)
+            stamps = S.touched(ended, current, ds, first=not sets)
             if replace:
                 for t in TABLES:
                     c.execute(f"DELETE FROM {t}")  # table names are constants
-            rows = self._write(ds, keep=whole)
-            if rows is not None:
+            if write is None:
+                rows = self._write(ds, keep=True)
+                assert rows is not None
                 compact.write_rows(c, compact.build_from_rows(*rows))
             else:
-                self._write_compact(touched)
+                # read before the records change
+                rebuild = compact.changed(c, ended, stamps.customers) if sets else compact.touched(c, ds)
+                self._write(_changed_part(ds, write))
+                self._write_compact(rebuild)
             cs = (sets[-1].id + 1) if sets else 1
             counts = {"records": ds.counts(), **changes}
             c.execute(
@@ -101,7 +126,7 @@ class SqliteWriting(SqliteFlagCache):
                 (cs, at, source, "replace" if replace else "upsert", json.dumps(counts, separators=(",", ":")),
                  H.pack(ended) if ended else None),
             )
-            self._write_stamps(cs, S.touched(ended, current, ds, first=not sets), replace=replace)
+            self._write_stamps(cs, stamps, replace=replace)
             c.execute("COMMIT")
         except BaseException:
             if c.in_transaction:
