@@ -136,11 +136,13 @@ def build_from_rows(
     ps: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in cust}
     for cid, group in groupby(sorted(_last(persons, _ID), key=_BY_CUSTOMER_ID), _CUSTOMER):
         if cid in ps:
-            ps[cid] = dict(zip(map(_ID, group := list(group)), group))
+            rs = list(group)
+            ps[cid] = dict(zip(map(_ID, rs), rs))
     js: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in cust}
     for cid, group in groupby(sorted(_last(projects, _ID), key=_BY_CUSTOMER_ID), _CUSTOMER):
         if cid in js:
-            js[cid] = dict(zip(map(_ID, group := list(group)), group))
+            rs = list(group)
+            js[cid] = dict(zip(map(_ID, rs), rs))
     edges: dict[str, list[tuple[str, str, str]]] = {c: [] for c in cust}
     for cid, group in groupby(sorted(_last(influences, _EDGE), key=_BY_EDGE_CUSTOMER), _EDGE_CUSTOMER):
         if cid in edges:

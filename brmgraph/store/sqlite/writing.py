@@ -52,7 +52,7 @@ def _changed_part(ds: Dataset, write: dict[str, list[Any]]) -> Dataset:
                 keyed = {H.identity(section, r): r for r in part[section]}
                 keyed.update((H.identity(section, r), r) for r in aimed)
                 part[section] = list(keyed.values())
-    return Dataset.model_construct(**part)
+    return Dataset.model_construct(**part)  # type: ignore[arg-type]  # (the sections, as validated)
 
 
 class SqliteWriting(SqliteFlagCache):
