@@ -37,6 +37,62 @@ StoredRows = tuple[
 ]
 
 
+def _file_customers(ds: Dataset) -> dict[str, str | None]:
+    """Key person id -> its customer in ``ds``; ``None`` for the persons influences and
+    interactions aim at that ``ds`` does not hold (the store's, or none)."""
+    file_customer: dict[str, str | None] = dict(
+        zip(map(attrgetter("id"), ds.key_persons), map(attrgetter("customer"), ds.key_persons))
+    )
+    missing = set(map(attrgetter("target"), ds.influences)) - file_customer.keys()
+    missing |= set(map(attrgetter("person"), ds.interactions)) - file_customer.keys()
+    if missing:
+        return dict.fromkeys(missing) | file_customer
+    return file_customer
+
+
+def _rows(ds: Dataset, customer: dict[str, Any]) -> StoredRows:
+    """The rows :meth:`SqliteWriting._write` inserts for customers, key persons,
+    projects (decision chain and competitors as lists; JSON text when written) and
+    influences (with the customer of their target, from ``customer``; ``None`` is
+    stored as ``""``), and the employee and staff ids."""
+    # rows are made by C-level getters where a column is a plain field; an enum
+    # column binds its member's value (the English key): a plain str binds about
+    # three times faster than a str subclass, which sqlite3 first tries to adapt
+    customers = [
+        (r.id, r.name, r.industry, r.tier, json.dumps(r.attrs, ensure_ascii=False, sort_keys=True)) for r in ds.customers
+    ]
+    persons = list(
+        map(
+            attrgetter(
+                "id", "customer", "name", "title", "department", "closeness._value_",
+                "solution_acceptance._value_", "price_acceptance._value_", "veto._value_", "approver._value_",
+                "reports_to",
+            ),
+            ds.key_persons,
+        )
+    )
+    if None in customer.values():
+        customer = {pid: "" if cid is None else cid for pid, cid in customer.items()}
+    # (zip and map: no Python frame per row)
+    target = attrgetter("target")
+    influences = list(
+        zip(
+            map(attrgetter("source"), ds.influences), map(target, ds.influences),
+            map(attrgetter("strength._value_"), ds.influences), map(customer.__getitem__, map(target, ds.influences)),
+        )
+    )
+    projects = [
+        (
+            r.id, r.customer, r.name, r.status.value, r.stage, r.amount,
+            r.close_date.isoformat() if r.close_date else None,
+            [[m.person, m.role] for m in r.decision_chain],
+            list(r.competitors),
+        )
+        for r in ds.projects
+    ]
+    return customers, persons, projects, influences, {e.id for e in ds.employees}, {s.id for s in ds.competitor_staff}
+
+
 def _changed_part(ds: Dataset, write: dict[str, list[Any]]) -> Dataset:
     """The records of ``ds`` an upsert writes: those the plan found created or changed
     (``write``), and the influences and interactions aimed at a key person written (a
@@ -143,59 +199,27 @@ class SqliteWriting(SqliteFlagCache):
 
     def _write(self, ds: Dataset, *, keep: bool = False) -> StoredRows | None:
         """Insert (or replace) the records of ``ds``. ``keep``: also give the rows of
-        customers, key persons, projects and influences as inserted (projects with their
-        decision chain and competitors as lists), for :func:`.compact.build_from_rows`."""
+        customers, key persons, projects and influences as inserted, for
+        :func:`.compact.build_from_rows`."""
         c = self.conn
-        # rows are made by C-level getters where a column is a plain field; an enum
-        # column binds its member's value (the English key): a plain str binds about
-        # three times faster than a str subclass, which sqlite3 first tries to adapt
         rebuild = self._drop_customer_indexes(ds)
-        customers = [
-            (r.id, r.name, r.industry, r.tier, json.dumps(r.attrs, ensure_ascii=False, sort_keys=True)) for r in ds.customers
-        ]
+        # influences and interactions carry their target's customer (for indexed reads);
+        # a person's customer may come from this file or from the store
+        customer = _file_customers(ds)
+        missing = [pid for pid, cid in customer.items() if cid is None]
+        if missing:
+            found = self._person_customers(missing)
+            customer = {pid: found.get(pid, "") if cid is None else cid for pid, cid in customer.items()}
+        rows = _rows(ds, customer)
+        customers, persons, projects, influences = rows[:4]
         c.executemany("INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?)", customers)
-        persons = list(
-            map(
-                attrgetter(
-                    "id", "customer", "name", "title", "department", "closeness._value_",
-                    "solution_acceptance._value_", "price_acceptance._value_", "veto._value_", "approver._value_",
-                    "reports_to",
-                ),
-                ds.key_persons,
-            )
-        )
         c.executemany("INSERT OR REPLACE INTO key_persons VALUES (?,?,?,?,?,?,?,?,?,?,?)", persons)
         c.executemany("INSERT OR REPLACE INTO employees VALUES (?,?,?,?)", map(attrgetter("id", "name", "team", "title"), ds.employees))
         c.executemany("INSERT OR REPLACE INTO competitors VALUES (?,?)", map(attrgetter("id", "name"), ds.competitors))
         c.executemany(
             "INSERT OR REPLACE INTO competitor_staff VALUES (?,?,?)", map(attrgetter("id", "name", "competitor"), ds.competitor_staff)
         )
-        # influences and interactions carry their target's customer (for indexed reads);
-        # a person's customer may come from this file or from the store
-        file_customer = dict(zip(map(attrgetter("id"), ds.key_persons), map(attrgetter("customer"), ds.key_persons)))
-        missing = set(map(attrgetter("target"), ds.influences)) - file_customer.keys()
-        missing |= set(map(attrgetter("person"), ds.interactions)) - file_customer.keys()
-        customer = file_customer
-        if missing:
-            customer = {pid: "" for pid in missing} | self._person_customers(missing) | file_customer
-        # (zip and map: no Python frame per row)
-        target = attrgetter("target")
-        influences = list(
-            zip(
-                map(attrgetter("source"), ds.influences), map(target, ds.influences),
-                map(attrgetter("strength._value_"), ds.influences), map(customer.__getitem__, map(target, ds.influences)),
-            )
-        )
         c.executemany("INSERT OR REPLACE INTO influences VALUES (?,?,?,?)", influences)
-        projects = [
-            (
-                r.id, r.customer, r.name, r.status.value, r.stage, r.amount,
-                r.close_date.isoformat() if r.close_date else None,
-                [[m.person, m.role] for m in r.decision_chain],
-                list(r.competitors),
-            )
-            for r in ds.projects
-        ]
         c.executemany(
             "INSERT OR REPLACE INTO projects VALUES (?,?,?,?,?,?,?,?,?)",
             ((*r[:7], json.dumps(r[7], ensure_ascii=False), json.dumps(r[8], ensure_ascii=False)) for r in projects),
@@ -211,9 +235,7 @@ class SqliteWriting(SqliteFlagCache):
         )
         for stmt in rebuild:
             c.execute(stmt)
-        if not keep:
-            return None
-        return customers, persons, projects, influences, {e.id for e in ds.employees}, {s.id for s in ds.competitor_staff}
+        return rows if keep else None
 
     def _drop_customer_indexes(self, ds: Dataset) -> list[str]:
         """Drop the customer index of each table this import fills from empty with many
