@@ -214,6 +214,40 @@ def test_a_damaged_row_is_a_one_line_error(tmp_path: Path, sql: str) -> None:
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+def test_a_failed_import_stops_the_process_building_its_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import into an empty store that fails in its write (after the fork): the
+    store is unchanged, and the forked child is stopped and reaped."""
+    import os
+
+    monkeypatch.setattr(sql_compact, "FORK_ROWS", 0)
+    pids: list[int] = []
+    real = sql_compact.Forked.__init__
+
+    def counted(self: Any, build: Any) -> None:
+        real(self, build)
+        pids.append(self.pid)
+
+    monkeypatch.setattr(sql_compact.Forked, "__init__", counted)
+    from brmgraph.store.sqlite import writing
+
+    def broken(self: Any, ds: Any, keep: bool = False) -> Any:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    db = tmp_path / "f.db"
+    st = open_store(f"sqlite:///{db}")
+    try:
+        data = _thinned(tmp_path, 12)
+        monkeypatch.setattr(writing.SqliteWriting, "_write", broken)
+        with pytest.raises(Exception, match="rolled back"):
+            import_path(st, data)
+        assert len(pids) == 1
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pids[0], os.WNOHANG)  # already reaped
+        assert st.counts()["customers"] == 0
+    finally:
+        st.close()
+
+
 def _plain(value: Any) -> Any:
     """A row with its nested marshal bytes decoded and every value tagged with its type,
     so that equal results mean equal values of equal types (1 == 1.0 == True otherwise)."""
@@ -241,12 +275,23 @@ def _rows_sql(db: Path) -> dict[str, Any]:
     return {"stored": stored, "rebuilt": rebuilt}
 
 
-def test_rows_built_from_memory_equal_rows_read_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("forked", [False, True])
+def test_rows_built_from_memory_equal_rows_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:
     """An import into an empty store, and a replacing one, build the compact rows from
     the records in memory; they equal, value for value and type for type, the rows
     built from the tables, with awkward values
-    (non-ASCII text, amounts, dates, empty chains). (Duplicate ids are refused before
-    the write; the builder would keep the later record, as ``INSERT OR REPLACE`` does.)"""
+    (non-ASCII text, amounts, dates, empty chains); built in this process or, as large
+    imports do, in a forked one. (Duplicate ids are refused before the write; the
+    builder would keep the later record, as ``INSERT OR REPLACE`` does.)"""
+    monkeypatch.setattr(sql_compact, "FORK_ROWS", 0 if forked else 10**9)
+    started: list[int] = []
+    real = sql_compact.Forked.__init__
+
+    def counted(self: Any, build: Any) -> None:
+        real(self, build)
+        started.append(self.pid)
+
+    monkeypatch.setattr(sql_compact.Forked, "__init__", counted)
     data = json.loads(_thinned(tmp_path, 11).read_text(encoding="utf-8"))
     rnd = random.Random(11)
     for j in data["projects"][:6]:
@@ -277,6 +322,7 @@ def test_rows_built_from_memory_equal_rows_read_back(tmp_path: Path) -> None:
         import_path(st, _write(tmp_path / "r.json", data), replace=True)
         got = _rows_sql(db)
         assert got["stored"] == got["rebuilt"] and sorted(got["stored"]) == sorted(keep)
+        assert len(started) == (2 if forked else 0)
     finally:
         st.close()
     assert _same(f"sqlite:///{db}") > 0

@@ -10,6 +10,10 @@ rows built by the migration to 4.
 
 from __future__ import annotations
 
+import contextlib
+import marshal
+import os
+import signal
 import sqlite3
 from collections.abc import Callable, Iterable
 from itertools import groupby
@@ -26,6 +30,9 @@ if TYPE_CHECKING:
 
 #: customers built per round of queries
 BATCH = 200
+#: an import into an empty store (or a replacing one) with at least this many key
+#: persons and influences builds its compact rows in a second process (:func:`fork`)
+FORK_ROWS = 50_000
 
 
 def touched(conn: sqlite3.Connection, ds: Dataset) -> set[str]:
@@ -164,6 +171,60 @@ def _last(rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any]) ->
     ``INSERT OR REPLACE`` does); the rows themselves when their keys are distinct."""
     by_key = dict(zip(map(key, rows), rows))
     return rows if len(by_key) == len(rows) else by_key.values()
+
+
+class Forked:
+    """A function's compact rows (``dict[str, bytes]``) computed by a forked child
+    process while this one goes on (an import writes its tables meanwhile): the child
+    shares the parent's memory as it was at the fork, sends the rows back through a
+    pipe, and leaves by ``os._exit`` (nothing of the parent, such as its SQLite
+    connection, is closed or flushed by the child). :meth:`result` gives ``None`` when
+    the child failed, so the caller builds the rows itself."""
+
+    def __init__(self, build: Callable[[], dict[str, bytes]]) -> None:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(r)
+                data = marshal.dumps(build())
+                with os.fdopen(w, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        self.pid, self.fd = pid, r
+
+    def result(self) -> dict[str, bytes] | None:
+        with os.fdopen(self.fd, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            return None
+        rows = marshal.loads(data)
+        return rows if type(rows) is dict else None
+
+    def cancel(self) -> None:
+        """Stop the child (the import failed) and wait for it."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
+
+
+def fork(build: Callable[[], dict[str, bytes]], rows: int) -> Forked | None:
+    """:class:`Forked` for an import of ``rows`` key persons and influences when it is
+    large enough (:data:`FORK_ROWS`) and the platform can fork; else ``None``."""
+    if rows < FORK_ROWS or not hasattr(os, "fork"):
+        return None
+    try:
+        return Forked(build)
+    except OSError:  # no process or pipe to spare: build them in this one
+        return None
 
 
 def write_rows(conn: sqlite3.Connection, rows: dict[str, bytes]) -> None:

@@ -143,22 +143,30 @@ class SqliteWriting(SqliteFlagCache):
     ) -> ImportSummary:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
+        job: compact.Forked | None = None
         try:
             sets = self._changesets()
             at = change_time(sets, effective)
+            empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
+            # into an empty store (or replacing every record) the store holds exactly the
+            # file's records after the write: the compact rows are built from the rows
+            # written, not read back, by a second process while this one checks, plans
+            # and writes (:func:`.compact.fork`; here when the records are final, below
+            # after a merge). An upsert writes only the records the plan finds created or
+            # changed (the others equal what the store holds) and rebuilds the compact
+            # rows of the customers those change.
+            if (replace or empty) and merge is None:
+                job = self._compact_job(ds)
             if not replace and (check is not None or merge is not None):
                 existing = self.id_index()
                 if check is not None:
                     check(existing)
                 if merge is not None:
                     ds = merge(existing, self._lookup)  # reads in this write transaction
-            empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
+                    empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
+                    if empty:
+                        job = self._compact_job(ds)
             current = None if empty else self._snapshot()
-            # into an empty store (or replacing every record) the store holds exactly the
-            # file's records after the write: the compact rows are built from the rows
-            # written, not read back. An upsert writes only the records the plan finds
-            # created or changed (the others equal what the store holds) and rebuilds the
-            # compact rows of the customers those change.
             whole = replace or current is None
             write: dict[str, list[Any]] | None = None if whole else {}
             ended, changes = plan_changes(current, ds, replace=replace, first=not sets, write=write)
@@ -167,9 +175,12 @@ class SqliteWriting(SqliteFlagCache):
                 for t in TABLES:
                     c.execute(f"DELETE FROM {t}")  # table names are constants
             if write is None:
-                rows = self._write(ds, keep=True)
-                assert rows is not None
-                compact.write_rows(c, compact.build_from_rows(*rows))
+                rows = self._write(ds, keep=job is None)
+                built = job.result() if job is not None else None
+                job = None
+                if built is None:
+                    built = compact.build_from_rows(*(rows or _rows(ds, _file_customers(ds))))
+                compact.write_rows(c, built)
             else:
                 # read before the records change
                 rebuild = compact.changed(c, ended, stamps.customers) if sets else compact.touched(c, ds)
@@ -185,12 +196,22 @@ class SqliteWriting(SqliteFlagCache):
             self._write_stamps(cs, stamps, replace=replace)
             c.execute("COMMIT")
         except BaseException:
+            if job is not None:
+                job.cancel()
             if c.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     c.execute("ROLLBACK")
             raise
         return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
 
+
+    @staticmethod
+    def _compact_job(ds: Dataset) -> compact.Forked | None:
+        """The compact rows of an import of ``ds`` into an empty store, built by a
+        forked process when ``ds`` is large (:func:`.compact.fork`)."""
+        return compact.fork(
+            lambda: compact.build_from_rows(*_rows(ds, _file_customers(ds))), len(ds.key_persons) + len(ds.influences)
+        )
 
     def _write_compact(self, customers: set[str] | None) -> None:
         """Rewrite the compact rows of ``customers`` (every row when ``None``) in the
