@@ -223,8 +223,8 @@ def test_a_failed_import_stops_the_process_building_its_rows(tmp_path: Path, mon
     pids: list[int] = []
     real = sql_compact.Forked.__init__
 
-    def counted(self: Any, build: Any) -> None:
-        real(self, build)
+    def counted(self: Any, *args: Any) -> None:
+        real(self, *args)
         pids.append(self.pid)
 
     monkeypatch.setattr(sql_compact.Forked, "__init__", counted)
@@ -246,6 +246,31 @@ def test_a_failed_import_stops_the_process_building_its_rows(tmp_path: Path, mon
         assert st.counts()["customers"] == 0
     finally:
         st.close()
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_checks_left_to_the_second_process_give_the_same_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """An import into an empty store checks the file against the store in the process
+    that builds the compact rows; a file that fails there fails with the same one-line
+    error as when checked in this process, and the store stays empty."""
+    from brmgraph.errors import InvalidData
+
+    monkeypatch.setattr(sql_compact, "FORK_ROWS", 0 if forked else 10**9)
+    data = json.loads(_thinned(tmp_path, 13).read_text(encoding="utf-8"))
+    data["influences"].append({"source": data["employees"][0]["id"], "target": "NO-SUCH-PERSON"})
+    st = open_store(f"sqlite:///{tmp_path / 'c.db'}")
+    try:
+        with pytest.raises(InvalidData) as err:
+            import_path(st, _write(tmp_path / "bad.json", data))
+        assert st.counts()["customers"] == 0
+    finally:
+        st.close()
+    assert "NO-SUCH-PERSON" in str(err.value) and [str(p) for p in err.value.problems] == [
+        f"{tmp_path / 'bad.json'}: $.influences[{len(data['influences']) - 1}].target: "
+        "reference to a missing id 'NO-SUCH-PERSON' (expected a key person)"
+    ]
 
 
 def _plain(value: Any) -> Any:
@@ -287,8 +312,8 @@ def test_rows_built_from_memory_equal_rows_read_back(tmp_path: Path, monkeypatch
     started: list[int] = []
     real = sql_compact.Forked.__init__
 
-    def counted(self: Any, build: Any) -> None:
-        real(self, build)
+    def counted(self: Any, *args: Any) -> None:
+        real(self, *args)
         started.append(self.pid)
 
     monkeypatch.setattr(sql_compact.Forked, "__init__", counted)

@@ -179,15 +179,22 @@ class Forked:
     shares the parent's memory as it was at the fork, sends the rows back through a
     pipe, and leaves by ``os._exit`` (nothing of the parent, such as its SQLite
     connection, is closed or flushed by the child). :meth:`result` gives ``None`` when
-    the child failed, so the caller builds the rows itself."""
+    the child failed, so the caller builds the rows itself.
 
-    def __init__(self, build: Callable[[], dict[str, bytes]]) -> None:
+    ``check``, when given, runs in the child first (the import's checks against an
+    empty store); when it raises, the child sends no rows and :meth:`result` gives
+    ``None``: the caller then runs the check itself, which raises the same error with
+    the same message (an exception is not sent between processes)."""
+
+    def __init__(self, build: Callable[[], dict[str, bytes]], check: Callable[[], None] | None = None) -> None:
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child
             code = 1
             try:
                 os.close(r)
+                if check is not None:
+                    check()
                 data = marshal.dumps(build())
                 with os.fdopen(w, "wb") as out:
                     out.write(data)
@@ -216,13 +223,13 @@ class Forked:
             os.waitpid(self.pid, 0)
 
 
-def fork(build: Callable[[], dict[str, bytes]], rows: int) -> Forked | None:
+def fork(build: Callable[[], dict[str, bytes]], rows: int, check: Callable[[], None] | None = None) -> Forked | None:
     """:class:`Forked` for an import of ``rows`` key persons and influences when it is
     large enough (:data:`FORK_ROWS`) and the platform can fork; else ``None``."""
     if rows < FORK_ROWS or not hasattr(os, "fork"):
         return None
     try:
-        return Forked(build)
+        return Forked(build, check)
     except OSError:  # no process or pipe to spare: build them in this one
         return None
 

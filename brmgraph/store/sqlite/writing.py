@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -144,6 +145,7 @@ class SqliteWriting(SqliteFlagCache):
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         job: compact.Forked | None = None
+        deferred: Callable[[], None] | None = None
         try:
             sets = self._changesets()
             at = change_time(sets, effective)
@@ -156,8 +158,16 @@ class SqliteWriting(SqliteFlagCache):
             # changed (the others equal what the store holds) and rebuilds the compact
             # rows of the customers those change.
             if (replace or empty) and merge is None:
-                job = self._compact_job(ds)
-            if not replace and (check is not None or merge is not None):
+                # into an empty store the checks against it run in the second process too
+                # (and again here only when they failed there, to raise their error)
+                if check is not None and not replace:
+                    existing = self.id_index()
+                    deferred = partial(check, existing)
+                job = self._compact_job(ds, deferred)
+                if job is None and deferred is not None:
+                    pending, deferred = deferred, None
+                    pending()
+            elif not replace and (check is not None or merge is not None):
                 existing = self.id_index()
                 if check is not None:
                     check(existing)
@@ -178,6 +188,9 @@ class SqliteWriting(SqliteFlagCache):
                 rows = self._write(ds, keep=job is None)
                 built = job.result() if job is not None else None
                 job = None
+                if built is None and deferred is not None:
+                    pending, deferred = deferred, None
+                    pending()  # failed in the second process (or it failed): raises here
                 if built is None:
                     built = compact.build_from_rows(*(rows or _rows(ds, _file_customers(ds))))
                 compact.write_rows(c, built)
@@ -195,22 +208,24 @@ class SqliteWriting(SqliteFlagCache):
             )
             self._write_stamps(cs, stamps, replace=replace)
             c.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if job is not None:
                 job.cancel()
             if c.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     c.execute("ROLLBACK")
+            if deferred is not None and isinstance(exc, Exception):
+                deferred()  # a check left to the second process: the file's own problem first
             raise
         return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
 
 
     @staticmethod
-    def _compact_job(ds: Dataset) -> compact.Forked | None:
+    def _compact_job(ds: Dataset, check: Callable[[], None] | None = None) -> compact.Forked | None:
         """The compact rows of an import of ``ds`` into an empty store, built by a
-        forked process when ``ds`` is large (:func:`.compact.fork`)."""
+        forked process when ``ds`` is large (:func:`.compact.fork`), after ``check``."""
         return compact.fork(
-            lambda: compact.build_from_rows(*_rows(ds, _file_customers(ds))), len(ds.key_persons) + len(ds.influences)
+            lambda: compact.build_from_rows(*_rows(ds, _file_customers(ds))), len(ds.key_persons) + len(ds.influences), check
         )
 
     def _write_compact(self, customers: set[str] | None) -> None:
