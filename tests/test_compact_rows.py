@@ -230,7 +230,7 @@ def test_a_failed_import_stops_the_process_building_its_rows(tmp_path: Path, mon
     monkeypatch.setattr(sql_compact.Forked, "__init__", counted)
     from brmgraph.store.sqlite import writing
 
-    def broken(self: Any, ds: Any, keep: bool = False) -> Any:
+    def broken(self: Any, ds: Any, **kwargs: Any) -> Any:
         raise sqlite3.OperationalError("disk I/O error")
 
     db = tmp_path / "f.db"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from ...model import Dataset
 from .. import history as H
@@ -112,6 +112,10 @@ def _changed_part(ds: Dataset, write: dict[str, list[Any]]) -> Dataset:
     return Dataset.model_construct(**part)  # type: ignore[arg-type]  # (the sections, as validated)
 
 
+#: what an import into an empty store writes, made once: person -> customer, and the rows
+Whole = tuple[dict[str, str], StoredRows]
+
+
 class SqliteWriting(SqliteFlagCache):
     """Imports."""
 
@@ -145,6 +149,7 @@ class SqliteWriting(SqliteFlagCache):
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         job: compact.Forked | None = None
+        whole_rows: Whole | None = None
         deferred: Callable[[], None] | None = None
         try:
             sets = self._changesets()
@@ -163,7 +168,7 @@ class SqliteWriting(SqliteFlagCache):
                 if check is not None and not replace:
                     existing = self.id_index()
                     deferred = partial(check, existing)
-                job = self._compact_job(ds, deferred)
+                job, whole_rows = self._compact_job(ds, deferred)
                 if job is None and deferred is not None:
                     pending, deferred = deferred, None
                     pending()
@@ -175,7 +180,7 @@ class SqliteWriting(SqliteFlagCache):
                     ds = merge(existing, self._lookup)  # reads in this write transaction
                     empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
                     if empty:
-                        job = self._compact_job(ds)
+                        job, whole_rows = self._compact_job(ds)
             current = None if empty else self._snapshot()
             whole = replace or current is None
             write: dict[str, list[Any]] | None = None if whole else {}
@@ -185,14 +190,15 @@ class SqliteWriting(SqliteFlagCache):
                 for t in TABLES:
                     c.execute(f"DELETE FROM {t}")  # table names are constants
             if write is None:
-                rows = self._write(ds, keep=job is None)
+                rows = self._write(ds, keep=True, given=whole_rows)
                 built = job.result() if job is not None else None
                 job = None
                 if built is None and deferred is not None:
                     pending, deferred = deferred, None
                     pending()  # failed in the second process (or it failed): raises here
                 if built is None:
-                    built = compact.build_from_rows(*(rows or _rows(ds, _file_customers(ds))))
+                    assert rows is not None
+                    built = compact.build_from_rows(*rows)
                 compact.write_rows(c, built)
             else:
                 # read before the records change
@@ -221,32 +227,42 @@ class SqliteWriting(SqliteFlagCache):
 
 
     @staticmethod
-    def _compact_job(ds: Dataset, check: Callable[[], None] | None = None) -> compact.Forked | None:
-        """The compact rows of an import of ``ds`` into an empty store, built by a
-        forked process when ``ds`` is large (:func:`.compact.fork`), after ``check``."""
-        return compact.fork(
-            lambda: compact.build_from_rows(*_rows(ds, _file_customers(ds))), len(ds.key_persons) + len(ds.influences), check
+    def _compact_job(ds: Dataset, check: Callable[[], None] | None = None) -> tuple[compact.Forked | None, Whole]:
+        """The rows an import of ``ds`` into an empty store writes (made here, before
+        the fork, so both processes share them), and a forked process building their
+        compact rows when ``ds`` is large (:func:`.compact.fork`), after ``check``."""
+        found = _file_customers(ds)
+        # (the store is empty, or emptied before the write: a person the file lacks has none)
+        customer: dict[str, str] = (
+            {pid: "" if cid is None else cid for pid, cid in found.items()} if None in found.values() else cast(dict[str, str], found)
         )
+        rows = _rows(ds, customer)
+        job = compact.fork(lambda: compact.build_from_rows(*rows), len(ds.key_persons) + len(ds.influences), check)
+        return job, (customer, rows)
 
     def _write_compact(self, customers: set[str] | None) -> None:
         """Rewrite the compact rows of ``customers`` (every row when ``None``) in the
         import's transaction (:mod:`.compact`)."""
         compact.rebuild(self.conn, customers)
 
-    def _write(self, ds: Dataset, *, keep: bool = False) -> StoredRows | None:
+    def _write(self, ds: Dataset, *, keep: bool = False, given: Whole | None = None) -> StoredRows | None:
         """Insert (or replace) the records of ``ds``. ``keep``: also give the rows of
         customers, key persons, projects and influences as inserted, for
-        :func:`.compact.build_from_rows`."""
+        :func:`.compact.build_from_rows`. ``given``: those rows and the customer of
+        each person, already made for an import into an empty store."""
         c = self.conn
         rebuild = self._drop_customer_indexes(ds)
-        # influences and interactions carry their target's customer (for indexed reads);
-        # a person's customer may come from this file or from the store
-        customer = _file_customers(ds)
-        missing = [pid for pid, cid in customer.items() if cid is None]
-        if missing:
-            found = self._person_customers(missing)
-            customer = {pid: found.get(pid, "") if cid is None else cid for pid, cid in customer.items()}
-        rows = _rows(ds, customer)
+        if given is not None:
+            customer, rows = given
+        else:
+            # influences and interactions carry their target's customer (for indexed
+            # reads); a person's customer may come from this file or from the store
+            customer = _file_customers(ds)  # type: ignore[assignment]
+            missing = [pid for pid, cid in customer.items() if cid is None]
+            if missing:
+                found = self._person_customers(missing)
+                customer = {pid: found.get(pid, "") if cid is None else cid for pid, cid in customer.items()}
+            rows = _rows(ds, customer)
         customers, persons, projects, influences = rows[:4]
         c.executemany("INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?)", customers)
         c.executemany("INSERT OR REPLACE INTO key_persons VALUES (?,?,?,?,?,?,?,?,?,?,?)", persons)
