@@ -334,4 +334,5 @@ def _distinct(section: str, records: list[Any]) -> int:
     """How many distinct :func:`history.record_key` values ``records`` have, counted on
     plain values (equal exactly when the keys are equal) instead of JSON text."""
     fields = {"influences": ("source", "target"), "interactions": ("employee", "person", "date", "kind")}.get(section, ("id",))
-    return len(set(zip(*(map(attrgetter(f), records) for f in fields))))
+    # (one C-level getter per record: a plain id, or the key's tuple)
+    return len(set(map(attrgetter(*fields), records)))
