@@ -15,6 +15,7 @@ import marshal
 import os
 import signal
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from operator import itemgetter
@@ -225,8 +226,10 @@ class Forked:
 
 def fork(build: Callable[[], dict[str, bytes]], rows: int, check: Callable[[], None] | None = None) -> Forked | None:
     """:class:`Forked` for an import of ``rows`` key persons and influences when it is
-    large enough (:data:`FORK_ROWS`) and the platform can fork; else ``None``."""
-    if rows < FORK_ROWS or not hasattr(os, "fork"):
+    large enough (:data:`FORK_ROWS`), the platform can fork and this process runs one
+    thread (a forked copy of a threaded process, such as the web server's, may inherit
+    locks other threads hold); else ``None``."""
+    if rows < FORK_ROWS or not hasattr(os, "fork") or threading.active_count() > 1:
         return None
     try:
         return Forked(build, check)
