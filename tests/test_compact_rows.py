@@ -8,6 +8,7 @@ schema 3, the graphs and flags read from them equal those of the data-set path
 from __future__ import annotations
 
 import json
+import marshal
 import random
 import sqlite3
 import subprocess
@@ -23,6 +24,7 @@ from brmgraph.dataset import import_patch, import_path
 from brmgraph.graph import COMPANY, CustomerGraph, Perspective
 from brmgraph.store import open_store
 from brmgraph.store.sqlite import SCHEMA_VERSION
+from brmgraph.store.sqlite import compact as sql_compact
 from tests.crm_exports import salesforce_export
 
 from .test_perf_competent import _thinned
@@ -210,3 +212,142 @@ def test_a_damaged_row_is_a_one_line_error(tmp_path: Path, sql: str) -> None:
     assert r.returncode != 0 and r.stdout == ""
     assert "compact row" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_failed_import_stops_the_process_building_its_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import into an empty store that fails in its write (after the fork): the
+    store is unchanged, and the forked child is stopped and reaped."""
+    import os
+
+    monkeypatch.setattr(sql_compact, "FORK_ROWS", 0)
+    pids: list[int] = []
+    real = sql_compact.Forked.__init__
+
+    def counted(self: Any, *args: Any) -> None:
+        real(self, *args)
+        pids.append(self.pid)
+
+    monkeypatch.setattr(sql_compact.Forked, "__init__", counted)
+    from brmgraph.store.sqlite import writing
+
+    def broken(self: Any, ds: Any, **kwargs: Any) -> Any:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    db = tmp_path / "f.db"
+    st = open_store(f"sqlite:///{db}")
+    try:
+        data = _thinned(tmp_path, 12)
+        monkeypatch.setattr(writing.SqliteWriting, "_write", broken)
+        with pytest.raises(Exception, match="rolled back"):
+            import_path(st, data)
+        assert len(pids) == 1
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pids[0], os.WNOHANG)  # already reaped
+        assert st.counts()["customers"] == 0
+    finally:
+        st.close()
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_checks_left_to_the_second_process_give_the_same_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """An import into an empty store checks the file against the store in the process
+    that builds the compact rows; a file that fails there fails with the same one-line
+    error as when checked in this process, and the store stays empty."""
+    from brmgraph.errors import InvalidData
+
+    monkeypatch.setattr(sql_compact, "FORK_ROWS", 0 if forked else 10**9)
+    data = json.loads(_thinned(tmp_path, 13).read_text(encoding="utf-8"))
+    data["influences"].append({"source": data["employees"][0]["id"], "target": "NO-SUCH-PERSON"})
+    st = open_store(f"sqlite:///{tmp_path / 'c.db'}")
+    try:
+        with pytest.raises(InvalidData) as err:
+            import_path(st, _write(tmp_path / "bad.json", data))
+        assert st.counts()["customers"] == 0
+    finally:
+        st.close()
+    assert "NO-SUCH-PERSON" in str(err.value) and [str(p) for p in err.value.problems] == [
+        f"{tmp_path / 'bad.json'}: $.influences[{len(data['influences']) - 1}].target: "
+        "reference to a missing id 'NO-SUCH-PERSON' (expected a key person)"
+    ]
+
+
+def _plain(value: Any) -> Any:
+    """A row with its nested marshal bytes decoded and every value tagged with its type,
+    so that equal results mean equal values of equal types (1 == 1.0 == True otherwise)."""
+    if isinstance(value, bytes):
+        return ("bytes", _plain(marshal.loads(value)))
+    if isinstance(value, dict):
+        return ("dict", [(_plain(k), _plain(v)) for k, v in value.items()])  # in order
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_plain(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def _rows_sql(db: Path) -> dict[str, Any]:
+    """The store's compact rows as they are, and as :func:`rebuild` builds them from
+    the tables (decoded, typed)."""
+    c = sqlite3.connect(db)
+    try:
+        stored = {cid: _plain(data) for cid, data in c.execute("SELECT customer, data FROM customer_compact")}
+        c.execute("BEGIN")
+        sql_compact.rebuild(c, None)
+        rebuilt = {cid: _plain(data) for cid, data in c.execute("SELECT customer, data FROM customer_compact")}
+        c.execute("ROLLBACK")
+    finally:
+        c.close()
+    return {"stored": stored, "rebuilt": rebuilt}
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_rows_built_from_memory_equal_rows_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:
+    """An import into an empty store, and a replacing one, build the compact rows from
+    the records in memory; they equal, value for value and type for type, the rows
+    built from the tables, with awkward values
+    (non-ASCII text, amounts, dates, empty chains); built in this process or, as large
+    imports do, in a forked one. (Duplicate ids are refused before the write; the
+    builder would keep the later record, as ``INSERT OR REPLACE`` does.)"""
+    monkeypatch.setattr(sql_compact, "FORK_ROWS", 0 if forked else 10**9)
+    started: list[int] = []
+    real = sql_compact.Forked.__init__
+
+    def counted(self: Any, *args: Any) -> None:
+        real(self, *args)
+        started.append(self.pid)
+
+    monkeypatch.setattr(sql_compact.Forked, "__init__", counted)
+    data = json.loads(_thinned(tmp_path, 11).read_text(encoding="utf-8"))
+    rnd = random.Random(11)
+    for j in data["projects"][:6]:
+        j.update(amount=rnd.choice([0, 1500, 2.5, -0.0, 1e18]), close_date="2026-03-01", name="Prüfung ✓ 検査")
+    data["projects"][6]["decision_chain"] = []
+    for section in ("customers", "key_persons", "projects", "influences"):
+        rnd.shuffle(data[section])  # the file's order is not the tables' order
+    data["key_persons"][0].update(closeness="strong_oppose", veto="yes", name="Zoë Ölund")
+    data["influences"][0]["strength"] = "weak"
+    data["customers"][2].update(name="ünïcode", attrs={"b": 1, "a": "x", "c": [1.5, None]})
+    db = tmp_path / "m.db"
+    st = open_store(f"sqlite:///{db}")
+    try:
+        import_path(st, _write(tmp_path / "d.json", data))  # into an empty store
+        got = _rows_sql(db)
+        assert got["stored"] == got["rebuilt"] and len(got["stored"]) == len(data["customers"])
+        # a replace by a changed file (rows from memory again): some customers gone
+        data["customers"] = data["customers"][3:]
+        keep = {c["id"] for c in data["customers"]}
+        data["key_persons"] = [q for q in data["key_persons"] if q["customer"] in keep]
+        kept = {q["id"] for q in data["key_persons"]}
+        data["projects"] = [
+            dict(q, decision_chain=[m for m in q.get("decision_chain", []) if m["person"] in kept])
+            for q in data["projects"] if q["customer"] in keep
+        ]
+        data["influences"] = [q for q in data["influences"] if q["target"] in kept and (q["source"] in kept or q["source"][0] != "P")]
+        data["interactions"] = [x for x in data["interactions"] if x["person"] in kept]
+        import_path(st, _write(tmp_path / "r.json", data), replace=True)
+        got = _rows_sql(db)
+        assert got["stored"] == got["rebuilt"] and sorted(got["stored"]) == sorted(keep)
+        assert len(started) == (2 if forked else 0)
+    finally:
+        st.close()
+    assert _same(f"sqlite:///{db}") > 0

@@ -313,8 +313,11 @@ def change_time(sets: list[H.ChangeSet], effective: str | None) -> str:
     return max(at, latest) if latest else at
 
 
-def plan_changes(current: Dataset | None, ds: Dataset, *, replace: bool, first: bool) -> tuple[list[H.Ended], dict[str, int]]:
-    """:func:`history.plan`, quick when the store is empty (``current`` None)."""
+def plan_changes(
+    current: Dataset | None, ds: Dataset, *, replace: bool, first: bool, write: dict[str, list[Any]] | None = None
+) -> tuple[list[H.Ended], dict[str, int]]:
+    """:func:`history.plan`, quick when the store is empty (``current`` None; ``write``
+    is then left as it is: every record is to be written)."""
     if current is None:
         if first:
             # the first change set ends no versions: only count the distinct records
@@ -324,11 +327,12 @@ def plan_changes(current: Dataset | None, ds: Dataset, *, replace: bool, first: 
         keys = sorted({(s, H.record_key(r)) for s in H.SECTIONS for r in getattr(ds, s)})
         ended: list[H.Ended] = [(s, k, None, None) for s, k in keys]
         return ended, {"created": len(keys), "changed": 0, "deleted": 0, "unchanged": 0}
-    return H.plan(current, ds, replace=replace, first=first)
+    return H.plan(current, ds, replace=replace, first=first, write=write)
 
 
 def _distinct(section: str, records: list[Any]) -> int:
     """How many distinct :func:`history.record_key` values ``records`` have, counted on
     plain values (equal exactly when the keys are equal) instead of JSON text."""
     fields = {"influences": ("source", "target"), "interactions": ("employee", "person", "date", "kind")}.get(section, ("id",))
-    return len(set(zip(*(map(attrgetter(f), records) for f in fields))))
+    # (one C-level getter per record: a plain id, or the key's tuple)
+    return len(set(map(attrgetter(*fields), records)))

@@ -33,6 +33,7 @@ those of the customers it has an influence edge into.
 from __future__ import annotations
 
 import marshal
+from collections.abc import Callable
 from typing import Any
 
 from ..graph import KIND_COMPETITOR_STAFF, KIND_EMPLOYEE, KIND_KEY_PERSON, arc_tables
@@ -42,6 +43,8 @@ from . import records as R
 FORMAT = 1
 
 _STANCE, _STRENGTH = R._STANCE, R._STRENGTH
+#: the stored stance keys whose closeness opposes us
+_OPPOSING = frozenset(k for k, s in _STANCE.items() if s.opposing)
 
 
 def assemble(
@@ -63,7 +66,8 @@ def assemble(
     kinds = dict.fromkeys(ps, KIND_KEY_PERSON)
     kinds.update(dict.fromkeys((s for s in srcs if s in employees), KIND_EMPLOYEE))
     kinds.update(dict.fromkeys((s for s in srcs if s in staff), KIND_COMPETITOR_STAFF))
-    opposing = [pid for pid, r in ps.items() if _stance(pid, r[5]).opposing]
+    # (stored keys looked up in a set; any other value through the decoder: its default or error)
+    opposing = [pid for pid, r in ps.items() if r[5] in _OPPOSING or (r[5] not in _STANCE and _stance(pid, r[5]).opposing)]
     strengths = [(s, t, _STRENGTH.get(k) or _strength(s, t, k)) for s, t, k in es]
     succ, arc_kinds = arc_tables(
         kinds,
@@ -75,7 +79,7 @@ def assemble(
     vetoes = [pid for pid, r in ps.items() if r[8] == "yes"]  # (the stored key of Tri.yes)
     return (
         FORMAT, tuple(customer),
-        {pid: dumps(r) for pid, r in ps.items()}, opposing, vetoes, kinds, succ, dumps(arc_kinds), dumps(es),
+        dict(zip(ps, map(_dumps, ps.values()))), opposing, vetoes, kinds, succ, dumps(arc_kinds), dumps(es),
         {j: dumps(r) for j, r in js.items()}, {j: r[3] for j, r in js.items()},
         {j: [_member(m) for m in r[7]] for j, r in js.items()},
     )
@@ -98,6 +102,10 @@ def _member(m: Any) -> str:
 
 def dumps(value: Any) -> bytes:
     return marshal.dumps(value, 4)
+
+
+#: :func:`dumps` without a Python frame per value (version 4 is marshal's default)
+_dumps: Callable[[Any], bytes] = marshal.dumps if marshal.version == 4 else dumps
 
 
 def loads(data: bytes) -> Any:

@@ -158,7 +158,7 @@ def same_record(section: str, a: BaseModel, b: BaseModel) -> bool:
 
 
 def plan(
-    current: Dataset, new: Dataset, *, replace: bool, first: bool
+    current: Dataset, new: Dataset, *, replace: bool, first: bool, write: dict[str, list[Any]] | None = None
 ) -> tuple[list[Ended], dict[str, int]]:
     """What an import of ``new`` changes in a store holding ``current``: the versions it
     ends, as (section, key, old data or None for "did not exist", new data or None for
@@ -166,20 +166,25 @@ def plan(
     ``created``, ``changed``, ``deleted``, ``unchanged``. ``first``: the first change set
     (no "absent" rows: before it the store was empty). Records are matched by
     :func:`identity` and compared by :func:`same_record`; the JSON of :func:`record_key`
-    and :func:`record_data` is made only for the versions an import ends."""
+    and :func:`record_data` is made only for the versions an import ends. ``write``,
+    when given, receives per section the records of ``new`` that are created or changed
+    (the ones a store must write; the others equal what it holds), one per identity."""
     ended: list[Ended] = []
     counts = {"created": 0, "changed": 0, "deleted": 0, "unchanged": 0}
     for section in SECTIONS:
         old = {identity(section, r): r for r in getattr(current, section)}
         fresh = {identity(section, r): r for r in getattr(new, section)}  # a later duplicate wins
+        out: list[Any] = [] if write is None else write.setdefault(section, [])
         for ident, rec in fresh.items():
             before = old.get(ident)
             if before is None:
                 counts["created"] += 1
+                out.append(rec)
                 if not first:
                     ended.append((section, record_key(rec), None, record_data(rec)))
             elif not same_record(section, before, rec):
                 counts["changed"] += 1
+                out.append(rec)
                 ended.append((section, record_key(rec), record_data(before), record_data(rec)))
             else:
                 counts["unchanged"] += 1

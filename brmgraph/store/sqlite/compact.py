@@ -10,10 +10,18 @@ rows built by the migration to 4.
 
 from __future__ import annotations
 
+import contextlib
+import marshal
+import os
+import signal
 import sqlite3
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from .. import history as H
 from .. import records as R
 from ..compact import assemble, dumps
 from .schema import _COLS, _chunks, _marks
@@ -23,6 +31,9 @@ if TYPE_CHECKING:
 
 #: customers built per round of queries
 BATCH = 200
+#: an import into an empty store (or a replacing one) with at least this many key
+#: persons and influences builds its compact rows in a second process (:func:`fork`)
+FORK_ROWS = 50_000
 
 
 def touched(conn: sqlite3.Connection, ds: Dataset) -> set[str]:
@@ -41,6 +52,22 @@ def touched(conn: sqlite3.Connection, ds: Dataset) -> set[str]:
     out |= _customers_of(conn, "key_persons", "id", sorted({i.target for i in ds.influences} - file_customer.keys()))
     # staff decide which influence edges are arcs: the customers they have edges into
     staff = [e.id for e in ds.employees] + [s.id for s in ds.competitor_staff]
+    out |= _customers_of(conn, "influences", "source", staff)
+    return out
+
+
+def changed(conn: sqlite3.Connection, ended: Iterable[H.Ended], customers: set[str]) -> set[str]:
+    """Customers whose compact row an upsert may change, from the versions it ends
+    (:func:`~brmgraph.store.history.plan`): ``customers``, those whose stamp moves
+    (:func:`~brmgraph.store.stamps.touched`: the customers of the key persons, projects
+    and customer records it creates or changes, before and after, and of the persons
+    the influences it creates or changes aim at), and the customers an employee or
+    competitor staff member it creates or changes has influence edges into (the
+    member's kind decides which edges are arcs). Call it BEFORE the records are
+    written. Unlike :func:`touched`, a record the file repeats unchanged touches
+    nothing. Needs a plan with "absent" rows (not the store's first change set)."""
+    out = set(customers)
+    staff = sorted({key for section, key, _old, _new in ended if section in ("employees", "competitor_staff")})
     out |= _customers_of(conn, "influences", "source", staff)
     return out
 
@@ -96,16 +123,125 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, bytes]:
     return out
 
 
+def build_from_rows(
+    customers: list[tuple[Any, ...]],
+    persons: list[tuple[Any, ...]],
+    projects: list[tuple[Any, ...]],
+    influences: list[tuple[Any, ...]],
+    employees: set[str],
+    staff: set[str],
+) -> dict[str, bytes]:
+    """The encoded compact rows of a store that holds exactly these rows, as the import
+    inserts them (in insertion order: a later row with the same key replaces an earlier
+    one, as ``INSERT OR REPLACE`` does): ``customers`` and ``persons`` in their column
+    order, ``projects`` with the decision chain and competitors as lists (not JSON
+    text), ``influences`` as (source, target, strength, customer). The same rows as
+    :func:`build` reads back from the tables after such an import (equal values of
+    equal types), without reading them: for an import into an empty store or a
+    replacing one."""
+    cust = {r[0]: r for r in customers}
+    # grouped by customer by C-level sorts and groupby, not a Python step per record
+    ps: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in cust}
+    for cid, group in groupby(sorted(_last(persons, _ID), key=_BY_CUSTOMER_ID), _CUSTOMER):
+        if cid in ps:
+            rs = list(group)
+            ps[cid] = dict(zip(map(_ID, rs), rs))
+    js: dict[str, dict[str, tuple[Any, ...]]] = {c: {} for c in cust}
+    for cid, group in groupby(sorted(_last(projects, _ID), key=_BY_CUSTOMER_ID), _CUSTOMER):
+        if cid in js:
+            rs = list(group)
+            js[cid] = dict(zip(map(_ID, rs), rs))
+    edges: dict[str, list[tuple[str, str, str]]] = {c: [] for c in cust}
+    for cid, group in groupby(sorted(_last(influences, _EDGE), key=_BY_EDGE_CUSTOMER), _EDGE_CUSTOMER):
+        if cid in edges:
+            edges[cid] = list(map(_EDGE_ROW, group))
+    return {cid: dumps(assemble(cust[cid], ps[cid], js[cid], edges[cid], employees, staff)) for cid in sorted(cust)}
 
 
+_ID = itemgetter(0)
+_CUSTOMER = itemgetter(1)
+_BY_CUSTOMER_ID = itemgetter(1, 0)
+_EDGE = itemgetter(0, 1)
+_EDGE_CUSTOMER = itemgetter(3)
+_BY_EDGE_CUSTOMER = itemgetter(3, 0, 1)
+_EDGE_ROW = itemgetter(0, 1, 2)
 
 
+def _last(rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any]) -> Iterable[tuple[Any, ...]]:
+    """``rows`` where a later row replaces an earlier one with the same key (as
+    ``INSERT OR REPLACE`` does); the rows themselves when their keys are distinct."""
+    by_key = dict(zip(map(key, rows), rows))
+    return rows if len(by_key) == len(rows) else by_key.values()
 
 
+class Forked:
+    """A function's compact rows (``dict[str, bytes]``) computed by a forked child
+    process while this one goes on (an import writes its tables meanwhile): the child
+    shares the parent's memory as it was at the fork, sends the rows back through a
+    pipe, and leaves by ``os._exit`` (nothing of the parent, such as its SQLite
+    connection, is closed or flushed by the child). :meth:`result` gives ``None`` when
+    the child failed, so the caller builds the rows itself.
+
+    ``check``, when given, runs in the child first (the import's checks against an
+    empty store); when it raises, the child sends no rows and :meth:`result` gives
+    ``None``: the caller then runs the check itself, which raises the same error with
+    the same message (an exception is not sent between processes)."""
+
+    def __init__(self, build: Callable[[], dict[str, bytes]], check: Callable[[], None] | None = None) -> None:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(r)
+                if check is not None:
+                    check()
+                data = marshal.dumps(build())
+                with os.fdopen(w, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        self.pid, self.fd = pid, r
+
+    def result(self) -> dict[str, bytes] | None:
+        with os.fdopen(self.fd, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            return None
+        rows = marshal.loads(data)
+        return rows if type(rows) is dict else None
+
+    def cancel(self) -> None:
+        """Stop the child (the import failed) and wait for it."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
 
 
+def fork(build: Callable[[], dict[str, bytes]], rows: int, check: Callable[[], None] | None = None) -> Forked | None:
+    """:class:`Forked` for an import of ``rows`` key persons and influences when it is
+    large enough (:data:`FORK_ROWS`), the platform can fork and this process runs one
+    thread (a forked copy of a threaded process, such as the web server's, may inherit
+    locks other threads hold); else ``None``."""
+    if rows < FORK_ROWS or not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    try:
+        return Forked(build, check)
+    except OSError:  # no process or pipe to spare: build them in this one
+        return None
 
 
+def write_rows(conn: sqlite3.Connection, rows: dict[str, bytes]) -> None:
+    """Replace every compact row by ``rows`` (from :func:`build_from_rows`), inside the
+    caller's write transaction."""
+    conn.execute("DELETE FROM customer_compact")
+    conn.executemany("INSERT INTO customer_compact(customer, data) VALUES (?, ?)", rows.items())
 
 
 def _existing(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
