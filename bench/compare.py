@@ -311,6 +311,14 @@ def _f(v: float | None, fmt: str) -> str:
     return "not measured" if v is None else format(v, fmt)
 
 
+def _when(part: dict[str, Any], r: dict[str, Any]) -> str:
+    """" (run …)" for a part measured in another run of this script than the rest
+    (merged with ``--merge-json``)."""
+    if "code" not in part or part["code"] == r["machine"]["code"]:
+        return ""
+    return f" (run of {part['started']}, code {part['code']}, load {part['load']})"
+
+
 def section(r: dict[str, Any]) -> str:
     k, cli, lg, neo = r["k1000"], r["cli"], r.get("large"), r.get("neo4j")
     inc = r.get("incremental")
@@ -335,13 +343,13 @@ def section(r: dict[str, Any]) -> str:
           f"same output: {'yes' if inc['same_output'] else 'NO'}"),
          met(inc and inc["flags_s"] <= 1 and inc["same_output"])),
         ("`flags` at L, Neo4j", "≤ 15 s",
-         f"{nl['flags_s']:.2f} s (client CPU {nl['flags_cpu_s']:.2f} s)" if nl else "not measured",
+         f"{nl['flags_s']:.2f} s (client CPU {nl['flags_cpu_s']:.2f} s){_when(nl, r)}" if nl else "not measured",
          met(nl and nl["flags_s"] <= 15)),
         ("CLI start: `brmgraph --version`", "≤ 150 ms", f"{cli['version_ms']:.0f} ms", met(cli["version_ms"] <= 150)),
         ("CLI start: `path` on a small store", "≤ 250 ms", f"{cli['path_ms']:.0f} ms", met(cli["path_ms"] <= 250)),
         ("import at L, embedded", "≥ 100k records/s",
          _f(lg and lg["import_rps"], ",.0f") + (" records/s" if lg else ""), met(lg and lg["import_rps"] >= 100_000)),
-        ("import at L, Neo4j", "≥ 30k records/s", f"{nl['import_rps']:,.0f} records/s" if nl else "not measured",
+        ("import at L, Neo4j", "≥ 30k records/s", f"{nl['import_rps']:,.0f} records/s{_when(nl, r)}" if nl else "not measured",
          met(nl and nl["import_rps"] >= 30_000)),
         ("XL (50,000 customers): flags, peak memory, embedded", "≤ 60 s, ≤ 2 GB",
          f"{x['flags_s']:.1f} s, peak {x['flags_maxrss_mb'] / 1024:.2f} GB (import: {x['import_s']:.0f} s, "
@@ -439,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neo4j", action="store_true", help="also flags on a local Neo4j at 1,000 customers")
     ap.add_argument("--xl", action="store_true", help="also import and flags at XL (50,000 customers, embedded)")
     ap.add_argument("--neo4j-large", action="store_true", help="also import and flags at L on a local Neo4j")
+    ap.add_argument("--merge-json", help="with --from-json: take the Neo4j parts (neo4j, neo4j_large) from this earlier run's raw results")
     ap.add_argument("--risk-json", help="the results of `bench/risk.py --size L --json F` run beside this one")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     ap.add_argument("--json", help="raw results")
@@ -446,6 +455,12 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if a.from_json:
         r = json.loads(Path(a.from_json).read_text(encoding="utf-8"))
+        if a.merge_json:
+            other = json.loads(Path(a.merge_json).read_text(encoding="utf-8"))
+            for key in ("neo4j", "neo4j_large"):
+                if key in other:
+                    r[key] = other[key] | {"code": other["machine"]["code"], "started": other["started"],
+                                           "load": f"{other['load_start']} to {other['load_end']}"}
         write_section(Path(a.out), section(r))
         return 0
     work = Path(a.work)

@@ -97,10 +97,10 @@ def _sorted_lines(outs: list[str]) -> list[str]:
 
 def measure(url: str, pid: int | None, workers: list[int], shards: int, repeats: int) -> dict[str, Any]:
     runs: dict[str, list[dict[str, Any]]] = {}
-    kinds: list[tuple[str, list[list[str]]]] = [("1 process", [brm("flags", "--store", url)])]
-    kinds += [(f"--workers {n}", [brm("flags", "--workers", str(n), "--store", url)]) for n in workers]
+    kinds: list[tuple[str, list[list[str]]]] = [("1 process", [brm("flags", "--recompute", "--store", url)])]
+    kinds += [(f"--workers {n}", [brm("flags", "--recompute", "--workers", str(n), "--store", url)]) for n in workers]
     kinds.append((f"{shards} --shard processes side by side",
-                  [brm("flags", "--shard", f"{i}/{shards}", "--store", url) for i in range(1, shards + 1)]))
+                  [brm("flags", "--recompute", "--shard", f"{i}/{shards}", "--store", url) for i in range(1, shards + 1)]))
     reference: list[str] | None = None
     same = True
     for r in range(repeats):
