@@ -108,3 +108,28 @@ def run_process(
         [sys.executable, "-m", "brmgraph", *map(str, args)],
         capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout,
     )
+
+
+def run_on_terminal(*args: str, cwd: Path | str | None = None, timeout: float = 300) -> tuple[int, str, str]:
+    """Run ``brmgraph ARGS`` with stderr on a pseudo-terminal (what a person at a shell
+    sees there: progress, summaries) and stdout on a pipe; (exit code, stdout, stderr)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "brmgraph", *map(str, args)],
+            stdout=subprocess.PIPE, stderr=follower, cwd=cwd, timeout=timeout, check=False,
+        )
+    finally:
+        os.close(follower)
+    err = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            err += chunk
+    except OSError:  # the terminal is closed once everything was read
+        pass
+    finally:
+        os.close(leader)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), err.decode("utf-8", "replace")

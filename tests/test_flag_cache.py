@@ -26,7 +26,7 @@ from brmgraph.store import history as H
 from brmgraph.store import open_store
 from brmgraph.store import stamps as S
 from brmgraph.store.base import Store
-from tests.builders import thinned_generated_doc
+from tests.builders import run_on_terminal, thinned_generated_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 Doc = dict[str, Any]
@@ -365,8 +365,6 @@ def test_busy_store_does_not_block_and_cli_recompute(tmp_path: Path) -> None:
 
 
 def test_summary_line_on_a_terminal(tmp_path: Path) -> None:
-    import pty
-
     url = f"sqlite:///{tmp_path / 's.db'}"
     st = open_store(url)
     try:
@@ -374,30 +372,8 @@ def test_summary_line_on_a_terminal(tmp_path: Path) -> None:
     finally:
         st.close()
     _cli("flags", "--store", url)
-    leader, follower = pty.openpty()
-    try:
-        proc = subprocess.run([sys.executable, "-m", "brmgraph", "flags", "--store", url], stdout=subprocess.PIPE,
-                              stderr=follower, cwd=ROOT, timeout=120, check=False)
-        import os
-
-        os.close(follower)
-        follower = -1
-        err = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            err += chunk
-    finally:
-        if follower != -1:
-            import os
-
-            os.close(follower)
-    text = err.decode("utf-8", "replace")
-    assert proc.returncode in (0, 3)
+    code, _out, text = run_on_terminal("flags", "--store", url, cwd=ROOT, timeout=120)
+    assert code in (0, 3)
     assert "flags: 8 customers, 0 recomputed, 8 from the cache" in text, text
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from . import app
-from .common import AsOfOpt, JsonOpt, StoreOpt, console, print_json, store_from
+from .common import AsOfOpt, JsonOpt, StoreOpt, console, err_console, print_json, store_from
 
 
 @app.command("import")
@@ -65,7 +66,9 @@ def import_cmd(
         return
     at = parse_time(effective, "--effective") if effective is not None else None
     with store_from(store, create=True) as st:
-        summary = import_path(st, path, replace=replace, allow_empty=allow_empty, effective=at, max_bytes=limit)
+        summary = import_path(
+            st, path, replace=replace, allow_empty=allow_empty, effective=at, max_bytes=limit, phase=_phases()
+        )
     if as_json:
         print_json(
             {
@@ -83,6 +86,23 @@ def import_cmd(
         verb = "replaced store with" if summary.replaced else "imported"
         # user text (the store path may hold "[/b]"): printed as written, never as markup
         console.print(f"{verb} {summary.records} records ({parts or 'nothing'}) into {st.url}", markup=False)
+
+
+def _phases() -> Callable[[str], None] | None:
+    """On a terminal, each step of an import as a line on stderr with the time since the
+    start (a large file takes minutes); nothing otherwise. Plain lines rather than a
+    live display: an import may fork a helper process, which needs a single thread."""
+    import sys
+    import time
+
+    if not sys.stderr.isatty():
+        return None
+    start = time.monotonic()
+
+    def say(text: str) -> None:
+        err_console.print(f"import: {text} ({time.monotonic() - start:.1f} s)", markup=False, highlight=False)
+
+    return say
 
 
 def _import_partial(path: Path, profile: str | None, store: str | None, as_json: bool) -> None:

@@ -18,7 +18,7 @@ written unless the whole data set is valid together with what the store already 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,7 @@ def import_path(
     allow_empty: bool = False,
     effective: str | None = None,
     max_bytes: int | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> ImportSummary:
     """Validate ``path`` against the store's content and import it, all or nothing.
 
@@ -114,19 +115,28 @@ def import_path(
     unchanged) unless ``allow_empty``: an empty file is far more often a failed export
     than a wish to empty the store. ``effective`` (a date or ISO time, see
     :mod:`brmgraph.store.history`) stamps the import's change set. ``max_bytes`` bounds
-    the input read (see :func:`read_path`)."""
+    the input read (see :func:`read_path`). ``phase(text)`` is told each step as it
+    starts (reading, checking, writing), for a progress display."""
     with _gc_paused():
         return _import_path(
-            store, path, replace=replace, allow_empty=allow_empty, effective=effective, max_bytes=max_bytes
+            store, path, replace=replace, allow_empty=allow_empty, effective=effective, max_bytes=max_bytes,
+            phase=phase or _quiet,
         )
 
 
+def _quiet(text: str) -> None:
+    pass
+
+
 def _import_path(
-    store: Store, path: Path | str, *, replace: bool, allow_empty: bool, effective: str | None, max_bytes: int | None
+    store: Store, path: Path | str, *, replace: bool, allow_empty: bool, effective: str | None, max_bytes: int | None,
+    phase: Callable[[str], None],
 ) -> ImportSummary:
+    phase(f"reading {path}")
     raw = read_path(path, max_bytes)
     parsed, problems = parse_records(raw)
     source = str(path)
+    phase(f"checking {parsed.ds.record_count():,} records")
     if replace:
         problems += check_references(parsed)
         if problems:
@@ -136,6 +146,7 @@ def _import_path(
                 f"{raw.source} holds no records; refusing to replace the store {store.url} with nothing "
                 "(give --allow-empty to empty it on purpose)"
             )
+        phase(f"writing into {store.url}")
         return store.import_dataset(_normalised(parsed.ds), replace=True, source=source, effective=effective)
     if problems:
         # report everything at once: field problems and references against the store
@@ -148,6 +159,7 @@ def _import_path(
         if more:
             raise InvalidData(more, raw.source)
 
+    phase(f"writing into {store.url}")
     return store.import_dataset(_normalised(parsed.ds), replace=False, check=check, source=source, effective=effective)
 
 
