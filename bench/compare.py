@@ -429,14 +429,7 @@ def section(r: dict[str, Any]) -> str:
 
 
 def write_section(out: Path, text: str) -> None:
-    old = out.read_text(encoding="utf-8") if out.exists() else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + text.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        marker = "\n## Results"
-        new = old.replace(marker, "\n" + text + marker, 1) if marker in old else old.rstrip("\n") + "\n\n" + text
-    out.write_text(new, encoding="utf-8")
+    benchrun.write_section(out, text, BEGIN, END, before="\n## Results")
 
 
 def main(argv: list[str] | None = None) -> int:

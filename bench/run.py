@@ -409,6 +409,22 @@ def report(results: list[dict[str, Any]], a: argparse.Namespace, started: str, t
     return "\n".join(lines)
 
 
+def write_section(out: Path, text: str, begin: str, end: str, before: str | None = None) -> None:
+    """Put ``text`` (a section from ``begin`` to ``end``) into the file ``out``: in place
+    of the section when the file has it, else before the first ``before`` (when given and
+    found), else at the end. For the scripts that keep a section of a doc
+    (``bench/compare.py``, ``bench/neo4j_scale.py``)."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        new = head + text.rstrip("\n") + rest.split(end, 1)[1]
+    elif before is not None and before in old:
+        new = old.replace(before, "\n" + text + before, 1)
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    out.write_text(new, encoding="utf-8")
+
+
 def _write_report(out: Path, text: str) -> None:
     """Write the report, keeping the section ``bench/compare.py`` maintains (issue 14 targets)."""
     begin, end = "<!-- issue14:begin -->", "<!-- issue14:end -->"
