@@ -56,19 +56,8 @@ def test_version_prints_the_same_line_either_way() -> None:
 
 
 def test_path_does_not_load_networkx_or_the_web_stack(tmp_path: Path) -> None:
-    from brmgraph.generate import generate
-
-    data = tmp_path / "d.json"
-    generate(data, customers=2, persons_per=6, employees=3, competitors=1, staff_per=2, seed=1)
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    r = subprocess.run([sys.executable, "-m", "brmgraph", "import", str(data), "--store", url],
-                       check=False, capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    person = json.loads(data.read_text(encoding="utf-8"))["key_persons"][0]["id"]
-    mods = _modules_after(
-        f"import sys\nsys.argv = ['brmgraph', 'path', '--to', {person!r}, '--json', '--store', {url!r}]\n"
-        "from brmgraph.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code"
-    )
+    url, person = _store(tmp_path)
+    mods = _run_main(["path", "--to", person, "--json", "--store", url])
     assert "brmgraph.analysis.paths" in mods
     assert _heavy(mods) == []
 
