@@ -30,6 +30,9 @@ HISTORY_LABELS = {"BrmChangeSet", "BrmVersion"}
 HISTORY_FILES = ("history/", "schema.cypher")
 LOCK_LABELS = {"BrmLock"}  # the store's lock and marker node (cypher/lock/take.cypher)
 LOCK_FILES = ("lock/", "schema.cypher")
+#: the marker of a load into an empty store (cypher/README.md), which readers look for
+LOAD_LABELS = {"BrmLoading"}
+LOAD_FILES = ("load/", "lock/take_slot.cypher")
 #: the labels of the flag cache (brmgraph/store/stamps.py), only in these files
 CACHE_LABELS = {"BrmStamp", "BrmStoreStamp", "BrmFlagCache"}
 CACHE_FILES = ("cache/", "schema.cypher")
@@ -107,6 +110,8 @@ def test_queries_take_values_only_as_parameters() -> None:
             labels -= LOCK_LABELS
         if rel.startswith(CACHE_FILES):
             labels -= CACHE_LABELS
+        if rel.startswith(LOAD_FILES):
+            labels -= LOAD_LABELS
         assert labels <= SPEC_LABELS, (path, labels - SPEC_LABELS)
         assert types <= SPEC_TYPES | EXTRA_TYPES, (path, types)
 

@@ -15,6 +15,7 @@ from ...errors import BrmError, StoreUnavailable
 from .. import records as R
 from ..base import NotAStore, Store, damaged, redact_url
 from .queries import (
+    Q_LOAD_MARKER,
     Q_LOCK_READ,
     Q_LOCK_SLOT,
     Q_LOCK_SLOTS,
@@ -186,15 +187,25 @@ class Neo4jConnection(Store):
             tx.run(load_cypher(Q_LOCK_SLOTS), slots=READ_SLOTS).consume()
         return int(row["generation"])
 
-    @classmethod
-    def _take_read_slot(cls, tx: Any) -> None:
+    def _take_read_slot(self, tx: Any) -> None:
         """The first statement of a snapshot: hold one reader slot (at random), or the
-        store's lock node while no import has made the slots yet."""
+        store's lock node while no import has made the slots yet. Refuses a store that
+        holds an interrupted load into an empty store (``load/mark.cypher``): its partial
+        content is not a state the store was ever in."""
         import random
 
         slot = f"read-{random.randrange(READ_SLOTS)}"
-        if tx.run(load_cypher(Q_LOCK_SLOT), slot=slot).single()["n"] == 0:
-            cls._take_lock(tx, step=0)
+        row = tx.run(load_cypher(Q_LOCK_SLOT), slot=slot).single()
+        loading = row["loading"]
+        if row["n"] == 0:
+            self._take_lock(tx, step=0)
+            loading = tx.run(load_cypher(Q_LOAD_MARKER)).single()["started"]
+        if loading is not None:
+            raise StoreUnavailable(
+                f"Neo4j at {self.shown_url} holds an unfinished import: a first import into the empty store "
+                f"began at {loading} and was stopped before it ended; import the file again (that clears the "
+                "partial one first)"
+            )
 
     @contextmanager
     def snapshot(self) -> Iterator[Self]:

@@ -4,8 +4,11 @@ one-transaction import (retried on transient errors) and the staged bulk import.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 from ...errors import NotFound, StoreUnavailable
@@ -24,6 +27,11 @@ from .queries import (
     Q_CREATE_STAFF,
     Q_DELETE_ALL,
     Q_FLIP,
+    Q_LOAD,
+    Q_LOAD_CLEAR,
+    Q_LOAD_MARK,
+    Q_LOAD_MARKER,
+    Q_LOAD_UNMARK,
     Q_LOOKUP_KEY_PERSONS,
     Q_LOOKUP_KINDS,
     Q_LOOKUP_RECORDS,
@@ -59,6 +67,17 @@ STAGE_THREADS = 2
 #: locking the same nodes: a deadlock one of them is rolled back for)
 STAGE_ATTEMPTS = 8
 
+#: the load of an empty store (:meth:`Neo4jImport._load_empty`): the positions in each
+#: statement's rows of ids of this load's nodes, sent as the nodes' internal ids (returned
+#: by the statements that create them); projects (nested lists) are :func:`_load_rows`'s own
+_LOAD_REFS: dict[str, tuple[int, ...]] = {
+    Q_CREATE_STAFF: (2,),
+    Q_CREATE_KEY_PERSONS: (1,),
+    Q_CREATE_REPORTS_TO: (0, 1),
+    **{name: (0, 1) for name in Q_CREATE_INFLUENCES.values()},
+    Q_CREATE_INTERACTIONS: (0, 1),
+}
+
 #: IdIndex kind -> influence source kind (the relationship type of its influences)
 _SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
 
@@ -83,6 +102,7 @@ class Neo4jImport(Neo4jReading):
         if self._depth:  # a programming error: the snapshot would hide (or, on Neo4j, block) the write
             raise RuntimeError("import_dataset inside a read snapshot of the same store")
         meta = {"source": source, "effective": effective}
+        self._clear_interrupted_load()
         staged = self._import_staged(ds, replace=replace, check=check, meta=meta)
         if staged is not None:
             return staged
@@ -146,9 +166,9 @@ class Neo4jImport(Neo4jReading):
     def _import_staged(
         self, ds: Dataset, *, replace: bool, check: ImportCheck | None, meta: dict[str, Any]
     ) -> ImportSummary | None:
-        """A large import into an empty store, or a replace of or by a large data set, in many small
-        transactions and still all or nothing (one huge transaction needs gigabytes of
-        heap and a commit that takes minutes):
+        """A large import into an empty store (:meth:`_load_empty`), or a replace of a large stored
+        data set, in many small transactions and still all or nothing (one huge transaction
+        needs gigabytes of heap and a commit that takes minutes). A replace:
 
         1. every node is created as an invisible ``:BrmStaged`` node (no label of the graph model, so no
            read and no analyst query sees it; edges only join staged nodes), in batches
@@ -173,11 +193,13 @@ class Neo4jImport(Neo4jReading):
             plan = self._plan(ds, IdIndex())
             if any(name not in Q_STAGE for name, _rows in plan):  # something to merge: not a plain bulk load
                 return None
+            s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
+            if not stored:
+                return self._load_empty(ds, plan, replace=replace, check=None if replace else check, meta=meta)
             if not replace and check is not None:
                 check(IdIndex())
-            s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
             try:
-                self._stage_batches(plan)
+                self._stage_batches(plan, Q_STAGE)
                 tx = s.begin_transaction()
                 try:
                     self._take_lock(tx)
@@ -213,34 +235,139 @@ class Neo4jImport(Neo4jReading):
                     pass
         return summary
 
-    def _stage_batches(self, plan: list[tuple[str, list[list[Any]]]]) -> None:
-        """Step 1 of :meth:`_import_staged`: every statement of ``plan`` on ``:BrmStaged``
-        nodes, in plan order (nodes before the edges that join them), each in batches of
+    def _load_empty(
+        self,
+        ds: Dataset,
+        plan: list[tuple[str, list[list[Any]]]],
+        *,
+        replace: bool,
+        check: ImportCheck | None,
+        meta: dict[str, Any],
+    ) -> ImportSummary:
+        """A large import into an empty store: the graph's own nodes and edges written
+        straight away (``create/*.cypher``) in batches of :data:`BATCH` rows, each its own
+        transaction, with no label to switch at the end. Still all or nothing for brmgraph:
+
+        - one transaction takes the store's lock node and every reader slot first and holds
+          them until the load ends, so other imports and every snapshot (each read-only
+          command, each served page) wait for it, then see all of it; it writes the change
+          set, the stamps and removes the marker (below) when the batches are done;
+        - a ``:BrmLoading`` marker is committed before the first batch. A failure clears
+          what was written and the marker (the store held nothing); a kill leaves the
+          marker: snapshots then refuse the partial load with a one-line error, and the next
+          import clears it first (:meth:`_clear_interrupted_load`). Killing the process
+          ends its transaction, so the lock goes with it.
+
+        ``check`` (the references of ``ds`` against the empty store) and the change set's
+        planning run while the first batches are written; when ``check`` refuses the file,
+        the batches stop and what they wrote is cleared.
+        Raw Cypher outside brmgraph sees the nodes arrive while the load runs."""
+        with self._session(write=True) as hold:
+            tx = hold.begin_transaction()
+            try:
+                self._take_lock(tx)  # waits for snapshots that are reading, then keeps them out
+                if tx.run(load_cypher(Q_LOAD_MARKER)).single()["started"] is not None:
+                    self._clear_load()  # an interrupted load (a live one would hold the lock)
+                if _stored_count(tx):
+                    raise StoreUnavailable(f"Neo4j at {self.shown_url}: another import wrote to the store meanwhile; import again")
+                with self._session(write=True) as s:
+                    started = datetime.now(UTC).isoformat(timespec="seconds")
+                    s.run(load_cypher(Q_LOAD_MARK), started=started, records=ds.record_count()).consume()
+                stop = threading.Event()
+                writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brm-neo4j-load")
+                try:
+                    written = writer.submit(self._stage_batches, plan, Q_LOAD, node_ids={}, stop=stop)
+                    try:
+                        if check is not None:
+                            check(IdIndex())
+                        history = self._history_begin(tx, ds, replace=replace, effective=meta["effective"])
+                    except BaseException:
+                        stop.set()  # no batch starts any more; the running ones end
+                        raise
+                    finally:
+                        writer.shutdown(wait=True)
+                    written.result()  # a batch's failure
+                    tx.run(load_cypher(Q_LOAD_UNMARK)).consume()
+                    summary = self._history_commit(tx, ds, history, replace=replace, source=meta["source"])
+                    tx.commit()
+                except BaseException:
+                    try:
+                        self._clear_load()  # the lock still held: nobody sees the half-written load
+                    except Exception:  # pragma: no cover - the marker stays; the next import clears it
+                        pass
+                    raise
+            finally:
+                if tx.closed() is False:
+                    tx.rollback()
+        return summary
+
+    def _clear_load(self) -> None:
+        """Delete an interrupted (or failed) load into an empty store: its nodes, then its
+        marker (``load/clear.cypher``); the caller holds the store's lock."""
+        with self._session(write=True) as s:
+            s.run(load_cypher(Q_LOAD_CLEAR)).consume()
+            s.run(load_cypher(Q_LOAD_UNMARK)).consume()
+
+    def _clear_interrupted_load(self) -> None:
+        """Before any import: when a load into an empty store was interrupted (its marker
+        outlived it), delete what it wrote, under the store's lock (a load that is still
+        running holds the lock: this waits for it, and then finds no marker)."""
+        with self._guard(), self._session(write=True) as s:
+            if s.run(load_cypher(Q_LOAD_MARKER)).single()["started"] is None:
+                return
+            tx = s.begin_transaction()
+            try:
+                self._take_lock(tx)
+                if tx.run(load_cypher(Q_LOAD_MARKER)).single()["started"] is not None:
+                    self._clear_load()
+            finally:
+                tx.rollback()  # nothing of its own to keep: it only held the lock
+
+    def _stage_batches(
+        self,
+        plan: list[tuple[str, list[list[Any]]]],
+        queries: dict[str, str],
+        node_ids: dict[str, int] | None = None,
+        stop: Any = None,
+    ) -> None:
+        """Step 1 of :meth:`_import_staged` (``queries`` :data:`Q_STAGE`: on ``:BrmStaged``
+        nodes) and the writing of :meth:`_load_empty` (``queries`` :data:`Q_LOAD`, with
+        ``node_ids`` collecting the internal ids of the nodes written, which the rows of
+        later statements carry instead of record ids: :func:`_load_rows`): every
+        statement of ``plan``, in plan order (nodes before the edges that join them), each in batches of
         :data:`BATCH` rows that are their own transactions, up to :data:`STAGE_THREADS` of
         one statement at once (no batch of a statement needs another's nodes). A batch
         rolled back by a transient error (a deadlock between two batches) is written again;
-        any other failure stops the import (the caller clears what was staged)."""
+        any other failure stops the import (the caller clears what was staged). ``stop``
+        (a :class:`threading.Event`), once set, lets no further batch start."""
         from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
         from neo4j import exceptions as nx
 
-        def write(query: str, rows: list[list[Any]]) -> None:
+        def write(query: str, rows: list[list[Any]]) -> list[Any]:
+            if stop is not None and stop.is_set():
+                return []
             with self._session(write=True) as s:
                 for attempt in range(1, STAGE_ATTEMPTS + 1):
                     try:
                         with s.begin_transaction() as tx:
-                            tx.run(query, rows=rows).consume()
+                            out = [r[0] for r in tx.run(query, rows=rows)]  # load/*: [[record id, internal id]]
                             tx.commit()
-                        return
+                        return out[0] if out else []
                     except nx.TransientError:
                         if attempt == STAGE_ATTEMPTS:
                             raise
                         time.sleep(0.02 * attempt)
+            raise AssertionError("unreachable")  # pragma: no cover
 
         pool = ThreadPoolExecutor(max_workers=STAGE_THREADS, thread_name_prefix="brm-neo4j-stage")
         try:
             for name, rows in plan:
-                query = load_cypher(Q_STAGE[name])
+                if stop is not None and stop.is_set():
+                    return
+                query = load_cypher(queries[name])
+                if node_ids is not None:
+                    _load_rows(name, rows, node_ids)
                 futures = [pool.submit(write, query, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)]
                 wait(futures, return_when=FIRST_EXCEPTION)  # all of them, unless one fails
                 failed = [f for f in futures if f.done() and not f.cancelled() and f.exception() is not None]
@@ -249,6 +376,9 @@ class Neo4jImport(Neo4jReading):
                         f.cancel()
                     wait(futures)  # the running ones end before the caller clears the staged nodes
                     raise failed[0].exception()  # type: ignore[misc]
+                if node_ids is not None:
+                    for f in futures:
+                        node_ids.update(f.result())
         finally:  # an interrupt: no queued batch starts, the running ones end first
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -311,8 +441,9 @@ class Neo4jImport(Neo4jReading):
             Q_UPSERT_KEY_PERSONS,
             ds.key_persons,
             lambda r: [
-                r.id, r.customer, r.name, r.title, r.department, r.closeness.value, r.solution_acceptance.value,
-                r.price_acceptance.value, r.veto.value, r.approver.value,
+                # _value_: the member's value without Enum's descriptor (a quarter of the plan's time at L)
+                r.id, r.customer, r.name, r.title, r.department, r.closeness._value_, r.solution_acceptance._value_,
+                r.price_acceptance._value_, r.veto._value_, r.approver._value_,
             ],
         )
         # a person created here has no superior yet; a stored one's is replaced
@@ -333,7 +464,7 @@ class Neo4jImport(Neo4jReading):
             k = kind.get(r.source) or _SOURCE_KIND.get(stored.get(r.source, ""))
             if k is None:
                 raise NotFound(f"influence source {r.source!r} is neither a key person, an employee nor competitor staff")
-            by_kind[k].append([r.source, r.target, r.strength.value])
+            by_kind[k].append([r.source, r.target, r.strength._value_])
         for k, rows in by_kind.items():
             edges(Q_CREATE_INFLUENCES[k], Q_UPSERT_INFLUENCES[k], rows, two)
 
@@ -342,7 +473,7 @@ class Neo4jImport(Neo4jReading):
             Q_UPSERT_PROJECTS,
             ds.projects,
             lambda r: [
-                r.id, r.customer, r.name, r.status.value, r.stage, r.amount, r.close_date,
+                r.id, r.customer, r.name, r.status._value_, r.stage, r.amount, r.close_date,
                 [[m.person, m.role, n] for n, m in enumerate(r.decision_chain)],
                 [[k, n] for n, k in enumerate(r.competitors)],
             ],
@@ -358,6 +489,27 @@ class Neo4jImport(Neo4jReading):
 
 class _Retry(Exception):
     """An import attempt met a transient error: try again."""
+
+
+def _load_rows(name: str, rows: list[list[Any]], node_ids: dict[str, int]) -> None:
+    """The rows of statement ``name`` (create/*) as its load/* twin takes them: the ids of
+    this load's nodes replaced by their internal ids, in place (see :data:`_LOAD_REFS`)."""
+    if name == Q_CREATE_PROJECTS:
+        for r in rows:
+            r[1] = node_ids[r[1]]
+            for m in r[7]:
+                m[0] = node_ids[m[0]]
+            for x in r[8]:
+                x[0] = node_ids[x[0]]
+        return
+    refs = _LOAD_REFS.get(name, ())
+    if refs == (0, 1):
+        for r in rows:
+            r[0], r[1] = node_ids[r[0]], node_ids[r[1]]
+    else:
+        for i in refs:
+            for r in rows:
+                r[i] = node_ids[r[i]]
 
 
 def _mentioned_ids(ds: Dataset) -> list[str]:

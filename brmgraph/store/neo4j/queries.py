@@ -96,6 +96,25 @@ Q_RETIRE = {
     "projects": "retire/project",
 }
 Q_STAGE_CLEAR = "stage/clear"
+# first load into an empty store (Neo4jStore._load_empty): create/* in batches, one marker
+#: create/* -> load/*: the same nodes and edges, ends found by internal id (no index look-up)
+Q_LOAD = {
+    Q_CREATE_CUSTOMERS: "load/customers",
+    Q_CREATE_EMPLOYEES: "load/employees",
+    Q_CREATE_COMPETITORS: "load/competitors",
+    Q_CREATE_STAFF: "load/competitor_staff",
+    Q_CREATE_KEY_PERSONS: "load/key_persons",
+    Q_CREATE_REPORTS_TO: "load/reports_to",
+    Q_CREATE_INFLUENCES["key_person"]: "load/influences_internal",
+    Q_CREATE_INFLUENCES["employee"]: "load/influences_external",
+    Q_CREATE_INFLUENCES["competitor_staff"]: "load/influences_external",
+    Q_CREATE_PROJECTS: "load/projects",
+    Q_CREATE_INTERACTIONS: "load/interactions",
+}
+Q_LOAD_MARK = "load/mark"
+Q_LOAD_UNMARK = "load/unmark"
+Q_LOAD_MARKER = "load/marker"
+Q_LOAD_CLEAR = "load/clear"
 Q_LOOKUP_KINDS = "lookup/kinds"
 Q_LOOKUP_KEY_PERSONS = "lookup/key_persons"
 #: stored records by id, for an import's merge (Store.import_dataset(merge=...))
