@@ -289,26 +289,38 @@ def incremental(work: Path, repeats: int) -> dict[str, Any]:
 
 
 def neo4j_large(work: Path, repeats: int) -> dict[str, Any]:
-    """Import at L into a fresh local Neo4j (``bench/tasks.py import``), then ``brmgraph
-    flags`` on it ``repeats`` times: whole processes, wall and CPU of the client."""
+    """Import at L into a freshly started local Neo4j (``bench/tasks.py import``), ``repeats``
+    times, each on a new server (the first import after a start: the server's JIT is cold,
+    the hardest case); then ``brmgraph flags`` on the last one ``repeats`` times: whole
+    processes, wall and CPU of the client."""
     data, meta = data_set(work, "L", benchrun.SIZES["L"])
-    with benchrun.LocalNeo4j(work / "neo4j-compare-L", "L") as server:
-        url = str(server.url)
-        _, out = timed([PY, str(ROOT / "bench" / "tasks.py"), "import", "--store", url, "--data", str(data)], timeout=7200)
-        imp = json.loads(out.strip().splitlines()[-1])
-        log(f"  L import into Neo4j: {imp['records_per_s']:,.0f} records/s")
-        flags, cpu = [], []
-        for _ in range(repeats):
-            flags.append(timed(brm("flags", "--recompute", "--store", url))[0])  # full runs, not the cache
-            cpu.append(LAST_CPU[0])
-        log(f"  L flags on Neo4j: {', '.join(f'{x:.2f}' for x in flags)} s")
-    return {"records": meta["records"], "import_rps": imp["records_per_s"], "flags_s": statistics.median(flags),
-            "flags_all": flags, "flags_cpu_s": statistics.median(cpu)}
+    rates: list[float] = []
+    for i in range(repeats):
+        with benchrun.LocalNeo4j(work / "neo4j-compare-L", "L") as server:
+            url = str(server.url)
+            _, out = timed([PY, str(ROOT / "bench" / "tasks.py"), "import", "--store", url, "--data", str(data)], timeout=7200)
+            rates.append(json.loads(out.strip().splitlines()[-1])["records_per_s"])
+            log(f"  L import into a fresh Neo4j ({i + 1}/{repeats}): {rates[-1]:,.0f} records/s")
+            if i < repeats - 1:
+                continue
+            flags, cpu = [], []
+            for _ in range(repeats):
+                flags.append(timed(brm("flags", "--recompute", "--store", url))[0])  # full runs, not the cache
+                cpu.append(LAST_CPU[0])
+            log(f"  L flags on Neo4j: {', '.join(f'{x:.2f}' for x in flags)} s")
+    return {"records": meta["records"], "import_rps": statistics.median(rates), "import_all": rates,
+            "flags_s": statistics.median(flags), "flags_all": flags, "flags_cpu_s": statistics.median(cpu)}
 
 
 # --------------------------------------------------------------------------- report
 def _f(v: float | None, fmt: str) -> str:
     return "not measured" if v is None else format(v, fmt)
+
+
+def _runs(part: dict[str, Any]) -> str:
+    """What the import rate of ``part`` is the median of: "3: 30,1xx / …" (older results: 1)."""
+    rates = part.get("import_all") or [part["import_rps"]]
+    return f"{len(rates)}: " + " / ".join(f"{x:,.0f}" for x in rates)
 
 
 def _when(part: dict[str, Any], r: dict[str, Any]) -> str:
@@ -349,7 +361,9 @@ def section(r: dict[str, Any]) -> str:
         ("CLI start: `path` on a small store", "≤ 250 ms", f"{cli['path_ms']:.0f} ms", met(cli["path_ms"] <= 250)),
         ("import at L, embedded", "≥ 100k records/s",
          _f(lg and lg["import_rps"], ",.0f") + (" records/s" if lg else ""), met(lg and lg["import_rps"] >= 100_000)),
-        ("import at L, Neo4j", "≥ 30k records/s", f"{nl['import_rps']:,.0f} records/s{_when(nl, r)}" if nl else "not measured",
+        ("import at L, Neo4j", "≥ 30k records/s",
+         f"{nl['import_rps']:,.0f} records/s (median of {_runs(nl)} first imports, each into a freshly started server)"
+         f"{_when(nl, r)}" if nl else "not measured",
          met(nl and nl["import_rps"] >= 30_000)),
         ("XL (50,000 customers): flags, peak memory, embedded", "≤ 60 s, ≤ 2 GB",
          f"{x['flags_s']:.1f} s, peak {x['flags_maxrss_mb'] / 1024:.2f} GB (import: {x['import_s']:.0f} s, "

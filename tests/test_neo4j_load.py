@@ -85,6 +85,32 @@ def test_load_writes_what_the_embedded_store_holds(neo4j_store, generated: Path,
         sq.close()
 
 
+def test_a_load_with_repeated_ids_writes_what_the_embedded_store_holds(
+    neo4j_store, generated: Path, sqlite_url: str, monkeypatch
+) -> None:
+    """A data set handed to the store that repeats records (files that do are refused
+    before; the later record wins) is still loaded, its repeats merged one batch at a time."""
+    from brmgraph.model import Dataset
+
+    used = _small_loads(monkeypatch)
+    doc = json.loads(generated.read_text(encoding="utf-8"))
+    doc["customers"].append({**doc["customers"][0], "name": "Renamed"})
+    doc["key_persons"].append({**doc["key_persons"][1], "title": "Retitled"})
+    first = doc["influences"][0]
+    doc["influences"].append({**first, "strength": "weak" if first["strength"] != "weak" else "strong"})
+    ds = Dataset.model_validate(doc)
+    sq = open_store(sqlite_url)
+    try:
+        neo4j_store.import_dataset(ds)
+        sq.import_dataset(ds)
+        assert used == ["load"]
+        assert neo4j_store.export().sorted() == sq.export().sorted()
+        assert "Renamed" in {c.name for c in neo4j_store.customers()}
+        assert _markers(neo4j_store) == 0
+    finally:
+        sq.close()
+
+
 def test_a_failing_batch_leaves_the_store_empty(neo4j_store, generated: Path, monkeypatch) -> None:
     from brmgraph.store.neo4j import importing, queries
 

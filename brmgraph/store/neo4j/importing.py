@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -191,11 +191,12 @@ class Neo4jImport(Neo4jReading):
             if not large or (stored and not replace):
                 return None  # one transaction
             plan = self._plan(ds, IdIndex())
+            if not stored:
+                s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
+                return self._load_empty(ds, plan, replace=replace, check=None if replace else check, meta=meta)
             if any(name not in Q_STAGE for name, _rows in plan):  # something to merge: not a plain bulk load
                 return None
             s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
-            if not stored:
-                return self._load_empty(ds, plan, replace=replace, check=None if replace else check, meta=meta)
             if not replace and check is not None:
                 check(IdIndex())
             try:
@@ -238,7 +239,7 @@ class Neo4jImport(Neo4jReading):
     def _load_empty(
         self,
         ds: Dataset,
-        plan: list[tuple[str, list[list[Any]]]],
+        plan: Iterable[tuple[str, list[list[Any]]]],
         *,
         replace: bool,
         check: ImportCheck | None,
@@ -260,8 +261,10 @@ class Neo4jImport(Neo4jReading):
 
         ``check`` (the references of ``ds`` against the empty store) and the change set's
         planning run while the first batches are written; when ``check`` refuses the file,
-        the batches stop and what they wrote is cleared.
-        Raw Cypher outside brmgraph sees the nodes arrive while the load runs."""
+        the batches stop and what they wrote is cleared. A statement that is not a plain create (``ds``
+        repeats an id: the later record updates the earlier) runs as it would on a stored
+        store, one batch at a time. Raw Cypher outside brmgraph sees the nodes arrive while
+        the load runs."""
         with self._session(write=True) as hold:
             tx = hold.begin_transaction()
             try:
@@ -325,7 +328,7 @@ class Neo4jImport(Neo4jReading):
 
     def _stage_batches(
         self,
-        plan: list[tuple[str, list[list[Any]]]],
+        plan: Iterable[tuple[str, list[list[Any]]]],
         queries: dict[str, str],
         node_ids: dict[str, int] | None = None,
         stop: Any = None,
@@ -361,14 +364,16 @@ class Neo4jImport(Neo4jReading):
             raise AssertionError("unreachable")  # pragma: no cover
 
         pool = ThreadPoolExecutor(max_workers=STAGE_THREADS, thread_name_prefix="brm-neo4j-stage")
+        serial = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brm-neo4j-merge")
         try:
             for name, rows in plan:
                 if stop is not None and stop.is_set():
                     return
-                query = load_cypher(queries[name])
                 if node_ids is not None:
                     _load_rows(name, rows, node_ids)
-                futures = [pool.submit(write, query, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)]
+                # a merge (not in queries: a load's repeated id) runs one batch at a time
+                query, runner = (load_cypher(queries[name]), pool) if name in queries else (load_cypher(name), serial)
+                futures = [runner.submit(write, query, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)]
                 wait(futures, return_when=FIRST_EXCEPTION)  # all of them, unless one fails
                 failed = [f for f in futures if f.done() and not f.cancelled() and f.exception() is not None]
                 if failed:
@@ -381,21 +386,24 @@ class Neo4jImport(Neo4jReading):
                         node_ids.update(f.result())
         finally:  # an interrupt: no queued batch starts, the running ones end first
             pool.shutdown(wait=True, cancel_futures=True)
+            serial.shutdown(wait=True, cancel_futures=True)
 
     def _plan(self, ds: Dataset, existing: IdIndex) -> list[tuple[str, list[list[Any]]]]:
+        """The statements that write ``ds``: :meth:`_plan_steps`, all of them."""
+        return list(self._plan_steps(ds, existing))
+
+    def _plan_steps(self, ds: Dataset, existing: IdIndex) -> Iterator[tuple[str, list[list[Any]]]]:
         """The statements that write ``ds`` (in order, each with its rows). Records whose
         id is not stored yet (``existing``) are CREATEd, and so are edges with an end
         created here (they cannot exist yet); everything else is MERGEd / replaced.
         Rows are lists (cheaper to encode than maps)."""
         stored = existing.kind
         created: set[str] = set()
-        plan: list[tuple[str, list[list[Any]]]] = []
 
-        def run(name: str, rows: list[list[Any]]) -> None:
-            if rows:
-                plan.append((name, rows))
+        def run(*steps: tuple[str, list[list[Any]]]) -> list[tuple[str, list[list[Any]]]]:
+            return [(name, rows) for name, rows in steps if rows]
 
-        def nodes(create: str, upsert: str, records: Iterable[Any], row: Any) -> None:
+        def nodes(create: str, upsert: str, records: Iterable[Any], row: Any) -> list[tuple[str, list[list[Any]]]]:
             new: list[list[Any]] = []
             old: list[list[Any]] = []
             for r in records:
@@ -404,10 +412,9 @@ class Neo4jImport(Neo4jReading):
                 else:
                     created.add(r.id)
                     new.append(row(r))
-            run(create, new)
-            run(upsert, old)
+            return run((create, new), (upsert, old))
 
-        def edges(create: str, upsert: str, rows: Iterable[list[Any]], ends: Any) -> None:
+        def edges(create: str, upsert: str, rows: Iterable[list[Any]], ends: Any) -> list[tuple[str, list[list[Any]]]]:
             new: list[list[Any]] = []
             old: list[list[Any]] = []
             seen: set[tuple[Any, ...]] = set()
@@ -418,8 +425,7 @@ class Neo4jImport(Neo4jReading):
                 else:
                     new.append(row)
                 seen.add(key)
-            run(create, new)
-            run(upsert, old)
+            return run((create, new), (upsert, old))
 
         def two(row: list[Any]) -> tuple[Any, ...]:
             return (row[0], row[1])
@@ -427,16 +433,16 @@ class Neo4jImport(Neo4jReading):
         def four(row: list[Any]) -> tuple[Any, ...]:
             return (row[0], row[1], row[2], row[3])
 
-        nodes(
+        yield from nodes(
             Q_CREATE_CUSTOMERS,
             Q_UPSERT_CUSTOMERS,
             ds.customers,
             lambda r: [r.id, r.name, r.industry, r.tier, json.dumps(r.attrs, ensure_ascii=False, sort_keys=True)],
         )
-        nodes(Q_CREATE_EMPLOYEES, Q_UPSERT_EMPLOYEES, ds.employees, lambda r: [r.id, r.name, r.team, r.title])
-        nodes(Q_CREATE_COMPETITORS, Q_UPSERT_COMPETITORS, ds.competitors, lambda r: [r.id, r.name])
-        nodes(Q_CREATE_STAFF, Q_UPSERT_STAFF, ds.competitor_staff, lambda r: [r.id, r.name, r.competitor])
-        nodes(
+        yield from nodes(Q_CREATE_EMPLOYEES, Q_UPSERT_EMPLOYEES, ds.employees, lambda r: [r.id, r.name, r.team, r.title])
+        yield from nodes(Q_CREATE_COMPETITORS, Q_UPSERT_COMPETITORS, ds.competitors, lambda r: [r.id, r.name])
+        yield from nodes(Q_CREATE_STAFF, Q_UPSERT_STAFF, ds.competitor_staff, lambda r: [r.id, r.name, r.competitor])
+        yield from nodes(
             Q_CREATE_KEY_PERSONS,
             Q_UPSERT_KEY_PERSONS,
             ds.key_persons,
@@ -452,8 +458,7 @@ class Neo4jImport(Neo4jReading):
         else:
             fresh = [[r.id, r.reports_to] for r in ds.key_persons if r.reports_to is not None and r.id not in stored]
             stale = [[r.id, r.reports_to] for r in ds.key_persons if r.id in stored]
-        run(Q_CREATE_REPORTS_TO, fresh)
-        run(Q_UPSERT_REPORTS_TO, stale)
+        yield from run((Q_CREATE_REPORTS_TO, fresh), (Q_UPSERT_REPORTS_TO, stale))
 
         # the relationship type of an influence follows from the kind of its source
         kind = {r.id: "key_person" for r in ds.key_persons}
@@ -466,9 +471,9 @@ class Neo4jImport(Neo4jReading):
                 raise NotFound(f"influence source {r.source!r} is neither a key person, an employee nor competitor staff")
             by_kind[k].append([r.source, r.target, r.strength._value_])
         for k, rows in by_kind.items():
-            edges(Q_CREATE_INFLUENCES[k], Q_UPSERT_INFLUENCES[k], rows, two)
+            yield from edges(Q_CREATE_INFLUENCES[k], Q_UPSERT_INFLUENCES[k], rows, two)
 
-        nodes(
+        yield from nodes(
             Q_CREATE_PROJECTS,
             Q_UPSERT_PROJECTS,
             ds.projects,
@@ -478,13 +483,12 @@ class Neo4jImport(Neo4jReading):
                 [[k, n] for n, k in enumerate(r.competitors)],
             ],
         )
-        edges(
+        yield from edges(
             Q_CREATE_INTERACTIONS,
             Q_UPSERT_INTERACTIONS,
             ([r.employee, r.person, r.date, r.kind] for r in ds.interactions),
             four,
         )
-        return plan
 
 
 class _Retry(Exception):
