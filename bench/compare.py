@@ -308,16 +308,7 @@ def neo4j_large(work: Path, repeats: int) -> dict[str, Any]:
                 flags.append(timed(brm("flags", "--recompute", "--store", url))[0])  # full runs, not the cache
                 cpu.append(LAST_CPU[0])
             log(f"  L flags on Neo4j: {', '.join(f'{x:.2f}' for x in flags)} s")
-            # the same load into the same server once it has worked a while (its JIT warm):
-            # emptied with `import --replace --allow-empty`, then loaded again
-            empty = work / "empty.json"
-            empty.write_text("{}", encoding="utf-8")
-            timed(brm("import", str(empty), "--replace", "--allow-empty", "--store", url), timeout=3600)
-            _, out = timed([PY, str(ROOT / "bench" / "tasks.py"), "import", "--store", url, "--data", str(data)], timeout=7200)
-            warm = json.loads(out.strip().splitlines()[-1])["records_per_s"]
-            log(f"  L import into the emptied, running server: {warm:,.0f} records/s")
     return {"records": meta["records"], "import_rps": statistics.median(rates), "import_all": rates,
-            "import_warm_rps": warm,
             "flags_s": statistics.median(flags), "flags_all": flags, "flags_cpu_s": statistics.median(cpu)}
 
 
@@ -371,9 +362,8 @@ def section(r: dict[str, Any]) -> str:
         ("import at L, embedded", "≥ 100k records/s",
          _f(lg and lg["import_rps"], ",.0f") + (" records/s" if lg else ""), met(lg and lg["import_rps"] >= 100_000)),
         ("import at L, Neo4j", "≥ 30k records/s",
-         f"{nl['import_rps']:,.0f} records/s (median of {_runs(nl)} first imports, each into a freshly started server"
-         + (f"; {nl['import_warm_rps']:,.0f} records/s into the same server emptied after it had worked" if "import_warm_rps" in nl else "")
-         + f"){_when(nl, r)}" if nl else "not measured",
+         f"{nl['import_rps']:,.0f} records/s (median of {_runs(nl)} first imports, each into a freshly started server)"
+         f"{_when(nl, r)}" if nl else "not measured",
          met(nl and nl["import_rps"] >= 30_000)),
         ("XL (50,000 customers): flags, peak memory, embedded", "≤ 60 s, ≤ 2 GB",
          f"{x['flags_s']:.1f} s, peak {x['flags_maxrss_mb'] / 1024:.2f} GB (import: {x['import_s']:.0f} s, "
