@@ -4,6 +4,7 @@ one-transaction import (retried on transient errors) and the staged bulk import.
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -77,6 +78,13 @@ _LOAD_REFS: dict[str, tuple[int, ...]] = {
     **{name: (0, 1) for name in Q_CREATE_INFLUENCES.values()},
     Q_CREATE_INTERACTIONS: (0, 1),
 }
+
+#: the statements of a plan (:meth:`Neo4jImport._plan_steps`) that write the nodes the
+#: others join, and come first: a load hands them to its writer before making the rest
+_NODE_STEPS = frozenset({
+    Q_CREATE_CUSTOMERS, Q_UPSERT_CUSTOMERS, Q_CREATE_EMPLOYEES, Q_UPSERT_EMPLOYEES, Q_CREATE_COMPETITORS,
+    Q_UPSERT_COMPETITORS, Q_CREATE_STAFF, Q_UPSERT_STAFF, Q_CREATE_KEY_PERSONS, Q_UPSERT_KEY_PERSONS,
+})
 
 #: IdIndex kind -> influence source kind (the relationship type of its influences)
 _SOURCE_KIND = {"key person": "key_person", "employee": "employee", "competitor staff member": "competitor_staff"}
@@ -190,10 +198,11 @@ class Neo4jImport(Neo4jReading):
             large = ds.record_count() >= STAGE_MIN_RECORDS or (replace and stored >= STAGE_MIN_RECORDS)
             if not large or (stored and not replace):
                 return None  # one transaction
-            plan = self._plan(ds, IdIndex())
             if not stored:
                 s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
-                return self._load_empty(ds, plan, replace=replace, check=None if replace else check, meta=meta)
+                steps = self._plan_steps(ds, IdIndex())
+                return self._load_empty(ds, steps, replace=replace, check=None if replace else check, meta=meta)
+            plan = self._plan(ds, IdIndex())
             if any(name not in Q_STAGE for name, _rows in plan):  # something to merge: not a plain bulk load
                 return None
             s.run(load_cypher(Q_STAGE_CLEAR)).consume()  # leftovers of a killed staged import
@@ -239,7 +248,7 @@ class Neo4jImport(Neo4jReading):
     def _load_empty(
         self,
         ds: Dataset,
-        plan: Iterable[tuple[str, list[list[Any]]]],
+        plan: Iterator[tuple[str, list[list[Any]]]],
         *,
         replace: bool,
         check: ImportCheck | None,
@@ -260,8 +269,9 @@ class Neo4jImport(Neo4jReading):
           ends its transaction, so the lock goes with it.
 
         ``check`` (the references of ``ds`` against the empty store) and the change set's
-        planning run while the first batches are written; when ``check`` refuses the file,
-        the batches stop and what they wrote is cleared. A statement that is not a plain create (``ds``
+        planning run while the first batches are written, and so is the rest of ``plan``
+        once its node statements are handed to the writer; when ``check`` refuses the
+        file, the batches stop and what they wrote is cleared. A statement that is not a plain create (``ds``
         repeats an id: the later record updates the earlier) runs as it would on a stored
         store, one batch at a time. Raw Cypher outside brmgraph sees the nodes arrive while
         the load runs."""
@@ -277,17 +287,25 @@ class Neo4jImport(Neo4jReading):
                     started = datetime.now(UTC).isoformat(timespec="seconds")
                     s.run(load_cypher(Q_LOAD_MARK), started=started, records=ds.record_count()).consume()
                 stop = threading.Event()
+                handed: queue.Queue[Any] = queue.Queue()  # the plan's statements, in order, then None
+                for step in plan:  # the nodes' statements (they come first) go to the writer at once
+                    handed.put(step)
+                    if step[0] not in _NODE_STEPS:
+                        break
                 writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brm-neo4j-load")
                 try:
-                    written = writer.submit(self._stage_batches, plan, Q_LOAD, node_ids={}, stop=stop)
+                    written = writer.submit(self._stage_batches, iter(handed.get, None), Q_LOAD, node_ids={}, stop=stop)
                     try:
                         if check is not None:
                             check(IdIndex())
                         history = self._history_begin(tx, ds, replace=replace, effective=meta["effective"])
+                        for step in plan:  # the edges' statements, made while the nodes are written
+                            handed.put(step)
                     except BaseException:
                         stop.set()  # no batch starts any more; the running ones end
                         raise
                     finally:
+                        handed.put(None)
                         writer.shutdown(wait=True)
                     written.result()  # a batch's failure
                     tx.run(load_cypher(Q_LOAD_UNMARK)).consume()
