@@ -7,6 +7,8 @@
     .venv/bin/python bench/compare.py --neo4j         # and flags on a local Neo4j (1,000 customers)
     .venv/bin/python bench/compare.py --xl            # and import / flags at XL, embedded (~10 M records)
     .venv/bin/python bench/compare.py --neo4j-large   # and import / flags at L on a local Neo4j
+                                                      # (--repeats 6: the median of 3 imports,
+                                                      # each into a freshly started server)
 
 What runs, each as its own process, started cold, as a user or a scheduler would start it:
 
