@@ -283,15 +283,15 @@ class Neo4jImport(Neo4jReading):
                     self._clear_load()  # an interrupted load (a live one would hold the lock)
                 if _stored_count(tx):
                     raise StoreUnavailable(f"Neo4j at {self.shown_url}: another import wrote to the store meanwhile; import again")
-                with self._session(write=True) as s:
-                    started = datetime.now(UTC).isoformat(timespec="seconds")
-                    s.run(load_cypher(Q_LOAD_MARK), started=started, records=ds.record_count()).consume()
                 stop = threading.Event()
                 handed: queue.Queue[Any] = queue.Queue()  # the plan's statements, in order, then None
                 for step in plan:  # the nodes' statements (they come first) go to the writer at once
                     handed.put(step)
                     if step[0] not in _NODE_STEPS:
                         break
+                with self._session(write=True) as s:  # right before the first batch: cleared on any failure
+                    started = datetime.now(UTC).isoformat(timespec="seconds")
+                    s.run(load_cypher(Q_LOAD_MARK), started=started, records=ds.record_count()).consume()
                 writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brm-neo4j-load")
                 try:
                     written = writer.submit(self._stage_batches, iter(handed.get, None), Q_LOAD, node_ids={}, stop=stop)
