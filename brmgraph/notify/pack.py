@@ -33,13 +33,17 @@ def pack(d: Digest, lang: str, render: Render, fits: Callable[[dict[str, Any]], 
     i = 0
     while True:
         last = len(out) == limit - 1
+        # the most items that fit (a binary search: a message only grows with its items)
+        lo, hi = 0, n - i
         best = render([], n - i if last else 0)
-        j = i
-        while j < n:
-            trial = render(lines[i : j + 1], n - j - 1 if last else 0)
-            if not fits(trial):
-                break
-            best, j = trial, j + 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            trial = render(lines[i : i + mid], n - i - mid if last else 0)
+            if fits(trial):
+                lo, best = mid, trial
+            else:
+                hi = mid - 1
+        j = i + lo
         if j == i and i < n and not last:  # not even one item fits an empty message
             best = render([], n - i)
             j = n
