@@ -81,10 +81,16 @@ def http_receiver() -> Iterator[Receiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     rec.base = f"http://127.0.0.1:{server.server_address[1]}"
-    t = threading.Thread(target=server.serve_forever, daemon=True)
-    t.start()
-    try:
+    with _serving(server):
         yield rec
+
+
+@contextmanager
+def _serving(server: socketserver.BaseServer) -> Iterator[None]:
+    """``server`` answering in a thread of its own for the block."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield
     finally:
         server.shutdown()
         server.server_close()
@@ -153,10 +159,5 @@ def smtp_sink() -> Iterator[SmtpSink]:
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     sink.port = server.server_address[1]
-    t = threading.Thread(target=server.serve_forever, daemon=True)
-    t.start()
-    try:
+    with _serving(server):
         yield sink
-    finally:
-        server.shutdown()
-        server.server_close()
