@@ -404,3 +404,21 @@ def test_end_to_end_subprocess(loaded: str) -> None:
         assert TOKEN not in r.stdout + r.stderr and "feishu-" in r.stdout
         card = rec.to("feishu")[0].json()
         assert card["msg_type"] == "interactive" and "sign" not in card
+
+
+def test_redact_hides_the_tokens_of_each_product() -> None:
+    from brmgraph.notify import redact
+
+    cases = {
+        "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX": "https://hooks.slack.com/services/***",
+        "https://prod-00.westus.logic.azure.com:443/workflows/0a1b2c/triggers/manual/paths/invoke"
+        "?api-version=2016-06-01&sp=%2Ftriggers&sig=s3cr3t": "https://prod-00.westus.logic.azure.com:443/workflows/***"
+        "?api-version=***&sp=***&sig=***",
+        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***",
+        "https://oapi.dingtalk.com/robot/send?access_token=abc": "https://oapi.dingtalk.com/robot/send?access_token=***",
+        "https://open.feishu.cn/open-apis/bot/v2/hook/xxxxxxxx-xxxx": "https://open.feishu.cn/open-apis/bot/***",
+        "https://user:pw@example.com/hooks/lettersonly": "https://example.com/hooks/***",
+        "https://example.com/hook?x=1": "https://example.com/hook?x=***",
+    }
+    for url, want in cases.items():
+        assert redact(url) == want

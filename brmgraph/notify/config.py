@@ -62,8 +62,8 @@ class Channel:
 
 def redact(url: str) -> str:
     """A webhook URL with its tokens hidden: the path is kept up to the first segment
-    that holds a digit or is longer than 20 characters, every query value becomes
-    ``***`` (``https://oapi.dingtalk.com/robot/send?access_token=***``,
+    that holds a digit or is longer than 20 characters (and, without a query, never its
+    last segment), every query value becomes ``***`` (``https://oapi.dingtalk.com/robot/send?access_token=***``,
     ``https://hooks.slack.com/services/***``)."""
     try:
         p = urlsplit(url)
@@ -73,8 +73,9 @@ def redact(url: str) -> str:
         return "***"
     kept: list[str] = []
     segs = [s for s in p.path.split("/") if s]
-    for s in segs:
-        if any(c.isdigit() for c in s) or len(s) > 20:
+    for n, s in enumerate(segs):
+        # without a query the token can only be in the path: its last segment is never shown
+        if any(c.isdigit() for c in s) or len(s) > 20 or (not p.query and n == len(segs) - 1):
             kept.append("***")
             break
         kept.append(s)
