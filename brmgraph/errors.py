@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     STORE_UNAVAILABLE = 5
     SETUP = 6
     LOCAL_NEO4J = 7
+    NOTIFY_FAILED = 8
     INTERNAL = 70
     INTERRUPTED = 130
     # the same codes under the names ``neo4j status`` gives them
@@ -41,6 +42,7 @@ EXIT_CODES: dict[ExitCode, str] = {
     ExitCode.STORE_UNAVAILABLE: "the store cannot be opened or does not answer",
     ExitCode.SETUP: "a prerequisite is missing (Java, Maven, Chromium...)",
     ExitCode.LOCAL_NEO4J: "the local Neo4j server did not start or stop",
+    ExitCode.NOTIFY_FAILED: "`notify`: at least one channel failed (the others were sent; the summary names it)",
     ExitCode.INTERNAL: "an unexpected internal error (a bug: please report it)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C) or aborted",
 }

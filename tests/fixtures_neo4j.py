@@ -125,7 +125,7 @@ def neo4j_store(neo4j_url: str, neo4j_lock: None):
     try:
         store.import_dataset(Dataset(), replace=True)
         with store.driver.session() as s:  # and its history
-            s.run("MATCH (n) WHERE n:BrmChangeSet OR n:BrmVersion DETACH DELETE n").consume()
+            s.run("MATCH (n) WHERE n:BrmChangeSet OR n:BrmVersion OR n:BrmNotifySend DETACH DELETE n").consume()
         yield store
     finally:
         store.close()

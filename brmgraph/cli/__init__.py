@@ -49,7 +49,7 @@ def _root(
 
 
 # the command modules register their commands on import
-from . import core, demo, analysis, decide, history, neo4j, maps, generate, serve  # noqa: E402,F401,I001  (order = order in --help)
+from . import core, demo, analysis, decide, history, notify, neo4j, maps, generate, serve  # noqa: E402,F401,I001  (order = order in --help)
 
 
 #: set by ``--debug`` (anywhere on the command line): full tracebacks for unexpected errors

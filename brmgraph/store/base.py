@@ -282,6 +282,18 @@ class Store(ABC):
         read-only or busy store, or none to write). Called outside any snapshot."""
         return False
 
+    # ----------------------------------------------------------------- notify sends
+    def notify_sends(self, run_id: str) -> set[tuple[str, int]]:
+        """The (channel, message number) pairs ``brmgraph notify`` recorded as sent for
+        ``run_id`` (docs/spec.md §5.5); empty for a store that records none."""
+        return set()
+
+    def notify_record(self, run_id: str, channel: str, part: int, detail: str = "") -> None:
+        """Record that message ``part`` of ``channel`` was sent for ``run_id`` (now, with a
+        short ``detail`` text); recording it again changes nothing. Raises
+        :class:`~brmgraph.errors.StoreUnavailable` when the store cannot record it."""
+        raise StoreUnavailable(f"store {redact_url(self.url)} cannot record notifications")
+
     @contextmanager
     def snapshot(self) -> Iterator[Store]:
         """Within this block every read answers from one consistent state of the store

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from .importing import Neo4jImport
+from .notify import Neo4jNotify
 
 
-class Neo4jStore(Neo4jImport):
+class Neo4jStore(Neo4jNotify, Neo4jImport):
     """A Neo4j 5.x server as the store (docs/spec.md §5: ``--store bolt://host:7687``)."""
 
 

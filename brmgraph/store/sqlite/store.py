@@ -7,10 +7,11 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from .notify import SqliteNotify
 from .writing import SqliteWriting
 
 
-class SqliteStore(SqliteWriting):
+class SqliteStore(SqliteNotify, SqliteWriting):
     """The embedded default store."""
 
 
