@@ -412,7 +412,7 @@ def plan(
     try:
         tie_v = Strength.parse(tie)
     except ValueError:
-        raise BadArgument(f"the strength of new ties must be strong, medium or weak, not {tie!r}") from None
+        raise BadArgument(f"--strength must be strong, medium or weak, not {tie!r}") from None
     with reading(store) as st:
         cid, pid = scope_in(st, project, customer)
         assert cid is not None
@@ -663,8 +663,6 @@ def map_data(
         if kind == "project":
             j = st.project(oid)
             return MapData(kind, ident, [graph_of(st, j.customer)], p, mc, day, project=j, teams=teams_)
-        if not p.ours:
-            raise BadArgument(f"the company map shows our staff; perspective {str(p)!r} is a competitor's")
         return MapData(kind, ident, _all_graphs(st), p, mc, day, employees=employees, teams=teams_)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from ..store import Store, open_store
 from ..store.history import parse_time
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..model import Dataset
 
 #: what every service function accepts as its store
-StoreLike = Union[Store, str, None]
+StoreLike = Store | str | None
 
 __all__ = ["StoreLike", "as_of_state", "generation", "observed_day", "opened", "parse_time", "reading"]
 
