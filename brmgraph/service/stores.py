@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..store import Store, open_store
+from ..store.base import StoreDamaged
 from ..store.history import parse_time
 
 if TYPE_CHECKING:
@@ -22,7 +23,16 @@ if TYPE_CHECKING:
 #: what every service function accepts as its store
 StoreLike = Store | str | None
 
-__all__ = ["StoreLike", "as_of_state", "generation", "observed_day", "opened", "parse_time", "reading"]
+__all__ = [
+    "Store", "StoreDamaged", "StoreLike", "as_of_state", "connect", "generation", "observed_day", "opened",
+    "parse_time", "reading",
+]
+
+
+def connect(url: str | None, *, create: bool = False) -> Store:
+    """An open store at ``url``, for a caller that keeps it open (a web worker thread)
+    and closes it itself."""
+    return open_store(url, create=create)
 
 
 @contextmanager
@@ -33,7 +43,7 @@ def opened(store: StoreLike, *, create: bool = False) -> Iterator[Store]:
     if isinstance(store, Store):
         yield store
         return
-    st = open_store(store, create=create)
+    st = connect(store, create=create)
     try:
         yield st
     finally:
