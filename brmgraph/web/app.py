@@ -30,7 +30,9 @@ import hmac
 import io
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
+from datetime import date
 from http.cookies import SimpleCookie
 from importlib import resources
 from typing import Any, TypeVar
@@ -64,6 +66,8 @@ MAX_BODY_BYTES = 64 * 1024
 HEAVY_SLOTS = 2
 #: a request still computing after this many seconds is answered 503
 REQUEST_TIMEOUT_S = 120.0
+#: rendered map pages kept (by URL and change set): a big customer's page is megabytes
+PAGES_KEPT = 8
 
 T = TypeVar("T")
 
@@ -196,7 +200,7 @@ def create_app(
     env = _env()
     stores = _Stores(url)
     heavy = anyio.CapacityLimiter(heavy_slots)
-    cache: dict[str, tuple[Any, Any]] = {}
+    cache: OrderedDict[str, tuple[Any, Any]] = OrderedDict()
     css = (resources.files("brmgraph.web") / "templates" / "brm.css").read_text(encoding="utf-8")
 
     # ------------------------------------------------------------------ running work
@@ -216,10 +220,12 @@ def create_app(
     locks: dict[str, anyio.Lock] = {}
 
     async def cached(name: str, compute: Callable[[Store], T]) -> T:
-        """``compute(store)``, kept until the store's latest change set moves."""
+        """``compute(store)``, kept until the store's latest change set moves (of the
+        rendered pages, the :data:`PAGES_KEPT` used last)."""
         gen = await in_thread(generation, computes=False)
         hit = cache.get(name)
         if hit is not None and hit[0] == gen:
+            cache.move_to_end(name)
             return hit[1]  # type: ignore[no-any-return]
         lock = locks.setdefault(name, anyio.Lock())
         async with lock:  # one computation per answer; the others wait for it
@@ -228,7 +234,16 @@ def create_app(
                 return hit[1]  # type: ignore[no-any-return]
             value = await in_thread(compute)
             cache[name] = (gen, value)
+            pages = [k for k in cache if k.startswith("page:")]
+            for old in pages[: max(0, len(pages) - PAGES_KEPT)]:
+                del cache[old]
+                locks.pop(old, None)
             return value
+
+    async def cached_page(r: Request, render: Callable[[Store, Request], str]) -> Response:
+        """A map page, rendered once per URL, day and change set."""
+        key = f"page:{date.today().isoformat()}:{r.url.path}?{r.url.query}"
+        return HTMLResponse(await cached(key, lambda st: render(st, r)))
 
     def page(name: str, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**ctx))
@@ -306,7 +321,7 @@ def create_app(
         return render(m, vis_src="/static/vis-network.min.js", toolbar=bar)
 
     async def customer_page(r: Request) -> Response:
-        return HTMLResponse(await in_thread(lambda st: _customer_page(st, r)))
+        return await cached_page(r, _customer_page)
 
     def _project_page(st: Store, r: Request) -> str:
         from ..maps import draw
@@ -333,7 +348,7 @@ def create_app(
         return render(m, vis_src="/static/vis-network.min.js", toolbar=bar)
 
     async def project_page(r: Request) -> Response:
-        return HTMLResponse(await in_thread(lambda st: _project_page(st, r)))
+        return await cached_page(r, _project_page)
 
     def _filter_flags(rows: list[dict[str, Any]], r: Request) -> list[dict[str, Any]]:
         out = rows
