@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -52,7 +52,7 @@ def serve_cmd(
 #: request head may not exceed 16 KiB (h11), at most 200 connections are served at once
 #: (more are answered 503), and a stop waits at most 10 s for running requests. Bodies
 #: and the time of one answer are bounded by the app (brmgraph.web.app).
-SERVER_LIMITS = {
+SERVER_LIMITS: dict[str, Any] = {
     "timeout_keep_alive": 5,
     "h11_max_incomplete_event_size": 16 * 1024,
     "limit_concurrency": 200,
