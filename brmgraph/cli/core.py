@@ -54,7 +54,7 @@ def import_cmd(
     Example: brmgraph import customers.yaml --store sqlite:///brm.db
     """
     from ..dataset import import_path, parse_size
-    from ..store.history import parse_time
+    from ..service.stores import parse_time
 
     if sum((replace, patch, profile is not None)) > 1:
         from ..errors import BadArgument

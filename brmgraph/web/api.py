@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from ..errors import BadArgument
 from ..service import questions as ask
-from ..store import Store
+from ..service.stores import Store
 
 
 def jsonable(obj: Any) -> Any:
