@@ -204,10 +204,14 @@ def create_app(
     css = (resources.files("brmgraph.web") / "templates" / "brm.css").read_text(encoding="utf-8")
 
     # ------------------------------------------------------------------ running work
-    async def in_thread(fn: Callable[[Store], T], *, computes: bool = True) -> T:
-        """``fn(store)`` in a worker thread (a computing one waits for a heavy slot)."""
+    async def in_thread(fn: Callable[[Store], T], *, computes: bool = True, snapshot: bool = True) -> T:
+        """``fn(store)`` in a worker thread (a computing one waits for a heavy slot), in
+        one snapshot of the store unless ``fn`` takes its own (flags: it writes the flag
+        cache after its snapshot)."""
         def run() -> T:
             st = stores.get()
+            if not snapshot:
+                return fn(st)
             with st.snapshot():  # every read of one step from the same state
                 return fn(st)
 
@@ -219,7 +223,7 @@ def create_app(
 
     locks: dict[str, anyio.Lock] = {}
 
-    async def cached(name: str, compute: Callable[[Store], T]) -> T:
+    async def cached(name: str, compute: Callable[[Store], T], *, snapshot: bool = True) -> T:
         """``compute(store)``, kept until the store's latest change set moves (of the
         rendered pages, the :data:`PAGES_KEPT` used last)."""
         gen = await in_thread(generation, computes=False)
@@ -232,7 +236,7 @@ def create_app(
             hit = cache.get(name)
             if hit is not None and hit[0] == gen:
                 return hit[1]  # type: ignore[no-any-return]
-            value = await in_thread(compute)
+            value = await in_thread(compute, snapshot=snapshot)
             cache[name] = (gen, value)
             pages = [k for k in cache if k.startswith("page:")]
             for old in pages[: max(0, len(pages) - PAGES_KEPT)]:
@@ -287,7 +291,7 @@ def create_app(
             lambda st: api.report(st, q(r, "customer"), q(r, "perspective"), q(r, "max_cost"), q(r, "today"))))
 
     async def flag_run() -> ask.FlagRun:
-        return await cached("flags", api.flags)
+        return await cached("flags", api.flags, snapshot=False)
 
     async def customers() -> list[dict[str, Any]]:
         return await cached("customers", api.customers)
