@@ -44,7 +44,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -147,13 +147,9 @@ def _secure(h: MutableHeaders) -> None:
 
 
 def _cookie(header: str) -> str:
-    c: SimpleCookie = SimpleCookie()
-    try:
-        c.load(header)
-    except Exception:  # noqa: BLE001 - a malformed cookie header carries no token
-        return ""
-    morsel = c.get(COOKIE)
-    return morsel.value if morsel is not None else ""
+    """The token cookie (Starlette's lenient parser: another site's odd cookie on the same
+    host does not hide it)."""
+    return cookie_parser(header).get(COOKIE, "")
 
 
 class _Stores:
