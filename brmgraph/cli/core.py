@@ -172,9 +172,9 @@ def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False, as_of: AsOfOpt = 
 
     Example: brmgraph info --store neo4j://localhost:7687
     """
-    from ..service.questions import info
-
-    url, counts = info(store, as_of=as_of)
+    with store_from(store, as_of=as_of) as st:  # (the service's reading, brmgraph.service.stores)
+        counts = st.counts()
+        url = st.url
     if as_json:
         print_json({"store": url, "counts": counts})
         return
