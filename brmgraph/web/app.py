@@ -7,7 +7,7 @@ The event loop never runs store work. Each request's reads run in a worker threa
 (``anyio.to_thread.run_sync``), each thread with its own connection to the store
 (SQLite connections must not cross threads). Computing work (maps, reports, the
 customer list, flags) also waits for one of :data:`HEAVY_SLOTS` slots, so that a burst of
-big maps occupies a few threads while small requests (a style sheet, a cached list) are
+big maps occupies one thread while small requests (a style sheet, a cached list) are
 answered at once. Answers that cover the whole store (the customer list, the flags) are
 cached by the store's latest change set (:func:`brmgraph.service.stores.generation`): an
 import is visible on the next request.
@@ -62,8 +62,10 @@ CSP = (
 COOKIE = "brm_token"
 #: largest request body accepted (the app only reads: no request needs one)
 MAX_BODY_BYTES = 64 * 1024
-#: computing requests (maps, reports, whole-store lists) running at once; the others wait
-HEAVY_SLOTS = 2
+#: computing requests (maps, reports, whole-store lists) running at once; the others wait.
+#: One: the analyses are pure Python and hold the GIL, so a second computing thread adds
+#: no throughput but doubles what a small request waits for (docs/benchmarks-web.md)
+HEAVY_SLOTS = 1
 #: a request still computing after this many seconds is answered 503
 REQUEST_TIMEOUT_S = 120.0
 #: rendered map pages kept (by URL and change set): a big customer's page is megabytes
