@@ -1,6 +1,16 @@
-"""Benchmarks of `brmgraph serve` and the maps (issue 12).
+"""Benchmarks of `brmgraph serve` and the maps (issues 12 and 20).
 
     python bench/web.py [--customers 200] [--persons 60] [--store URL] [--detail-in-browser]
+    python bench/web.py --concurrency [--clients 20] [--persons 4000] [--store URL] [--code DIR]
+
+``--concurrency`` (issue 20) measures whether a slow request stalls the others: it
+starts ``brmgraph serve`` (a real uvicorn process, with the limits ``serve`` sets) on a
+store holding a ``--persons``-person customer C1 (generated unless ``--store`` is
+given), lets ``--clients`` clients each request C1's map over and over (each with its
+own ``max_cost``, so no two share a rendered page), and meanwhile requests a small page
+(``/static/brm.css``, then the cached ``/api/customers``) every 0.25 s: p50, p95 and
+the slowest of those small requests, idle and under load, and how many maps were served.
+``--code DIR`` serves with another checkout's ``brmgraph`` package (for a before/after).
 
 Without --store it generates a store of ``--customers`` customers with ``--persons`` key
 persons each into a temporary folder. Measures, in process (Starlette's TestClient, no
@@ -44,7 +54,15 @@ def main() -> None:
     ap.add_argument("--persons", type=int, default=60)
     ap.add_argument("--store")
     ap.add_argument("--detail-in-browser", action="store_true")
+    ap.add_argument("--concurrency", action="store_true")
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--probes", type=int, default=40)
+    ap.add_argument("--code")
+    ap.add_argument("--probe-timeout", type=float, default=600.0)
     args = ap.parse_args()
+    if args.concurrency:
+        print(json.dumps(_concurrency(args), indent=2))
+        return
     import warnings
 
     warnings.simplefilter("ignore")
@@ -138,6 +156,119 @@ def _map_500(folder: Path) -> dict:
         render_ms = page.evaluate("window.brmRenderMs")
         b.close()
     return {"nodes": len(m.nodes), "build_s": round(build, 2), "stable_in_browser_s": round(render_ms / 1000, 2), "wall_s": round(wall, 2), "bytes": path.stat().st_size}
+
+
+def _percentiles(ms: list[float]) -> dict[str, float]:
+    ms = sorted(ms)
+    return {"p50_ms": round(statistics.median(ms), 1), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1),
+            "max_ms": round(ms[-1], 1), "n": len(ms)}
+
+
+def _concurrency(args: argparse.Namespace) -> dict:
+    import os
+    import socket
+    import subprocess
+    import threading
+
+    import httpx
+
+    tmp = Path(tempfile.mkdtemp(prefix="brm-bench-web-"))
+    url = args.store
+    persons = args.persons if args.persons != 60 else 4000
+    if not url:
+        from brmgraph.generate import generate
+        from brmgraph.service.stores import connect
+
+        data = tmp / "data.json"
+        generate(str(data), customers=2, persons_per=persons, employees=300, competitors=5, seed=7)
+        url = f"sqlite:///{tmp / 'bench.db'}"
+        from brmgraph.dataset import import_path
+
+        st = connect(url, create=True)
+        import_path(st, data)
+        st.close()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    env = dict(os.environ)
+    if args.code:
+        env["PYTHONPATH"] = args.code
+    # run from the temporary folder: ``-m`` puts the working directory first on sys.path,
+    # which would shadow ``--code``
+    server = subprocess.Popen([sys.executable, "-m", "brmgraph", "serve", "--store", url, "--port", str(port)],
+                              env=env, cwd=tmp, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    out: dict = {"clients": args.clients, "key_persons_of_C1": persons, "code": args.code or "this checkout"}
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(base + "/static/brm.css", timeout=5)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        t0 = time.perf_counter()
+        httpx.get(base + "/api/customers", timeout=600).raise_for_status()
+        out["customer_list_first_s"] = round(time.perf_counter() - t0, 2)
+
+        def probe(n: int) -> dict:
+            ms: dict[str, list[float]] = {"/static/brm.css": [], "/api/customers": []}
+            with httpx.Client(base_url=base, timeout=args.probe_timeout) as c:  # one kept-alive connection
+                for i in range(n):
+                    path = ("/static/brm.css", "/api/customers")[i % 2]
+                    t1 = time.perf_counter()
+                    try:
+                        c.get(path).raise_for_status()
+                    except httpx.TimeoutException:
+                        return {"timed_out_after_s": args.probe_timeout, "answered_before": sum(map(len, ms.values()))}
+                    ms[path].append((time.perf_counter() - t1) * 1000)
+                    time.sleep(0.25)
+            return {"all": _percentiles(ms["/static/brm.css"] + ms["/api/customers"]),
+                    **{k: _percentiles(v) for k, v in ms.items()}}
+
+        out["small_idle"] = probe(20)
+        stop = threading.Event()
+        served: list[float] = []
+        failed: list[str] = []
+        sent = threading.Semaphore(0)
+        # one client for the 20 threads: its set-up (TLS contexts) is paid once, so every
+        # map request is on the wire before the probing starts
+        pool = httpx.Client(timeout=900, limits=httpx.Limits(max_connections=args.clients + 5))
+
+        def client(k: int) -> None:
+            while not stop.is_set():
+                t1 = time.perf_counter()
+                sent.release()
+                try:
+                    r = pool.get(f"{base}/customers/C1?max_cost={k}")
+                except httpx.HTTPError as exc:
+                    if not stop.is_set():
+                        failed.append(repr(exc))
+                    return
+                if r.status_code == 200 and not stop.is_set():
+                    served.append(time.perf_counter() - t1)
+
+        threads = [threading.Thread(target=client, args=(k + 1,), daemon=True) for k in range(args.clients)]
+        for t in threads:
+            t.start()
+        for _ in threads:
+            sent.acquire()
+        time.sleep(3)
+        t0 = time.perf_counter()
+        out["small_under_load"] = probe(args.probes)
+        out["load_window_s"] = round(time.perf_counter() - t0 + 3, 1)
+        stop.set()
+        out["maps_served_in_window"] = len(served)
+        out["map_requests_failed"] = failed[:3]
+        if served:
+            out["map_s_first"] = round(min(served), 1)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return out
 
 
 if __name__ == "__main__":

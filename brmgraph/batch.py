@@ -147,7 +147,7 @@ def _from_cache(
         payload = state.valid(cid, RULES_VERSION)
         if payload is not None:
             try:
-                records.extend(S.decode(payload))
+                records.extend(S.decode(payload, Flag))
                 served += 1
                 continue
             except ValueError:  # a damaged entry: computed again, and overwritten

@@ -24,7 +24,7 @@ asks for that kind here and nowhere else.
 >>> cg = CustomerGraph.from_dataset(ds, "C1")
 >>> sorted((u, v, d["cost"]) for u, v, d in cg.g.edges(data=True))
 [('E1', 'P2', 3), ('P1', 'P2', 2), ('P2', 'P1', 1)]
->>> sorted(cg.sources(Perspective.parse("team:East")))
+>>> sorted(cg.sources(Perspective("team", "East")))
 ['E1']
 >>> cg.arc_kind("P2", "P1"), cg.arc_kind("E1", "P2")
 ('reports_down', 'influences_external')
@@ -107,11 +107,12 @@ class Perspective:
     """Who paths start from (docs/spec.md §4.1).
 
     ``kind`` is one of ``individual``, ``team``, ``company``, ``competitor``;
-    ``value`` is the employee id, team name, competitor id or ``*``.
+    ``value`` is the employee id, team name, competitor id or ``*``. Its spellings are
+    read by :func:`brmgraph.service.scope.parse_perspective`.
 
-    >>> Perspective.parse("company")
+    >>> Perspective("company")
     Perspective(kind=<PerspectiveKind.company: 'company'>, value=None)
-    >>> str(Perspective.parse("competitor:*"))
+    >>> str(Perspective("competitor", "*"))
     'competitor:*'
     """
 
@@ -124,30 +125,6 @@ class Perspective:
         object.__setattr__(self, "kind", PerspectiveKind(kind))
         object.__setattr__(self, "value", value)
 
-    @classmethod
-    def parse(cls, text: str | None) -> Perspective:
-        if text is None or text.strip() == "":
-            return cls("company")
-        text = text.strip()
-        kind, sep, value = text.partition(":")
-        kind = kind.strip().lower()
-        value = value.strip()
-        if kind == "company":
-            if sep and value:
-                raise BadArgument(f"perspective {text!r}: 'company' takes no value")
-            return cls("company")
-        if kind in ("individual", "team", "competitor"):
-            if not value:
-                raise BadArgument(
-                    f"perspective {text!r}: expected {kind}:<{'employee id' if kind == 'individual' else 'team' if kind == 'team' else 'competitor id or *'}>"
-                )
-            if value == "*" and kind != "competitor":
-                raise BadArgument(f"perspective {text!r}: '*' is only allowed as competitor:*")
-            return cls(kind, value)
-        raise BadArgument(
-            f"unknown perspective {text!r}; use individual:<employee>, team:<team>, company, competitor:<id> or competitor:*"
-        )
-
     @property
     def ours(self) -> bool:
         """True for the individual, team and company perspectives (the relay rule applies)."""
@@ -155,6 +132,12 @@ class Perspective:
 
     def __str__(self) -> str:
         return self.kind.value if self.value is None else f"{self.kind.value}:{self.value}"
+
+
+def is_veto_or_approver(person: KeyPerson) -> bool:
+    """True when ``person`` holds a veto or is a sole approver (``yes``, not ``unknown``);
+    :mod:`brmgraph.analysis.rules` names it among the rules."""
+    return person.veto.value == "yes" or person.approver.value == "yes"
 
 
 def _edges(
@@ -378,8 +361,6 @@ class CustomerGraph:
 
     def decision_makers(self) -> list[str]:
         """docs/spec.md §4.3: members of open projects' chains, plus veto or approver = yes; sorted."""
-        from .analysis.rules import is_veto_or_approver
-
         out = {m.person for j in self.open_projects() for m in j.decision_chain if m.person in self.persons}
         out |= {pid for pid, p in self.persons.items() if is_veto_or_approver(p)}
         return sorted(out)

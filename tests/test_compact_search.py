@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from brmgraph.analysis.context import AnalysisContext
 from brmgraph.analysis.paths import shortest_costs, shortest_labels
-from brmgraph.graph import COMPANY, Perspective
+from brmgraph.graph import COMPANY
+from brmgraph.service.scope import parse_perspective
 
 from .test_paths_property import graphs
 
@@ -19,7 +20,7 @@ from .test_paths_property import graphs
 @given(graphs(), st.booleans(), st.integers(min_value=0, max_value=3))
 def test_costs_equal_the_costs_of_the_labels(case, relay_rule: bool, extra: int) -> None:  # type: ignore[no-untyped-def]
     cg, ptext = case
-    p = Perspective.parse(ptext)
+    p = parse_perspective(ptext)
     sources = set(cg.sources(p)) | set(sorted(cg.persons)[:extra])  # key persons as origins too
     blocked = cg.blocked_relays(COMPANY) if relay_rule else frozenset()
     want = {v: lab[0] for v, lab in shortest_labels(cg, sources, blocked).items()}

@@ -7,7 +7,8 @@ import pytest
 from brmgraph.analysis.coverage import coverage
 from brmgraph.analysis.exposure import Flag, exposure, flags, reasons_for, sort_flags
 from brmgraph.errors import BadArgument, NotFound
-from brmgraph.graph import COMPANY, Perspective
+from brmgraph.graph import COMPANY
+from brmgraph.service.scope import parse_perspective
 from tests.builders import M, S, W, build
 
 # ---------------------------------------------------------------- coverage
@@ -106,7 +107,7 @@ def test_coverage_under_a_competitor_perspective_has_no_relay_rule():
         [("S1", "O", S), ("O", "D", S), ("E1", "O", S)],
         staff={"S1": "K1"},
     )
-    theirs = coverage(cg, Perspective.parse("competitor:K1"))
+    theirs = coverage(cg, parse_perspective("competitor:K1"))
     assert [(m.status, m.cost) for m in theirs.members] == [("indirect", 2)]
     ours = coverage(cg, COMPANY)
     assert [(m.status, m.cost) for m in ours.members] == [("none", None)]
@@ -119,9 +120,9 @@ def test_direct_only_counts_sources_of_the_perspective():
         [("E2", "D", W), ("E1", "A", S), ("A", "D", S)],
         employees={"E1": "East", "E2": "West"},
     )
-    assert coverage(cg, Perspective.parse("team:East")).members[0].status == "indirect"
-    assert coverage(cg, Perspective.parse("team:West")).members[0].status == "direct"
-    assert coverage(cg, Perspective.parse("individual:E2")).members[0].status == "direct"
+    assert coverage(cg, parse_perspective("team:East")).members[0].status == "indirect"
+    assert coverage(cg, parse_perspective("team:West")).members[0].status == "direct"
+    assert coverage(cg, parse_perspective("individual:E2")).members[0].status == "direct"
     assert coverage(cg, COMPANY).members[0].status == "direct"
 
 

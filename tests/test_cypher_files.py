@@ -182,7 +182,8 @@ def test_labels_and_types_in_neo4j_are_spec_ones(neo4j_store) -> None:
 
 def test_path_to_person_agrees_with_python_when_arcs_cost_the_same(neo4j_store) -> None:
     from brmgraph.analysis.paths import best_paths
-    from brmgraph.graph import CustomerGraph, Perspective
+    from brmgraph.graph import CustomerGraph
+    from brmgraph.service.scope import parse_perspective
 
     ds = _equal_cost_dataset()
     neo4j_store.import_dataset(ds)
@@ -198,7 +199,7 @@ def test_path_to_person_agrees_with_python_when_arcs_cost_the_same(neo4j_store) 
     for c in ds.customers:
         cg = CustomerGraph.from_dataset(neo4j_store.customer_graph(c.id), c.id)
         for spelled, params in perspectives.items():
-            python = best_paths(cg, Perspective.parse(spelled))
+            python = best_paths(cg, parse_perspective(spelled))
             for target, res in python.items():
                 rows = _run(neo4j_store, "queries/path_to_person", person=target, **params)
                 if res.cost is None:
@@ -214,8 +215,9 @@ def test_path_to_person_agrees_with_python_when_arcs_cost_the_same(neo4j_store) 
 
 def test_uncovered_veto_holders_agrees_with_flags(neo4j_store) -> None:
     from brmgraph.analysis.coverage import coverage
-    from brmgraph.graph import CustomerGraph, Perspective
+    from brmgraph.graph import CustomerGraph
     from brmgraph.model import Dataset
+    from brmgraph.service.scope import parse_perspective
     from tests.builders import thinned_generated_doc as _thinned_generated_doc
 
     ds = Dataset.model_validate(_thinned_generated_doc())
@@ -226,7 +228,7 @@ def test_uncovered_veto_holders_agrees_with_flags(neo4j_store) -> None:
         for j in ds.projects:
             if j.customer != c.id or j.status.value != "open":
                 continue
-            res = coverage(cg, Perspective.parse("company"), project=j.id)
+            res = coverage(cg, parse_perspective("company"), project=j.id)
             vetoes = {p.id for p in ds.key_persons if p.veto.value == "yes"}
             expected |= {(j.id, m.person) for m in res.members if m.status == "none" and m.person in vetoes}
     rows = _run(neo4j_store, "queries/uncovered_veto_holders", max_cost=4)

@@ -18,6 +18,7 @@ import yaml
 import brmgraph
 from brmgraph.graph import ALL_COMPETITORS, COMPANY, CustomerGraph, Perspective
 from brmgraph.model import Dataset
+from brmgraph.service.scope import parse_perspective
 
 DEMO = Path(brmgraph.__file__).parent / "data" / "demo.yaml"
 TODAY = date(2026, 11, 23)
@@ -153,7 +154,7 @@ def test_p103_is_reached_by_no_employee(cgs: dict[str, CustomerGraph]) -> None:
     g = _without_relays(cg, COMPANY)
     assert not _reachable(g, cg.sources(COMPANY), "P103")
     # ... while competitor K1 reaches her through the opposer P104
-    assert _reachable(cg.g, cg.sources(Perspective.parse("competitor:K1")), "P103")
+    assert _reachable(cg.g, cg.sources(parse_perspective("competitor:K1")), "P103")
 
 
 def test_p203_only_path_runs_through_an_opposer(cgs: dict[str, CustomerGraph]) -> None:
@@ -176,14 +177,14 @@ def test_best_paths(cgs: dict[str, CustomerGraph]) -> None:
     c2 = paths.best_paths(cgs["C2"], COMPANY)
     assert c2["P203"].cost is None
     assert c2["P201"].path == ["E04", "P213", "P201"] and c2["P201"].cost == 3
-    k2 = paths.best_paths(cgs["C2"], Perspective.parse("competitor:K2"))
+    k2 = paths.best_paths(cgs["C2"], parse_perspective("competitor:K2"))
     assert k2["P203"].path == ["S21", "P202", "P203"] and k2["P203"].cost == 2
     # the upward referral: E06 -> P302 (strong, 1) -> P301 (subordinate to superior, 2)
     c3 = paths.best_path(cgs["C3"], "P301", COMPANY)
     assert c3.path == ["E06", "P302", "P301"] and c3.cost == 3
     assert cgs["C3"].persons["P302"].reports_to == "P301"
     assert "reports_up" in cgs["C3"].g.edges["P302", "P301"]["kinds"]
-    k1 = paths.best_path(cgs["C3"], "P301", Perspective.parse("competitor:K1"))
+    k1 = paths.best_path(cgs["C3"], "P301", parse_perspective("competitor:K1"))
     assert k1.path == ["S11", "P301"] and k1.cost == 1
 
 
@@ -218,7 +219,7 @@ def test_coverage(cgs: dict[str, CustomerGraph]) -> None:
     assert j3["P201"].status == "indirect" and j3["P201"].cost == 3
     j1 = {m.person: m.status for m in coverage.coverage(cgs["C1"], COMPANY, project="J1").members}
     assert j1["P103"] == "none" and j1["P102"] == "direct"
-    team = coverage.coverage(cgs["C3"], Perspective.parse("team:Manufacturing"), project="J5")
+    team = coverage.coverage(cgs["C3"], parse_perspective("team:Manufacturing"), project="J5")
     assert team.coverage is not None and 0 < team.coverage <= 1
 
 

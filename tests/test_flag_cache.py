@@ -253,9 +253,9 @@ def test_touched_follows_persons_projects_and_targets() -> None:
 
 def test_encode_decode_round_trip() -> None:
     fl = [Flag(project="J1", customer="C1", person="P1", reasons=["UNCOVERED", "OPPOSED"], amount=5, title="CFO")]
-    assert [f.model_dump(mode="json") for f in S.decode(S.encode(fl))] == [f.model_dump(mode="json") for f in fl]
+    assert [f.model_dump(mode="json") for f in S.decode(S.encode(fl), Flag)] == [f.model_dump(mode="json") for f in fl]
     with pytest.raises(ValueError):
-        S.decode('[["only", "two"]]')
+        S.decode('[["only", "two"]]', Flag)
 
 
 # ----------------------------------------------------------------------- stale entries

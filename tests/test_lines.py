@@ -21,7 +21,8 @@ from datetime import date
 import pytest
 
 from brmgraph.analysis.lines import report
-from brmgraph.graph import COMPANY, Perspective
+from brmgraph.graph import COMPANY
+from brmgraph.service.scope import parse_perspective
 from tests.builders import M, S, build
 
 TODAY = date(2026, 10, 1)
@@ -129,7 +130,7 @@ def test_influence_line(rep):
 
 
 def test_competitor_perspective_changes_coverage_lines():
-    r = report(graph(), Perspective.parse("competitor:*"), today=TODAY).model_dump(mode="json")
+    r = report(graph(), parse_perspective("competitor:*"), today=TODAY).model_dump(mode="json")
     c = r["lines"]["customer"]
     # from S1: B 2, A 3 (B -> A), C 3 + 2 = 5 (> 4), D none
     assert c["covered_persons"] == ["A", "B"]
@@ -143,7 +144,7 @@ def test_competitor_perspective_changes_coverage_lines():
 
 @pytest.mark.parametrize("p", ["individual:E1", "team:East", "team:Nobody", "company", "competitor:K1", "competitor:*"])
 def test_every_perspective_runs(p):
-    r = report(graph(), Perspective.parse(p), today=TODAY)
+    r = report(graph(), parse_perspective(p), today=TODAY)
     assert r.perspective == p
     assert [x.person for x in r.lines.influence.persons] == ["A", "B", "C", "D"]
     # betweenness and out-degree do not depend on the perspective

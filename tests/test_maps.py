@@ -19,6 +19,7 @@ from brmgraph import maps
 from brmgraph.errors import BadArgument, NotFound
 from brmgraph.graph import COMPANY, CustomerGraph, Perspective
 from brmgraph.model import Dataset
+from brmgraph.service.scope import parse_perspective
 from tests.builders import run_process
 
 TODAY = date(2026, 11, 1)
@@ -125,7 +126,7 @@ def test_customer_map_highlights_best_paths_to_decision_makers(c1: CustomerGraph
 
 
 def test_individual_perspective_changes_highlight(c1: CustomerGraph) -> None:
-    m = maps.customer_map(c1, Perspective.parse("individual:E2"), today=TODAY)
+    m = maps.customer_map(c1, parse_perspective("individual:E2"), today=TODAY)
     # E2 reaches P3 directly; P3 opposes, so it relays nothing: P1 and P4 unreached
     assert path_edges(m) == {"x:E2>P3"}
     assert node(m, "P1")["reached"] is False and node(m, "P1")["coverage"] == "none"
@@ -199,10 +200,10 @@ def test_company_map(small: Dataset) -> None:
     assert kinds["influences_internal"] == 1 and kinds["reports_to"] == 3
     assert "competitor_staff" not in kinds
     # team perspective: only West (E2, E3)
-    west = maps.company_map(cgs, Perspective.parse("team:West"), employees=small.employees, today=TODAY)
+    west = maps.company_map(cgs, parse_perspective("team:West"), employees=small.employees, today=TODAY)
     assert {n["id"] for n in west.nodes if n["kind"] == "employee"} == {"E2", "E3"}
     with pytest.raises(BadArgument):
-        maps.company_map(cgs, Perspective.parse("competitor:K1"), today=TODAY)
+        maps.company_map(cgs, parse_perspective("competitor:K1"), today=TODAY)
 
 
 def test_competitor_map(small: Dataset) -> None:
@@ -562,7 +563,7 @@ def _contract_agrees(m: maps.RelationshipMap, cg: CustomerGraph, project: str | 
     from brmgraph.analysis.coverage import coverage
     from brmgraph.analysis.exposure import exposure
 
-    cov = coverage(cg, Perspective.parse(m.perspective), project=project, max_cost=max_cost).model_dump(mode="json")
+    cov = coverage(cg, parse_perspective(m.perspective), project=project, max_cost=max_cost).model_dump(mode="json")
     exp = exposure(cg, project=project, max_cost=max_cost).model_dump(mode="json")
     doc = m.contract()
     nodes = {n["id"]: n for n in doc["nodes"] if n["kind"] == "key_person"}

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from brmgraph.analysis.paths import PathResult, best_path, best_paths, check_perspective
+from brmgraph.analysis.paths import PathResult, best_path, best_paths
 from brmgraph.errors import BadArgument, NotFound
-from brmgraph.graph import ALL_COMPETITORS, ARC_KINDS, COMPANY, CustomerGraph, Perspective, Step
+from brmgraph.graph import ALL_COMPETITORS, ARC_KINDS, COMPANY, CustomerGraph, Step
+from brmgraph.service.scope import check_perspective, parse_perspective
 from tests.builders import M, S, W, build
 
 
 def bp(cg: CustomerGraph, target: str, perspective: str = "company") -> tuple:
-    r = best_path(cg, target, Perspective.parse(perspective))
+    r = best_path(cg, target, parse_perspective(perspective))
     return r.cost, r.hops, r.path
 
 
@@ -135,7 +136,7 @@ def test_every_perspective(perspective, expected):
 
 def test_perspective_with_no_sources_here_gives_no_paths():
     cg = _four_perspectives_graph()
-    res = best_paths(cg, Perspective.parse("team:North"))
+    res = best_paths(cg, parse_perspective("team:North"))
     assert all(r.cost is None and r.path == [] and r.hops is None for r in res.values())
 
 

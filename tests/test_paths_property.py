@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from brmgraph.analysis.paths import best_paths
 from brmgraph.graph import CustomerGraph, Perspective
 from brmgraph.model import Dataset
+from brmgraph.service.scope import parse_perspective
 
 STANCES = ["strong_support", "support", "neutral", "oppose", "strong_oppose", "unknown"]
 STRENGTHS = ["strong", "medium", "weak"]
@@ -73,6 +74,6 @@ def brute_force(cg: CustomerGraph, perspective: Perspective) -> dict[str, tuple]
 @given(graphs())
 def test_best_paths_equals_brute_force(case):
     cg, ptext = case
-    p = Perspective.parse(ptext)
+    p = parse_perspective(ptext)
     got = {t: (r.cost, r.hops, r.path) for t, r in best_paths(cg, p).items()}
     assert got == brute_force(cg, p)

@@ -21,6 +21,7 @@ from brmgraph.analysis.plan import perspective_employees, plan
 from brmgraph.analysis.rules import is_covered, weight
 from brmgraph.graph import CustomerGraph, Perspective
 from brmgraph.model import Dataset, Influence
+from brmgraph.service.scope import parse_perspective
 from tests.builders import run_process
 
 STANCES = ["strong_support", "support", "neutral", "oppose", "strong_oppose", "unknown"]
@@ -105,7 +106,7 @@ def exhaustive(ds: Dataset, p: Perspective, project: str | None, strength: str, 
 @given(cases())
 def test_plan_equals_exhaustive_search(case):
     ds, ptext, project, strength, max_cost, k = case
-    p = Perspective.parse(ptext)
+    p = parse_perspective(ptext)
     cg = CustomerGraph.from_dataset(ds, "C1")
     res = plan(cg, p, project=project, k=k, strength=strength, max_cost=max_cost, employees=ds.employees)
     got = [(s.person, s.employee, s.gain, s.newly_covered) for s in res.steps]
@@ -130,7 +131,7 @@ def test_tie_to_an_opposer_helps_only_the_opposer():
         "projects": [{"id": "J1", "customer": "C1", "decision_chain": [{"person": "P1"}, {"person": "P2"}]}],
     })
     cg = CustomerGraph.from_dataset(ds, "C1")
-    res = plan(cg, Perspective.parse("company"), project="J1", k=3, employees=ds.employees)
+    res = plan(cg, parse_perspective("company"), project="J1", k=3, employees=ds.employees)
     # P2 (weight 3) first; then P1 (weight 1) — a tie to P1 never reaches P2 through P1
     assert [(s.person, s.gain, s.newly_covered) for s in res.steps] == [("P2", 3, ["P2"]), ("P1", 1, ["P1"])]
     assert res.steps[0].employee == "E1"  # nobody reaches P2: the one with most ties (all 0), smallest id

@@ -28,6 +28,7 @@ from brmgraph.analysis.whatif import (
 from brmgraph.errors import BadArgument
 from brmgraph.graph import CustomerGraph, Perspective
 from brmgraph.model import Dataset
+from brmgraph.service.scope import parse_perspective
 from tests.builders import run_cli
 
 STANCES = ["strong_support", "support", "neutral", "oppose", "strong_oppose", "unknown"]
@@ -129,7 +130,7 @@ def _changes(without, sets) -> list[Change]:
 def test_whatif_equals_a_store_built_from_the_changed_data(tmp_path, case, persp, max_cost):
     doc, without, sets = case
     changes = _changes(without, sets)
-    p = Perspective.parse(persp)
+    p = parse_perspective(persp)
     before_st = _store_with(f"sqlite:///{tmp_path / 'a.db'}", doc, tmp_path, "a")
     after_st = _store_with(f"sqlite:///{tmp_path / 'b.db'}", edit(doc, without, sets), tmp_path, "b")
     try:
@@ -176,8 +177,8 @@ DOC = {
 
 def _both_ways(st_before, st_after, changes, project="J1"):
     ds = st_before.customer_graph("C1")
-    res = whatif_scope(ds, "C1", changes, Perspective.parse("company"), project=project).model_dump(mode="json")
-    assert res["after"] == _analyses(st_after.customer_graph("C1"), "C1", Perspective.parse("company"), project, 4)
+    res = whatif_scope(ds, "C1", changes, parse_perspective("company"), project=project).model_dump(mode="json")
+    assert res["after"] == _analyses(st_after.customer_graph("C1"), "C1", parse_perspective("company"), project, 4)
     return res
 
 
@@ -220,7 +221,7 @@ def test_whatif_on_neo4j_equals_the_changed_store(neo4j_store, tmp_path):
     res = whatif_scope(ds, "C1", changes, project="J1").model_dump(mode="json")
     f.write_text(json.dumps(edit(DOC, ["E2", "P2"], [("P1", "closeness", "oppose")])))
     import_path(neo4j_store, f, replace=True)
-    assert res["after"] == _analyses(neo4j_store.customer_graph("C1"), "C1", Perspective.parse("company"), "J1", 4)
+    assert res["after"] == _analyses(neo4j_store.customer_graph("C1"), "C1", parse_perspective("company"), "J1", 4)
     assert res["delta"]["newly_uncovered"] == ["P1", "P3"]  # P1 was reached through P2
 
 

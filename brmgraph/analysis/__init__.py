@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .exposure import ExposedPerson, ExposureResult, Flag, exposure, flags, sort_flags
     from .health import health
     from .lines import Report, report
-    from .paths import PathResult, best_path, best_paths, check_perspective
+    from .paths import PathResult, best_path, best_paths
     from .plan import PlanResult, plan
     from .risk import RiskResult, risk
     from .strategy import StrategyAdvice, Template, advice, load_template, strategy_key
@@ -41,7 +41,7 @@ _LAZY = {
     "Degree": "degrees", "cooling": "degrees", "degrees": "degrees",
     "ExposedPerson": "exposure", "ExposureResult": "exposure", "Flag": "exposure", "exposure": "exposure",
     "flags": "exposure", "sort_flags": "exposure",
-    "PathResult": "paths", "best_path": "paths", "best_paths": "paths", "check_perspective": "paths",
+    "PathResult": "paths", "best_path": "paths", "best_paths": "paths",
     "Report": "lines", "report": "lines",
     "StrategyAdvice": "strategy", "Template": "strategy", "advice": "strategy",
     "load_template": "strategy", "strategy_key": "strategy",
@@ -78,7 +78,6 @@ __all__ = [
     "advice",
     "best_path",
     "best_paths",
-    "check_perspective",
     "cooling",
     "coverage",
     "degrees",

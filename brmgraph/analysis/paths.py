@@ -24,8 +24,8 @@ Decisions on points docs/spec.md §4.2 leaves open:
   result is "no path".
 * **Perspective values that match nobody** (an employee, team or competitor with no edge
   into this customer) give an empty source set and therefore no paths; checking that an
-  id exists at all is the caller's job (the CLI checks against the store, see
-  :func:`check_perspective`).
+  id exists at all is the caller's job (the service checks against the store, see
+  :func:`brmgraph.service.scope.check_perspective`).
 * ``hops`` is the number of arcs (``len(path) - 1``); "no path" is
   ``cost=None, hops=None, path=[], steps=[]``.
 * ``steps`` explains each arc of ``path``: ``{"from", "to", "kind", "cost"}`` where
@@ -55,10 +55,10 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 
 from ..errors import NotFound
-from ..graph import CustomerGraph, Perspective, PerspectiveKind, Step
+from ..graph import CustomerGraph, Perspective, Step
 
 __all__ = [
-    "PathResult", "Step", "best_paths", "best_path", "path_result", "shortest_costs", "shortest_labels", "check_perspective",
+    "PathResult", "Step", "best_paths", "best_path", "path_result", "shortest_costs", "shortest_labels"
 ]
 
 
@@ -229,27 +229,3 @@ def best_path(cg: CustomerGraph, target: str, perspective: Perspective) -> PathR
     if target not in cg.persons:
         raise NotFound(f"unknown key person {target!r} at customer {cg.id!r}")
     return best_paths(cg, perspective)[target]
-
-
-def check_perspective(
-    perspective: Perspective | str,
-    employees: Iterable[object],
-    competitors: Iterable[object],
-) -> Perspective:
-    """Parse ``perspective`` and check its value exists among all ``employees`` /
-    ``competitors`` (model objects or ids). Raises NotFound for an unknown employee, team
-    or competitor, BadArgument for a malformed spelling."""
-    p = perspective if isinstance(perspective, Perspective) else Perspective.parse(perspective)
-    if p.kind is PerspectiveKind.individual:
-        ids = {getattr(e, "id", e) for e in employees}
-        if p.value not in ids:
-            raise NotFound(f"unknown employee {p.value!r} in perspective {str(p)!r}")
-    elif p.kind is PerspectiveKind.team:
-        teams = {getattr(e, "team", None) for e in employees}
-        if p.value not in teams:
-            raise NotFound(f"unknown team {p.value!r} in perspective {str(p)!r} (no employee has that team)")
-    elif p.kind is PerspectiveKind.competitor and p.value != "*":
-        ids = {getattr(k, "id", k) for k in competitors}
-        if p.value not in ids:
-            raise NotFound(f"unknown competitor {p.value!r} in perspective {str(p)!r}")
-    return p

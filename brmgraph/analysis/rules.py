@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..graph import is_veto_or_approver
 from ..labels import Closer, Reason
 from ..labels import Status as _Status
 from ..model import KeyPerson, Stance
@@ -65,11 +66,6 @@ CLOSER: tuple[str, ...] = tuple(c.value for c in Closer)
 #: weight of a decision maker who holds a veto or is a sole approver, and of any other
 WEIGHT_HOLDER = 3
 WEIGHT_OTHER = 1
-
-
-def is_veto_or_approver(person: KeyPerson) -> bool:
-    """True when ``person`` holds a veto or is a sole approver (``yes``, not ``unknown``)."""
-    return person.veto.value == "yes" or person.approver.value == "yes"
 
 
 def weight(person: KeyPerson) -> int:

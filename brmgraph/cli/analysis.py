@@ -1,10 +1,9 @@
 """Analysis commands: ``path``, ``coverage``, ``exposure``, ``flags``, ``report``, ``tactics``.
 
-Each command checks its arguments, opens the store, reads the customer sub-graph, calls
-:mod:`brmgraph.analysis` (or :mod:`brmgraph.batch` for ``flags``) and prints the tables of
-:mod:`.render`, or with ``--json`` the documented JSON shape. Ids are checked against the
-whole store (unknown person, project, customer, or employee / team / competitor in
-``--perspective``) and reported as one line with a non-zero exit.
+Each command parses its options, calls one function of :mod:`brmgraph.service` and prints
+the tables of :mod:`.render`, or with ``--json`` the documented JSON shape. The service
+checks ids against the whole store (unknown person, project, customer, or employee /
+team / competitor in ``--perspective``); they are reported as one line with a non-zero exit.
 """
 
 from __future__ import annotations
@@ -37,41 +36,13 @@ from .common import (
     err_console,
     parse_day,
     print_json,
-    store_from,
 )
 
 if TYPE_CHECKING:  # imported inside the commands, so that the CLI starts quickly
-    from ..analysis.exposure import Flag
     from ..batch import FlagStats, Progress
-    from ..graph import CustomerGraph, Perspective
-    from ..store import Store
 
 
-# ------------------------------------------------------------------ store helpers
-def customer_graph(
-    st: Store, customer_id: str, strength: StrengthFrom = StrengthFrom.declared, day: date | None = None
-) -> CustomerGraph:
-    """The CustomerGraph of one stored customer (NotFound when unknown), with our ties'
-    strengths as declared or, for ``interactions``, as observed on ``day`` (docs/spec.md §4.8.5)."""
-    from ..analysis.observed import strength_from
-    from ..graph import CustomerGraph
-
-    ds = strength_from(st.customer_graph(customer_id), strength, day or date.today())
-    return CustomerGraph.from_dataset(ds, customer_id)
-
-
-def observed_day(as_of: str | None, today: date | None = None) -> date:
-    """The reference day of ``--strength-from interactions``: ``--today`` where the command
-    has it, else the day of ``--as-of``, else today."""
-    if today is not None:
-        return today
-    if as_of is not None:
-        from ..store.history import parse_time
-
-        return date.fromisoformat(parse_time(as_of)[:10])
-    return date.today()
-
-
+# ------------------------------------------------------------------ options
 StrengthFromOpt = Annotated[
     StrengthFrom,
     typer.Option(
@@ -82,28 +53,6 @@ StrengthFromOpt = Annotated[
         "family talks make a tie strong, silence for 180 days or a lone like makes it weak.",
     ),
 ]
-
-
-def perspective_of(st: Store, text: str | None) -> Perspective:
-    """Parse ``--perspective`` and check its employee / team / competitor exists in the store."""
-    from ..analysis.paths import check_perspective
-    from ..graph import Perspective, PerspectiveKind
-
-    p = Perspective.parse(text)
-    if p.kind in (PerspectiveKind.individual, PerspectiveKind.team):
-        return check_perspective(p, st.employees(), [])
-    if p.kind == PerspectiveKind.competitor:
-        return check_perspective(p, [], st.competitors())
-    return p
-
-
-def _scope(st: Store, project: str | None, customer: str | None) -> tuple[str, str | None]:
-    if (project is None) == (customer is None):
-        raise BadArgument("give exactly one of --project J or --customer C")
-    if project is not None:
-        return st.project(project).customer, project
-    assert customer is not None
-    return customer, None
 
 
 ProjectOpt = Annotated[str | None, typer.Option("--project", metavar="PROJECT", help="Project id.")]
@@ -140,19 +89,16 @@ def path_cmd(
 
     Example: brmgraph path --to P103 --perspective team:East
     """
-    from ..analysis.paths import best_path
+    from ..service.questions import path
 
-    with store_from(store, as_of=as_of) as st:
-        persp = perspective_of(st, perspective)
-        person = st.key_person(to)
-        cg = customer_graph(st, person.customer, strength, observed_day(as_of))
-    res = best_path(cg, to, persp)
+    ans = path(store, to, perspective=perspective, strength=strength, as_of=as_of)
     if as_json:
-        print_json(res)
+        print_json(ans.result)
     else:
         from .render import render_path  # (rich: only for tables)
 
-        render_path(console, cg, res, lang.value)
+        assert ans.graph is not None
+        render_path(console, ans.graph, ans.result, lang.value)
 
 
 @app.command("coverage")
@@ -174,18 +120,16 @@ def coverage_cmd(
 
     Example: brmgraph coverage --project J1 --max-cost 3
     """
-    from ..analysis.coverage import coverage
+    from ..service.questions import coverage
     from .render import render_coverage
 
-    with store_from(store, as_of=as_of) as st:
-        cid, pid = _scope(st, project, customer)
-        persp = perspective_of(st, perspective)
-        cg = customer_graph(st, cid, strength, observed_day(as_of))
-    res = coverage(cg, persp, project=pid, max_cost=max_cost)
+    ans = coverage(store, project=project, customer=customer, perspective=perspective, max_cost=max_cost,
+                   strength=strength, as_of=as_of)
     if as_json:
-        print_json(res)
+        print_json(ans.result)
     else:
-        render_coverage(console, cg, res, lang.value)
+        assert ans.graph is not None
+        render_coverage(console, ans.graph, ans.result, lang.value)
 
 
 @app.command("exposure")
@@ -206,17 +150,15 @@ def exposure_cmd(
 
     Example: brmgraph exposure --customer C1
     """
-    from ..analysis.exposure import exposure
+    from ..service.questions import exposure
     from .render import render_exposure
 
-    with store_from(store, as_of=as_of) as st:
-        cid, pid = _scope(st, project, customer)
-        cg = customer_graph(st, cid, strength, observed_day(as_of))
-    res = exposure(cg, project=pid, max_cost=max_cost)
+    ans = exposure(store, project=project, customer=customer, max_cost=max_cost, strength=strength, as_of=as_of)
     if as_json:
-        print_json(res)
+        print_json(ans.result)
     else:
-        render_exposure(console, cg, res, lang.value)
+        assert ans.graph is not None
+        render_exposure(console, ans.graph, ans.result, lang.value)
 
 
 @app.command("flags")
@@ -272,50 +214,30 @@ def flags_cmd(
 
     Example: brmgraph flags --format csv --fail-on-flags > flags.csv
     """
-    from ..batch import FlagStats, parse_shard, run_flags
+    from ..service.questions import flags
 
-    try:
-        sh = parse_shard(shard) if shard else None
-    except ValueError as exc:
-        raise BadArgument(f"--shard {exc}") from None
-    then: list[Flag] | None = None
-    observed = strength is StrengthFrom.interactions
-    if since is not None:
-        with store_from(store, as_of=since) as past:
-            then = run_flags(None, sh, 1, max_cost=max_cost, store=past, require_customers=False,
-                             observed_on=observed_day(since) if observed else None, cache=False)
-    day = observed_day(as_of) if observed else None
-    stats = FlagStats()
+    if shard:
+        from ..batch import parse_shard
+
+        try:
+            parse_shard(shard)
+        except ValueError as exc:
+            raise BadArgument(f"--shard {exc}") from None
     with _progress_bar() as progress:
-        if as_of is not None:
-            with store_from(store, as_of=as_of) as st:
-                # a past state (in memory): computed in full, never cached
-                records = run_flags(None, sh, 1, max_cost=max_cost, progress=progress, store=st, observed_on=day,
-                                    stats=stats, cache=False)
-        else:
-            records = run_flags(store, sh, workers, max_cost=max_cost, progress=progress, observed_on=day,
-                                recompute=recompute, stats=stats)
+        run = flags(store, max_cost=max_cost, shard=shard, workers=workers, since=since, strength=strength,
+                    as_of=as_of, recompute=recompute, progress=progress)
     if progress is not None:  # a terminal: one summary line where the bar was
-        err_console.print(_flags_summary(stats, len(records)), highlight=False)
-    rows = [f.model_dump(mode="json") for f in records]
-    if then is not None:
-        from ..analysis.exposure import diff_flags
-
-        rows = [f.model_dump(mode="json") for f in diff_flags(then, records)]
+        err_console.print(_flags_summary(run.stats, len(run.records)), highlight=False)
     out = sys.stdout
     if fmt == FlagFormat.csv:
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(["project", "customer", "person", "reasons", *FLAG_EXTRA, *(["change"] if then is not None else [])])
-        for d in rows:
-            extra = ["" if d.get(k) is None else d[k] for k in FLAG_EXTRA]
-            w.writerow([d["project"], d["customer"], d["person"], ";".join(d["reasons"]), *extra,
-                        *([d["change"]] if then is not None else [])])
+        w.writerow(run.columns())
+        w.writerows(run.csv_rows())
     else:
-        for d in rows:
+        for d in run.rows:
             out.write(json.dumps(d, ensure_ascii=False) + "\n")
     out.flush()
-    failing = [d for d in rows if d.get("change", "new") == "new"]
-    if fail_on_flags and failing:
+    if fail_on_flags and run.failing:
         raise typer.Exit(ExitCode.FLAGGED)
 
 
@@ -326,10 +248,6 @@ def _flags_summary(stats: FlagStats, flagged: int) -> str:
         f"flags: {stats.customers:,} customers, {stats.recomputed:,} recomputed, {stats.cached:,} from the cache"
         f"{kept}; {flagged:,} flags"
     )
-
-
-#: flag columns after the first four (CSV): names and the deal at stake
-FLAG_EXTRA = ("customer_name", "project_name", "person_name", "title", "stage", "amount")
 
 
 @contextmanager
@@ -387,24 +305,16 @@ def report_cmd(
 
     Example: brmgraph report --customer C1 --format markdown > C1.md
     """
-    from ..analysis.lines import report
-    from ..analysis.observed import strength_from
-    from ..analysis.strategy import load_template
-    from ..graph import CustomerGraph
+    from ..service.questions import report
     from .render import render_report
 
     if fmt not in ("text", "json", "markdown"):
         raise BadArgument(f"--format must be text, json or markdown, not {fmt!r}")
     day = parse_day(today) or date.today()
-    tpl = load_template(template, employee_template)
-    with store_from(store, as_of=as_of) as st:
-        persp = perspective_of(st, perspective)
-        ds = st.customer_graph(customer)
-    cg = CustomerGraph.from_dataset(strength_from(ds, strength, day), customer)
-    declared = None
-    if strength is StrengthFrom.interactions:
-        declared = {(i.source, i.target): i.strength for i in ds.influences}
-    rep = report(cg, persp, max_cost=max_cost, today=day, template=tpl, declared=declared)
+    ans = report(store, customer, perspective=perspective, max_cost=max_cost, today=day, template=template,
+                 employee_template=employee_template, strength=strength, as_of=as_of)
+    cg, rep = ans.graph, ans.result
+    assert cg is not None
     if as_json or fmt == "json":
         print_json(rep)
     elif fmt == "markdown":
@@ -428,13 +338,10 @@ def tactics_cmd(
 
     Example: brmgraph tactics --person P103
     """
-    from ..analysis.strategy import advice, load_template
+    from ..service.questions import tactics
     from .render import render_advice
 
-    tpl = load_template(template, employee_template)
-    with store_from(store) as st:
-        kp = st.key_person(person)
-    adv = advice(kp, tpl)
+    kp, adv = tactics(store, person, template=template, employee_template=employee_template)
     if as_json:
         print_json(adv)
     else:

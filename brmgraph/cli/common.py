@@ -30,7 +30,7 @@ from ..errors import BadArgument
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..store import Store
+    from ..service.stores import Store
 
 
 def _unwrap(text: str | None) -> str | None:
@@ -231,29 +231,14 @@ def store_from(
     A command that only reads (neither ``create`` nor ``writes``) answers from one
     consistent snapshot of the store (:meth:`Store.snapshot`), even while another process
     imports; a command that writes to an existing store passes ``writes``."""
-    if as_of is not None:
-        from ..store.history import parse_time
-        from ..store.sqlite import SqliteStore
+    from ..service.stores import opened, reading
 
-        at = parse_time(as_of)
-        with store_from(url) as real:
-            ds = real.state_at(at)
-            where = real.url
-        store: Store = SqliteStore("sqlite:///:memory:")
-        store.import_dataset(ds, replace=True)
-        store.url = where
+    if create or writes:
+        with opened(url, create=create) as st:
+            yield st
     else:
-        from ..store import open_store
-
-        store = open_store(url, create=create)
-    try:
-        if create or writes:
-            yield store
-        else:
-            with store.snapshot():
-                yield store
-    finally:
-        store.close()
+        with reading(url, as_of=as_of) as st:
+            yield st
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -54,7 +54,7 @@ def import_cmd(
     Example: brmgraph import customers.yaml --store sqlite:///brm.db
     """
     from ..dataset import import_path, parse_size
-    from ..store.history import parse_time
+    from ..service.stores import parse_time
 
     if sum((replace, patch, profile is not None)) > 1:
         from ..errors import BadArgument
@@ -172,7 +172,7 @@ def info_cmd(store: StoreOpt = None, as_json: JsonOpt = False, as_of: AsOfOpt = 
 
     Example: brmgraph info --store neo4j://localhost:7687
     """
-    with store_from(store, as_of=as_of) as st:
+    with store_from(store, as_of=as_of) as st:  # (the service's reading, brmgraph.service.stores)
         counts = st.counts()
         url = st.url
     if as_json:

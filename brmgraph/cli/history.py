@@ -1,7 +1,6 @@
 """Commands about the store as a whole and its past: ``export``, ``history`` and
-``alerts`` (rules: ``docs/spec.md §4.9``). Presentation only: the export writers live in
-:mod:`brmgraph.dataset.export`, history in :mod:`brmgraph.store.history`, alerts in
-:mod:`brmgraph.analysis.alerts`."""
+``alerts`` (rules: ``docs/spec.md §4.9``). Presentation only: each calls one function of
+:mod:`brmgraph.service`; the export writers live in :mod:`brmgraph.dataset.export`."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -24,11 +23,7 @@ from .common import (
     console,
     parse_day,
     print_json,
-    store_from,
 )
-
-if TYPE_CHECKING:  # imported inside the commands, so that the CLI starts quickly
-    pass
 
 # ------------------------------------------------------------------ export
 
@@ -56,9 +51,9 @@ def export_cmd(
     if fmt != "csv" and out is not None and out.is_dir():
         raise BadArgument(f"--out {out} is a folder; --format {fmt} writes one file")
     from ..dataset.export import dataset_document, write_csv_dir
+    from ..service.questions import export
 
-    with store_from(store, as_of=as_of) as st:
-        ds = st.export()
+    ds = export(store, as_of=as_of)
     if fmt == "csv":
         assert out is not None
         write_csv_dir(ds, out)
@@ -95,12 +90,9 @@ def history_cmd(
 
     Example: brmgraph history --person P7
     """
-    if sum(x is not None for x in (person, customer, project)) > 1:
-        raise BadArgument("give at most one of --person, --customer, --project")
-    from ..store.history import history_of
+    from ..service.questions import history
 
-    with store_from(store) as st:
-        doc = history_of(st, person=person, customer=customer, project=project)
+    doc = history(store, person=person, customer=customer, project=project)
     if as_json:
         print_json(doc)
         return
@@ -128,10 +120,6 @@ def history_cmd(
 
 # ------------------------------------------------------------------ alerts
 
-#: alert columns (CSV), in this order; lists are joined by ";", null is empty
-ALERT_COLUMNS = ("event", "customer", "project", "person", "before", "after", "customer_name", "person_name")
-
-
 def _cell(v: Any) -> Any:
     if v is None:
         return ""
@@ -157,22 +145,11 @@ def alerts_cmd(
 
     Example: brmgraph alerts --since 2024-05-01 --format csv > alerts.csv
     """
-    from datetime import date
-
-    from ..analysis.alerts import alerts
-    from ..store.history import parse_time
+    from ..service.questions import ALERT_COLUMNS, alerts
 
     if fmt not in ("jsonl", "csv"):
         raise BadArgument(f"--format must be jsonl or csv, not {fmt!r}")
-    at = parse_time(since, "--since")
-    day = parse_day(today) or date.today()
-    start = date.fromisoformat(at[:10])
-    if start > day:
-        raise BadArgument(f"--since {since} is after today ({day.isoformat()})")
-    with store_from(store) as st:
-        now_ds = st.export()
-        then_ds = st.state_at(at)
-    events = alerts(then_ds, now_ds, since=start, today=day, max_cost=max_cost)
+    events = alerts(store, since, today=parse_day(today), max_cost=max_cost)
     out = sys.stdout
     if fmt == "csv":
         w = csv.writer(out, lineterminator="\n")

@@ -19,7 +19,6 @@ from .common import (
     console,
     parse_day,
     print_json,
-    store_from,
 )
 
 
@@ -86,11 +85,10 @@ def map_cmd(
         raise BadArgument("--focus works with `map customer` only")
     if lang not in (None, "en", "zh"):
         raise BadArgument(f"--lang must be 'en' or 'zh', not {lang!r}")
-    as_of = parse_day(today)
-    with store_from(store, as_of=state_at) as st:
-        m = map_from_store(
-            st, kind.value, ident, perspective, today=as_of, max_cost=max_cost, focus=focus, lang=lang
-        )
+    m = map_from_store(
+        store, kind.value, ident, perspective, today=parse_day(today), max_cost=max_cost, focus=focus, lang=lang,
+        as_of=state_at,
+    )
     path = m.write(out)
     size = path.stat().st_size
     if as_json:

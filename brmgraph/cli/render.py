@@ -16,6 +16,7 @@ from rich.text import Text
 
 from ..labels import ArcKind, Closer, Line, Reason, Status, Term, label
 from ..model import KeyPerson, ProjectStatus, Stance, Strength, Tri
+from ..service.format import pct
 
 if TYPE_CHECKING:  # only named in annotations: rendering a path does not import the report analyses
     from ..analysis.coverage import CoverageResult
@@ -49,8 +50,7 @@ def health(value: str | None, lang: str) -> str:
     return f" · {t('health', lang)} [{_HEALTH_STYLE.get(value, '')}]{t(value, lang)}[/]"
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0%}" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x:.1%}"
+_pct = pct  # the one way a share reads (brmgraph.service.format)
 
 
 def _num(x: float | None, nd: int = 2) -> str:

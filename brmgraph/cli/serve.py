@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,4 +45,16 @@ def serve_cmd(
 
     web = create_app(store, token=token)
     err_console.print(f"brmgraph serve: http://{host}:{port}/ (read-only; Ctrl-C stops)", highlight=False)
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.run(web, host=host, port=port, log_level="warning", **SERVER_LIMITS)
+
+
+#: uvicorn's limits for ``serve``: an idle keep-alive connection is closed after 5 s, a
+#: request head may not exceed 16 KiB (h11), at most 200 connections are served at once
+#: (more are answered 503), and a stop waits at most 10 s for running requests. Bodies
+#: and the time of one answer are bounded by the app (brmgraph.web.app).
+SERVER_LIMITS: dict[str, Any] = {
+    "timeout_keep_alive": 5,
+    "h11_max_incomplete_event_size": 16 * 1024,
+    "limit_concurrency": 200,
+    "timeout_graceful_shutdown": 10,
+}

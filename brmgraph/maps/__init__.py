@@ -21,7 +21,7 @@ The four maps of the BRM method:
 One job per module: :mod:`.style` (colours, shapes, legend), :mod:`.facts` (what the
 analyses say), :mod:`.layout` (org-chart levels, vis options), :mod:`.builder` (nodes,
 edges, path highlights), :mod:`.cards` (hover cards), :mod:`.kinds` (the four maps),
-:mod:`.store` (a map straight from a store) and :mod:`.page` (the HTML page, whose
+:mod:`.store` (a map of the data the service reads from a store) and :mod:`.page` (the HTML page, whose
 template ``templates/map.html`` ships as package data).
 
 Every map is one HTML file with vis-network inlined (from the copy pyvis ships): it
@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from .kinds import company_map, competitor_map, customer_map, project_map
 from .result import RelationshipMap
-from .store import MAP_KINDS, map_from_store
+from .store import MAP_KINDS, draw, map_from_store
 from .style import APPROVER_BORDER, CLOSENESS_COLOURS, PATH_COLOUR, VETO_BORDER
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "company_map",
     "competitor_map",
     "map_from_store",
+    "draw",
     "CLOSENESS_COLOURS",
     "VETO_BORDER",
     "APPROVER_BORDER",

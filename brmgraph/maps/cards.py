@@ -7,6 +7,7 @@ from typing import Any
 
 from ..graph import CustomerGraph
 from ..model import CompetitorStaff, Employee, Stance
+from ..service.format import pct as format_pct
 from .facts import Facts
 from .style import FEATURE_ROWS, bi, enum_text
 
@@ -161,5 +162,4 @@ def staff_card(
     return _finish({"h": f"{s.name or s.id} ({s.id})", "sub": "competitor staff 友商员工", "rows": rows}, lang, sub_is_label=True)
 
 
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.0f}%"
+pct = format_pct  # the one way a share reads, as in the terminal and the web pages

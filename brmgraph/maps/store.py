@@ -1,17 +1,38 @@
-"""Build a map straight from a store."""
+"""Build a map from a store: the data come from :func:`brmgraph.service.questions.map_data`
+(the service opens the store and loads the graphs), this module only draws them."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..analysis.rules import DEFAULT_MAX_COST
-from ..errors import BadArgument, NotFound
-from ..graph import CustomerGraph, Perspective
+from ..service.questions import MAP_KINDS, MapData, map_data
 from .kinds import check_ours, company_map, competitor_map, customer_map, project_map
 from .result import RelationshipMap
 
-MAP_KINDS = ("customer", "project", "company", "competitor")
+if TYPE_CHECKING:
+    from ..graph import Perspective
+
+__all__ = ["MAP_KINDS", "draw", "map_from_store"]
+
+
+def draw(
+    data: MapData, *, focus: str | None = None, aggregate: bool | None = None, lang: str | None = None
+) -> RelationshipMap:
+    """The map of ``data`` (see :func:`map_from_store` for the arguments)."""
+    common: dict[str, Any] = {"today": data.today, "max_cost": data.max_cost, "lang": lang}
+    if data.kind == "customer":
+        return customer_map(data.graphs[0], data.perspective, focus=focus, **common)
+    if data.kind == "project":
+        assert data.project is not None
+        return project_map(data.graphs[0], data.project.id, data.perspective, **common)
+    if data.kind == "competitor":
+        assert data.competitor is not None
+        comp = data.competitor
+        return competitor_map(data.graphs, comp.id, staff=data.staff, competitor_name=comp.name or comp.id,
+                              aggregate=aggregate, **common)
+    check_ours(data.perspective, "company")
+    return company_map(data.graphs, data.perspective, employees=data.employees, aggregate=aggregate, **common)
 
 
 def map_from_store(
@@ -21,45 +42,19 @@ def map_from_store(
     perspective: str | Perspective | None = None,
     *,
     today: date | None = None,
-    max_cost: int = DEFAULT_MAX_COST,
+    max_cost: int | None = None,
     focus: str | None = None,
     aggregate: bool | None = None,
     lang: str | None = None,
+    as_of: str | None = None,
 ) -> RelationshipMap:
-    """Build one of the four maps from a :class:`~brmgraph.store.base.Store`.
+    """Build one of the four maps from a store (an open :class:`~brmgraph.store.Store` or
+    a URL).
 
     ``kind`` is ``customer`` (ident = customer id), ``project`` (project id), ``company``
     (no ident) or ``competitor`` (competitor id). Unknown ids raise NotFound.
     ``aggregate`` (company and competitor maps): one node per customer; None decides by
     the number of customers.
     """
-    from ..analysis.paths import check_perspective
-
-    if kind not in MAP_KINDS:
-        raise BadArgument(f"unknown map kind {kind!r}; use one of {', '.join(MAP_KINDS)}")
-    if (kind == "company") == bool(ident):
-        raise BadArgument(f"the {kind} map takes {'no id' if kind == 'company' else 'an id'}, got {ident!r}")
-    oid = ident or ""  # the id of a customer, project or competitor map (given, checked above)
-    employees = store.employees()
-    competitors = store.competitors()
-    if kind == "competitor":
-        if perspective not in (None, "") and str(perspective) != f"competitor:{ident}":
-            raise BadArgument(f"the competitor map is drawn from the perspective competitor:{ident}, not {perspective}")
-        comp = next((k for k in competitors if k.id == ident), None)
-        if comp is None:
-            raise NotFound(f"unknown competitor {ident!r}")
-        staff = [s for s in store.competitor_staff() if s.competitor == ident]
-        cgs = [CustomerGraph.from_dataset(ds, ds.customers[0].id) for ds in store.iter_customer_graphs()]
-        return competitor_map(cgs, oid, staff=staff, competitor_name=comp.name or ident, today=today, max_cost=max_cost, aggregate=aggregate, lang=lang)
-    p = check_perspective(perspective or "company", employees, competitors)
-    if kind == "customer":
-        ds = store.customer_graph(oid)
-        return customer_map(CustomerGraph.from_dataset(ds, oid), p, today=today, max_cost=max_cost, focus=focus, lang=lang)
-    if kind == "project":
-        j = store.project(oid)
-        ds = store.customer_graph(j.customer)
-        return project_map(CustomerGraph.from_dataset(ds, j.customer), oid, p, today=today, max_cost=max_cost, lang=lang)
-    check_ours(p, "company")
-    cgs = [CustomerGraph.from_dataset(ds, ds.customers[0].id) for ds in store.iter_customer_graphs()]
-    return company_map(cgs, p, employees=employees, today=today, max_cost=max_cost, aggregate=aggregate, lang=lang)
-
+    data = map_data(store, kind, ident, perspective, max_cost=max_cost, today=today, as_of=as_of)
+    return draw(data, focus=focus, aggregate=aggregate, lang=lang)

@@ -19,13 +19,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from . import history as H
 
 if TYPE_CHECKING:
-    from ..analysis.exposure import Flag
     from ..model import Dataset
+
+#: a flag record type (:class:`brmgraph.analysis.exposure.Flag`, handed in by the caller:
+#: the store never imports the analyses)
+F = TypeVar("F", bound=BaseModel)
 
 #: sections whose records belong to one customer, found in their ``customer`` field
 _OWN = ("key_persons", "projects")
@@ -116,7 +121,7 @@ class CacheState:
 Entry = tuple[str, CacheKey, str]
 
 
-def encode(records: list[Flag]) -> str:
+def encode(records: list[F]) -> str:
     """The flag records of one customer as compact JSON (per record its values in field
     order, as ``model_dump(mode="json")`` gives them)."""
     return json.dumps(
@@ -124,14 +129,13 @@ def encode(records: list[Flag]) -> str:
     )
 
 
-def decode(payload: str) -> list[Flag]:
-    """The flag records of :func:`encode`'s text (raises ValueError when it is not)."""
+def decode(payload: str, flag: type[F]) -> list[F]:
+    """The records (of type ``flag``) of :func:`encode`'s text (raises ValueError when
+    it is not)."""
     if payload == "[]":  # most customers: no flags
         return []
-    from ..analysis.exposure import Flag
-
-    names = list(Flag.model_fields)
+    names = list(flag.model_fields)
     rows: Any = json.loads(payload)
     if not isinstance(rows, list) or any(not isinstance(r, list) or len(r) != len(names) for r in rows):
         raise ValueError("a cached flag result has the wrong shape")
-    return [Flag.model_construct(**dict(zip(names, r))) for r in rows]
+    return [flag.model_construct(**dict(zip(names, r))) for r in rows]

@@ -1,38 +1,58 @@
 """The Starlette application of ``brmgraph serve``.
 
-Each serving thread opens its own connection to the store (handlers are ``async`` and
-never await while they use it). Everything is read-only; the customer list and the flags
-are computed once and cached.
+Routing and rendering only: every answer comes from :mod:`brmgraph.service` (through
+:mod:`.api` for the JSON bodies), the same functions the CLI calls.
+
+The event loop never runs store work. Each request's reads run in a worker thread
+(``anyio.to_thread.run_sync``), each thread with its own connection to the store
+(SQLite connections must not cross threads). Computing work (maps, reports, the
+customer list, flags) also waits for one of :data:`HEAVY_SLOTS` slots, so that a burst of
+big maps occupies one thread while small requests (a style sheet, a cached list) are
+answered at once. Answers that cover the whole store (the customer list, the flags) are
+cached by the store's latest change set (:func:`brmgraph.service.stores.generation`): an
+import is visible on the next request.
+
+Errors: an unknown id is 404, a malformed argument 400, a store that is unavailable 503
+and a damaged store (or any unexpected error) 500, each as ``{"error": ...}``.
 
 Security: with a token, every request must carry it (``Authorization: Bearer T``, the
 ``?token=T`` query parameter, or the cookie set after a ``?token=`` visit); it is
 compared in constant time. Templates autoescape every name; map data goes through
 :func:`brmgraph.maps.page.script_json`. A Content-Security-Policy keeps every fetch on
-this server.
+this server. Request bodies are bounded (:data:`MAX_BODY_BYTES`; the app only reads).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hmac
 import io
 import json
 import threading
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from datetime import date
+from http.cookies import SimpleCookie
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+import anyio
+import anyio.to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import BadArgument, BrmError, NotFound
-from ..store import Store, open_store
+from ..errors import BadArgument, BrmError, CannotWrite, InvalidData, NotFound, StoreUnavailable
+from ..service import questions as ask
+from ..service.format import pct
+from ..service.stores import Store, StoreDamaged, connect, generation, opened
 from . import api
 
 CSP = (
@@ -40,64 +60,192 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 COOKIE = "brm_token"
+#: largest request body accepted (the app only reads: no request needs one)
+MAX_BODY_BYTES = 64 * 1024
+#: computing requests (maps, reports, whole-store lists) running at once; the others wait.
+#: One: the analyses are pure Python and hold the GIL, so a second computing thread adds
+#: no throughput but doubles what a small request waits for (docs/benchmarks-web.md)
+HEAVY_SLOTS = 1
+#: a request still computing after this many seconds is answered 503
+REQUEST_TIMEOUT_S = 120.0
+#: rendered map pages kept (by URL and change set): a big customer's page is megabytes
+PAGES_KEPT = 8
+
+T = TypeVar("T")
 
 
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("brmgraph.web", "templates"), autoescape=select_autoescape(["html"]))
-    env.filters["pct"] = lambda x: "—" if x is None else f"{x * 100:.0f}%"
+    env.filters["pct"] = pct
     return env
 
 
-class _Token(BaseHTTPMiddleware):
-    def __init__(self, app: Any, token: str | None) -> None:
-        super().__init__(app)
-        self.token = token
+def _error(status: int, text: str) -> JSONResponse:
+    return JSONResponse({"error": text}, status_code=status)
 
-    async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+
+class Guard:
+    """Pure ASGI middleware: the token, a bound on request bodies and the security
+    headers of every response (no ``BaseHTTPMiddleware``: responses stream through)."""
+
+    def __init__(self, app: ASGIApp, token: str | None = None, max_body: int = MAX_BODY_BYTES) -> None:
+        self.app, self.token, self.max_body = app, token, max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        query = QueryParams(scope.get("query_string", b""))
         if self.token:
             given = ""
-            auth = request.headers.get("authorization", "")
+            auth = headers.get("authorization", "")
             if auth.lower().startswith("bearer "):
                 given = auth[7:].strip()
-            given = given or request.query_params.get("token", "") or request.cookies.get(COOKIE, "")
+            given = given or query.get("token", "") or _cookie(headers.get("cookie", ""))
             if not hmac.compare_digest(given.encode(), self.token.encode()):
-                return JSONResponse({"error": "missing or wrong token"}, status_code=401)
-        response = await call_next(request)
-        if self.token and request.query_params.get("token"):
-            response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict")
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+                await self._plain(scope, receive, send, _error(401, "missing or wrong token"))
+                return
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            await self._plain(scope, receive, send, _error(413, f"request body over {self.max_body} bytes"))
+            return
+        set_cookie = bool(self.token and query.get("token"))
+        seen = 0
+
+        async def bounded() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise BadArgument(f"request body over {self.max_body} bytes")
+            return message
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                h = MutableHeaders(scope=message)
+                _secure(h)
+                if set_cookie and self.token:
+                    c: SimpleCookie = SimpleCookie()
+                    c[COOKIE] = self.token
+                    c[COOKIE]["httponly"] = True
+                    c[COOKIE]["samesite"] = "strict"
+                    c[COOKIE]["path"] = "/"
+                    h.append("set-cookie", c.output(header="").strip())
+            await send(message)
+
+        await self.app(scope, bounded, send_secured)
+
+    async def _plain(self, scope: Scope, receive: Receive, send: Send, response: Response) -> None:
+        _secure(response.headers)
+        await response(scope, receive, send)
 
 
-def create_app(store: str | Store | None = None, *, token: str | None = None) -> Starlette:
-    """The web app over ``store`` (a URL or an open :class:`Store`)."""
+def _secure(h: MutableHeaders) -> None:
+    h["Content-Security-Policy"] = CSP
+    h["X-Content-Type-Options"] = "nosniff"
+    h["Referrer-Policy"] = "no-referrer"
+
+
+def _cookie(header: str) -> str:
+    """The token cookie (Starlette's lenient parser: another site's odd cookie on the same
+    host does not hide it)."""
+    return cookie_parser(header).get(COOKIE, "")
+
+
+class _Stores:
+    """One open store per worker thread, opened on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.opened: list[Store] = []
+
+    def get(self) -> Store:
+        st: Store | None = getattr(self.local, "store", None)
+        if st is None:
+            st = connect(self.url)
+            self.local.store = st
+            with self.lock:
+                self.opened.append(st)
+        return st
+
+    def close(self) -> None:
+        with self.lock:
+            stores, self.opened = self.opened, []
+        for st in stores:
+            try:
+                st.close()
+            except Exception:  # noqa: BLE001 - closing at shutdown is best effort
+                pass
+
+
+def create_app(
+    store: str | Store | None = None,
+    *,
+    token: str | None = None,
+    heavy_slots: int = HEAVY_SLOTS,
+    request_timeout: float = REQUEST_TIMEOUT_S,
+) -> Starlette:
+    """The web app over ``store`` (a URL or an open :class:`Store`, whose URL is used)."""
     if isinstance(store, Store):
         url = store.url
     else:
-        probe = open_store(store, create=False)  # a bad URL or missing server fails here, before serving
-        url = probe.url
-        probe.close()
+        with opened(store) as probe:  # a bad URL or missing server fails here, before serving
+            url = probe.url
     env = _env()
-    cache: dict[str, Any] = {}
-    local = threading.local()
+    stores = _Stores(url)
+    heavy = anyio.CapacityLimiter(heavy_slots)
+    cache: OrderedDict[str, tuple[Any, Any]] = OrderedDict()
+    css = (resources.files("brmgraph.web") / "templates" / "brm.css").read_text(encoding="utf-8")
 
-    class _PerThread:
-        """The store, one connection per thread that serves requests (SQLite connections
-        must not cross threads)."""
+    # ------------------------------------------------------------------ running work
+    async def in_thread(fn: Callable[[Store], T], *, computes: bool = True, snapshot: bool = True) -> T:
+        """``fn(store)`` in a worker thread (a computing one waits for a heavy slot), in
+        one snapshot of the store unless ``fn`` takes its own (flags: it writes the flag
+        cache after its snapshot)."""
+        def run() -> T:
+            st = stores.get()
+            if not snapshot:
+                return fn(st)
+            with st.snapshot():  # every read of one step from the same state
+                return fn(st)
 
-        def __getattr__(self, name: str) -> Any:
-            if getattr(local, "store", None) is None:
-                local.store = open_store(url, create=False)
-            return getattr(local.store, name)
+        with anyio.fail_after(request_timeout):
+            if computes:
+                async with heavy:
+                    return await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
+            return await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
 
-    st: Any = _PerThread()
+    locks: dict[str, anyio.Lock] = {}
 
-    def customers() -> list[dict[str, Any]]:
-        if "customers" not in cache:  # read-only store: the list is computed once
-            cache["customers"] = api.customers(st)
-        return cache["customers"]
+    async def cached(name: str, compute: Callable[[Store], T], *, snapshot: bool = True) -> T:
+        """``compute(store)``, kept until the store's latest change set moves (of the
+        rendered pages, the :data:`PAGES_KEPT` used last)."""
+        gen = await in_thread(generation, computes=False)
+        hit = cache.get(name)
+        if hit is not None and hit[0] == gen:
+            cache.move_to_end(name)
+            return hit[1]  # type: ignore[no-any-return]
+        lock = locks.setdefault(name, anyio.Lock())
+        async with lock:  # one computation per answer; the others wait for it
+            hit = cache.get(name)
+            if hit is not None and hit[0] == gen:
+                return hit[1]  # type: ignore[no-any-return]
+            value = await in_thread(compute, snapshot=snapshot)
+            cache[name] = (gen, value)
+            pages = [k for k in cache if k.startswith("page:")]
+            for old in pages[: max(0, len(pages) - PAGES_KEPT)]:
+                del cache[old]
+                locks.pop(old, None)
+            return value
+
+    async def cached_page(r: Request, render: Callable[[Store, Request], str]) -> Response:
+        """A map page, rendered once per URL, day and change set."""
+        key = f"page:{date.today().isoformat()}:{r.url.path}?{r.url.query}"
+        return HTMLResponse(await cached(key, lambda st: render(st, r)))
 
     def page(name: str, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**ctx))
@@ -106,100 +254,103 @@ def create_app(store: str | Store | None = None, *, token: str | None = None) ->
         v = request.query_params.get(key)
         return v if v not in (None, "") else None
 
-    def errors(handler: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
+    def guarded(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
         async def run(request: Request) -> Response:
             try:
-                with st.snapshot():  # every read of one request from the same state
-                    return handler(request)
+                return await handler(request)  # type: ignore[no-any-return]
             except NotFound as e:
-                return JSONResponse({"error": str(e)}, status_code=404)
-            except (BadArgument, ValueError) as e:
-                return JSONResponse({"error": str(e)}, status_code=400)
+                return _error(404, str(e))
+            except StoreDamaged as e:
+                return _error(500, str(e))
+            except StoreUnavailable as e:
+                return _error(503, str(e))
+            except (BadArgument, InvalidData, CannotWrite, ValueError) as e:
+                return _error(400, str(e))
+            except TimeoutError:
+                return _error(503, f"the answer took longer than {request_timeout:g} s; try again later")
             except BrmError as e:
-                return JSONResponse({"error": str(e)}, status_code=400)
+                return _error(500, str(e))
 
         return run
 
     # ------------------------------------------------------------------ API
-    def api_path(r: Request) -> Response:
-        return JSONResponse(api.path(st, q(r, "to"), q(r, "perspective")))
+    async def api_path(r: Request) -> Response:
+        return JSONResponse(await in_thread(lambda st: api.path(st, q(r, "to"), q(r, "perspective"))))
 
-    def api_coverage(r: Request) -> Response:
-        return JSONResponse(api.coverage(st, q(r, "project"), q(r, "customer"), q(r, "perspective"), q(r, "max_cost")))
+    async def api_coverage(r: Request) -> Response:
+        return JSONResponse(await in_thread(
+            lambda st: api.coverage(st, q(r, "project"), q(r, "customer"), q(r, "perspective"), q(r, "max_cost"))))
 
-    def api_exposure(r: Request) -> Response:
-        return JSONResponse(api.exposure(st, q(r, "project"), q(r, "customer"), q(r, "max_cost")))
+    async def api_exposure(r: Request) -> Response:
+        return JSONResponse(await in_thread(lambda st: api.exposure(st, q(r, "project"), q(r, "customer"), q(r, "max_cost"))))
 
-    def api_report(r: Request) -> Response:
-        return JSONResponse(api.report(st, q(r, "customer"), q(r, "perspective"), q(r, "max_cost"), q(r, "today")))
+    async def api_report(r: Request) -> Response:
+        return JSONResponse(await in_thread(
+            lambda st: api.report(st, q(r, "customer"), q(r, "perspective"), q(r, "max_cost"), q(r, "today"))))
 
-    def api_flags(r: Request) -> Response:
-        return JSONResponse(_flags())
+    async def flag_run() -> ask.FlagRun:
+        return await cached("flags", api.flags, snapshot=False)
 
-    def api_customers(r: Request) -> Response:
-        return JSONResponse(customers())
+    async def customers() -> list[dict[str, Any]]:
+        return await cached("customers", api.customers)
 
-    def _flags() -> list[dict[str, Any]]:
-        if "flags" not in cache:
-            cache["flags"] = api.flags(st)
-        return cache["flags"]
+    async def api_flags(r: Request) -> Response:
+        return JSONResponse((await flag_run()).rows)
+
+    async def api_customers(r: Request) -> Response:
+        return JSONResponse(await customers())
 
     # ------------------------------------------------------------------ pages
-    def home(r: Request) -> Response:
+    async def home(r: Request) -> Response:
         text = (q(r, "q") or "").lower()
-        rows = [c for c in customers() if not text or text in c["id"].lower() or text in (c["name"] or "").lower()]
-        return page("customers.html", rows=rows, q=q(r, "q") or "", total=len(customers()))
+        rows = await customers()
+        shown = [c for c in rows if not text or text in c["id"].lower() or text in (c["name"] or "").lower()]
+        return page("customers.html", rows=shown, q=q(r, "q") or "", total=len(rows))
 
-    def customer_page(r: Request) -> Response:
-        from ..maps import customer_map
+    def _customer_page(st: Store, r: Request) -> str:
+        from ..maps import draw
         from ..maps.page import render
 
-        cid = r.path_params["cid"]
-        persp = api.perspective_of(st, q(r, "perspective"))
-        mc = api.max_cost_of(q(r, "max_cost"))
         focus = q(r, "focus")
-        cg = api.customer_graph(st, cid)
-        m = customer_map(cg, persp, max_cost=mc, today=api.today_of(q(r, "today")), focus=focus)
+        data = ask.map_data(st, "customer", r.path_params["cid"], q(r, "perspective"),
+                            max_cost=q(r, "max_cost"), today=q(r, "today"))
+        m = draw(data, focus=focus)
+        cg = data.graphs[0]
         bar = env.get_template("toolbar.html").render(
-            customer=cg.customer, perspective=str(persp), max_cost=mc, focus=focus or "",
-            projects=sorted(cg.projects), teams=sorted({e.team for e in st.employees() if e.team}),
+            customer=cg.customer, perspective=str(data.perspective), max_cost=data.max_cost, focus=focus or "",
+            projects=sorted(cg.projects), teams=data.teams,
         )
-        return HTMLResponse(render(m, vis_src="/static/vis-network.min.js", toolbar=bar))
+        return render(m, vis_src="/static/vis-network.min.js", toolbar=bar)
 
-    def project_page(r: Request) -> Response:
-        from ..maps import project_map
+    async def customer_page(r: Request) -> Response:
+        return await cached_page(r, _customer_page)
+
+    def _project_page(st: Store, r: Request) -> str:
+        from ..maps import draw
         from ..maps.page import render
 
         jid = r.path_params["jid"]
-        j = st.project(jid)
-        persp = api.perspective_of(st, q(r, "perspective"))
-        mc = api.max_cost_of(q(r, "max_cost"))
-        cg = api.customer_graph(st, j.customer)
-        cov = api.coverage(st, jid, None, str(persp), str(mc))
-        exp = api.exposure(st, jid, None, str(mc))
+        data = ask.map_data(st, "project", jid, q(r, "perspective"), max_cost=q(r, "max_cost"))
+        j, cg, persp, mc = data.project, data.graphs[0], data.perspective, data.max_cost
+        assert j is not None
+        cov = ask.coverage(st, project=jid, perspective=persp, max_cost=mc).result
+        exp = ask.exposure(st, project=jid, max_cost=mc).result
         rivals = []
         for k in (j.competitors or sorted(cg.competitors)):
-            theirs = api.coverage(st, jid, None, f"competitor:{k}", str(mc)) if k in cg.competitors or k in {c.id for c in st.competitors()} else None
+            try:
+                theirs: Any = ask.coverage(st, project=jid, perspective=f"competitor:{k}", max_cost=mc).result
+            except NotFound:
+                theirs = None
             rivals.append({"id": k, "name": cg.competitors[k].name if k in cg.competitors else k, "coverage": theirs})
-        m = project_map(cg, jid, persp, max_cost=mc)
+        m = draw(data)
         bar = env.get_template("project.html").render(
-            project=j, customer=cg.customer, cov=cov, exp=exp, rivals=rivals, names={p: (x.name or p) for p, x in cg.persons.items()},
-            perspective=str(persp), max_cost=mc,
+            project=j, customer=cg.customer, cov=cov, exp=exp, rivals=rivals,
+            names={p: (x.name or p) for p, x in cg.persons.items()}, perspective=str(persp), max_cost=mc,
         )
-        return HTMLResponse(render(m, vis_src="/static/vis-network.min.js", toolbar=bar))
+        return render(m, vis_src="/static/vis-network.min.js", toolbar=bar)
 
-    def flags_page(r: Request) -> Response:
-        rows = _filter_flags(_flags(), r)
-        args = {k: v for k in ("project", "customer", "reason") if (v := q(r, k))}
-        return page("flags.html", rows=rows, total=len(_flags()), args=args, csv_url="/flags.csv" + ("?" + urlencode(args) if args else ""))
-
-    def flags_csv(r: Request) -> Response:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["project", "customer", "person", "reasons"])
-        for f in _filter_flags(_flags(), r):
-            w.writerow([f["project"], f["customer"], f["person"], ";".join(f["reasons"])])
-        return PlainTextResponse(buf.getvalue(), media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="flags.csv"'})
+    async def project_page(r: Request) -> Response:
+        return await cached_page(r, _project_page)
 
     def _filter_flags(rows: list[dict[str, Any]], r: Request) -> list[dict[str, Any]]:
         out = rows
@@ -210,36 +361,60 @@ def create_app(store: str | Store | None = None, *, token: str | None = None) ->
             out = [f for f in out if v in f["reasons"]]
         return out
 
-    def static(r: Request) -> Response:
+    async def flags_page(r: Request) -> Response:
+        run = await flag_run()
+        args = {k: v for k in ("project", "customer", "reason") if (v := q(r, k))}
+        return page("flags.html", rows=_filter_flags(run.rows, r), total=len(run.rows), args=args,
+                    csv_url="/flags.csv" + ("?" + urlencode(args) if args else ""))
+
+    async def flags_csv(r: Request) -> Response:
+        run = await flag_run()
+        shown = ask.FlagRun(_filter_flags(run.rows, r), run.stats, run.compared)
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(shown.columns())
+        w.writerows(shown.csv_rows())
+        return PlainTextResponse(buf.getvalue(), media_type="text/csv",
+                                 headers={"Content-Disposition": 'attachment; filename="flags.csv"'})
+
+    async def static(r: Request) -> Response:
         name = r.path_params["name"]
         if name == "vis-network.min.js":
             from ..maps.page import vis_assets
 
             return Response(vis_assets(), media_type="application/javascript", headers={"Cache-Control": "max-age=86400"})
         if name == "brm.css":
-            css = (resources.files("brmgraph.web") / "templates" / "brm.css").read_text(encoding="utf-8")
             return Response(css, media_type="text/css")
-        return JSONResponse({"error": f"no static file {name!r}"}, status_code=404)
+        return _error(404, f"no static file {name!r}")
 
     routes = [
-        Route("/", errors(home)),
-        Route("/customers/{cid}", errors(customer_page)),
-        Route("/projects/{jid}", errors(project_page)),
-        Route("/flags", errors(flags_page)),
-        Route("/flags.csv", errors(flags_csv)),
-        Route("/static/{name}", errors(static)),
-        Route("/api/path", errors(api_path)),
-        Route("/api/coverage", errors(api_coverage)),
-        Route("/api/exposure", errors(api_exposure)),
-        Route("/api/report", errors(api_report)),
-        Route("/api/flags", errors(api_flags)),
-        Route("/api/customers", errors(api_customers)),
+        Route("/", guarded(home)),
+        Route("/customers/{cid}", guarded(customer_page)),
+        Route("/projects/{jid}", guarded(project_page)),
+        Route("/flags", guarded(flags_page)),
+        Route("/flags.csv", guarded(flags_csv)),
+        Route("/static/{name}", guarded(static)),
+        Route("/api/path", guarded(api_path)),
+        Route("/api/coverage", guarded(api_coverage)),
+        Route("/api/exposure", guarded(api_exposure)),
+        Route("/api/report", guarded(api_report)),
+        Route("/api/flags", guarded(api_flags)),
+        Route("/api/customers", guarded(api_customers)),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return JSONResponse({"error": f"no page {request.url.path}"}, status_code=404)
+        return _error(404, f"no page {request.url.path}")
 
-    app = Starlette(routes=routes, middleware=[Middleware(_Token, token=token)], exception_handlers={404: not_found})
+    async def internal(request: Request, exc: Exception) -> Response:
+        return _error(500, f"internal error ({type(exc).__name__})")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, token=token)],
+                    exception_handlers={404: not_found, 500: internal}, lifespan=lifespan)
     app.state.store_url = url
     return app
 
