@@ -25,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "brmgraph"
 
 MODEL = {"brmgraph.model", "brmgraph.labels", "brmgraph.errors"}
-FRONT = ("brmgraph.cli", "brmgraph.web", "brmgraph.maps")
+FRONT = ("brmgraph.cli", "brmgraph.web", "brmgraph.maps", "brmgraph.notify")
 
 
 def module_name(path: Path) -> str:

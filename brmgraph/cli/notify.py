@@ -73,8 +73,8 @@ def notify_cmd(
     Example: brmgraph notify --since 2026-12-06 --webhook slack=env:SLACK_WEBHOOK_URL --base-url https://brm.example.com
     """
     from ..notify import Options, Retry, from_file, from_options, notify
-    from ..notify.digest import check_base_url
-    from ..store.history import parse_time
+    from ..service.digest import check_base_url
+    from ..service.stores import parse_time
 
     channels = from_options(list(webhook or []), smtp, list(mail_to or []), mail_from, lang.value)
     defaults: dict[str, str] = {}

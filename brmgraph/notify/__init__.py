@@ -11,8 +11,8 @@ DingTalk, Feishu, or a plain JSON webhook (docs/spec.md §5.5).
   environment only); :mod:`.run` delivers once per run id, recording sends in the store.
 """
 
+from ..service.digest import Digest, Item, compose
 from .config import Channel, from_file, from_options, redact
-from .digest import Digest, Item, compose
 from .run import ChannelResult, Options, Summary, notify
 from .webhooks import Retry
 

@@ -15,7 +15,7 @@ import hmac
 from typing import Any
 from urllib.parse import quote_plus
 
-from .digest import Digest
+from ..service.digest import Digest
 from .pack import body_bytes, md, md_line, pack
 from .text import Line, more_text, since_text, title_text
 from .webhooks import errcode_answer

@@ -14,7 +14,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from ..errors import capped
-from .digest import Digest
+from ..service.digest import Digest
 from .text import empty_text, line, since_text, title_text
 from .webhooks import Outcome, Retry, Sleep
 

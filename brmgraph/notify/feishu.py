@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from .digest import Digest
+from ..service.digest import Digest
 from .pack import body_bytes, md, md_line, pack
 from .text import Line, more_text, since_text, title_text
 from .webhooks import errcode_answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .digest import Digest
+from ..service.digest import Digest
 
 
 def payloads(d: Digest, lang: str, max_messages: int = 1, *, run_id: str = "", channel: str = "") -> list[dict[str, Any]]:

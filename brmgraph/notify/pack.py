@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .digest import Digest
+from ..service.digest import Digest
 from .text import Line, line
 
 #: render(lines, more) -> payload; ``more``: how many items are left out (0: none)

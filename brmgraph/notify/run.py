@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 
 from ..errors import StoreUnavailable
+from ..service.digest import Digest, compose
 from . import dingtalk, email, feishu, jsonhook, slack, teams, wecom
 from .config import Channel
-from .digest import Digest, compose
 from .pack import dumps
 from .webhooks import Outcome, Retry, Sleep, post_json
 

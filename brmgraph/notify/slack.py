@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .digest import Digest
+from ..service.digest import Digest
 from .pack import pack
 from .text import Line, more_text, since_text, title_text
 

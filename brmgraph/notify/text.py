@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..labels import Reason, Term, label
-from .digest import Digest, Item
+from ..service.digest import Digest, Item
 
 LANGS = ("en", "zh")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .digest import Digest
+from ..service.digest import Digest
 from .pack import md, md_line, pack
 from .text import Line, more_text, since_text, title_text
 from .webhooks import errcode_answer

@@ -144,7 +144,7 @@ def compose(store: Store, *, since: str, today: date, max_cost: int, base_url: s
     from ..analysis.alerts import alerts
     from ..analysis.exposure import diff_flags
     from ..batch import run_flags
-    from ..store.sqlite import SqliteStore
+    from .stores import reading
 
     start = date.fromisoformat(since[:10])
     if start > today:
@@ -153,12 +153,8 @@ def compose(store: Store, *, since: str, today: date, max_cost: int, base_url: s
     with store.snapshot():
         now_ds = store.export()
         then_ds = store.state_at(since)
-    past = SqliteStore("sqlite:///:memory:")
-    try:
-        past.import_dataset(then_ds, replace=True)
+    with reading(store, as_of=since) as past:  # the store as it stood then: the rule of flags --since
         then_flags = run_flags(None, max_cost=max_cost, store=past, require_customers=False, cache=False)
-    finally:
-        past.close()
     teams = _teams_by_customer(now_ds)
     projects = {j.id: j for j in now_ds.projects}
     flags = tuple(
