@@ -422,3 +422,30 @@ def test_redact_hides_the_tokens_of_each_product() -> None:
     }
     for url, want in cases.items():
         assert redact(url) == want
+
+
+# ----------------------------------------------------------------------------- serve: /digest
+
+
+def test_serve_shows_the_same_digest(loaded: str) -> None:
+    """`brmgraph serve` shows the digest `notify` sends: /api/digest is its JSON, /digest
+    its page in either language, and the digest's deal links lead to the deal's page."""
+    from starlette.testclient import TestClient
+
+    from brmgraph.notify.text import title_text
+    from brmgraph.web import create_app
+
+    with TestClient(create_app(loaded)) as web, open_store(loaded, create=False) as st:
+        want = compose(st, since=parse_time(SINCE), today=date.today(), max_cost=4, base_url="http://testserver")
+        got = web.get("/api/digest", params={"since": SINCE})
+        assert got.status_code == 200 and got.json() == want.as_json()
+        assert {f["change"] for f in got.json()["flags"]} == {"new", "resolved"}
+        for lang in ("en", "zh"):
+            page = web.get("/digest", params={"since": SINCE, "lang": lang})
+            assert page.status_code == 200
+            assert title_text(want, lang) in page.text
+            assert "Vic [boss]" in page.text and 'href="http://testserver/deals/J1"' in page.text
+        deal = web.get("/deals/J1", follow_redirects=False)
+        assert deal.status_code == 307 and deal.headers["location"] == "/projects/J1"
+        assert web.get("/digest", params={"lang": "fr"}).status_code == 400
+        assert web.get("/api/digest", params={"since": "yesterday"}).status_code == 400

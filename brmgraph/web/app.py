@@ -32,11 +32,11 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from datetime import date
+from datetime import date, timedelta
 from http.cookies import SimpleCookie
 from importlib import resources
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import anyio
 import anyio.to_thread
@@ -45,7 +45,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.middleware import Middleware
 from starlette.requests import Request, cookie_parser
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -377,6 +377,44 @@ def create_app(
         return PlainTextResponse(buf.getvalue(), media_type="text/csv",
                                  headers={"Content-Disposition": 'attachment; filename="flags.csv"'})
 
+    async def _digest_of(r: Request) -> tuple[Any, str]:
+        """The digest of ``brmgraph notify`` (docs/spec.md §5.5) since ``?since=`` (a date or
+        an ISO time; default: yesterday), linked to this server's pages; kept per change set."""
+        from ..service.digest import compose
+        from ..service.stores import parse_time
+
+        at = parse_time(q(r, "since") or (date.today() - timedelta(days=1)).isoformat())
+        lang = q(r, "lang") or "en"
+        if lang not in ("en", "zh"):
+            raise BadArgument(f"lang must be en or zh, not {lang!r}")
+        base, today = str(r.base_url).rstrip("/"), date.today()
+        d = await cached(f"page:digest:{today}:{at}:{base}", lambda st: compose(
+            st, since=at, today=today, max_cost=ask.DEFAULT_MAX_COST, base_url=base), snapshot=False)
+        return d, lang
+
+    async def digest_page(r: Request) -> Response:
+        from ..notify.text import empty_text, line, since_text, title_text
+
+        d, lang = await _digest_of(r)
+        zh = lang == "zh"
+        words = {"since": "起始" if zh else "Since", "show": "查看" if zh else "Show", "what": "变化" if zh else "What",
+                 "who": "人员" if zh else "Who", "where": "客户 — 项目 — 金额" if zh else "Customer — deal — amount",
+                 "why": "原因" if zh else "Why", "empty": empty_text(lang)}
+        sections = [("风险变化" if zh else "Flags, new and resolved", [line(it, lang) for it in d.flags]),
+                    ("关系变化提醒" if zh else "Drift alerts", [line(it, lang) for it in d.alerts])]
+        args = {k: v for k in ("since", "lang") if (v := q(r, k))}
+        return page("digest.html", title=title_text(d, lang), since=q(r, "since") or "", lang=lang,
+                    since_text=since_text(d, lang), words=words, sections=sections,
+                    json_url="/api/digest" + ("?" + urlencode(args) if args else ""))
+
+    async def api_digest(r: Request) -> Response:
+        d, _ = await _digest_of(r)
+        return JSONResponse(d.as_json())
+
+    async def deal_page(r: Request) -> Response:
+        """``/deals/{id}``, the address digests link to: the project's page."""
+        return RedirectResponse("/projects/" + quote(r.path_params["jid"], safe=""), status_code=307)
+
     async def static(r: Request) -> Response:
         name = r.path_params["name"]
         if name == "vis-network.min.js":
@@ -393,6 +431,9 @@ def create_app(
         Route("/projects/{jid}", guarded(project_page)),
         Route("/flags", guarded(flags_page)),
         Route("/flags.csv", guarded(flags_csv)),
+        Route("/digest", guarded(digest_page)),
+        Route("/deals/{jid}", guarded(deal_page)),
+        Route("/api/digest", guarded(api_digest)),
         Route("/static/{name}", guarded(static)),
         Route("/api/path", guarded(api_path)),
         Route("/api/coverage", guarded(api_coverage)),
