@@ -7,8 +7,8 @@ A flag row is derived data: it holds nothing the tables do not, and a row that i
 missing or unreadable is built again from the tables (never "store damaged"). It holds
 only what ``flags`` needs, by name, never a model record's fields by position:
 
-Encoded (:func:`encode`) a row is text: ``brm-flags/2:<crc32 of the JSON, 8 hex>:<JSON>``,
-the JSON an object with these keys (:data:`VERSION` 2):
+Encoded (:func:`encode`) a row is UTF-8 bytes: ``brm-flags/2:<crc32 of the JSON, 8 hex>:<JSON>``,
+the JSON (written and read by orjson) an object with these keys (:data:`VERSION` 2):
 
 ``name``
     the customer's name (for the flag records);
@@ -36,10 +36,11 @@ import find rows of an older layout with one ``substr`` and build them again.
 
 from __future__ import annotations
 
-import json
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
+
+import orjson
 
 from ..graph import KIND_COMPETITOR_STAFF, KIND_EMPLOYEE, KIND_KEY_PERSON, CustomerGraph, Perspective, arc_tables
 from ..model import Competitor, CompetitorStaff, Employee, KeyPerson, Project
@@ -48,7 +49,7 @@ from . import records as R
 #: layout version of an encoded row
 VERSION = 2
 #: what every encoded row of this layout starts with
-PREFIX = f"brm-flags/{VERSION}:"
+PREFIX = f"brm-flags/{VERSION}:".encode()
 #: the keys of a row (a row with other keys is of another layout: built again)
 KEYS = frozenset(("name", "succ", "employees", "staff", "opposing", "vetoes", "open", "persons"))
 
@@ -135,19 +136,19 @@ def _enum(table: dict[str, Any], value: Any, default: str, kind: str, rid: str, 
     return got if got is not None else R._enum(table, value, default, kind, rid, field)
 
 
-def encode(row: dict[str, Any]) -> str:
-    """A row as the text the embedded store keeps (see the module's docstring)."""
-    body = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
-    return f"{PREFIX}{zlib.crc32(body.encode('utf-8')):08x}:{body}"
+def encode(row: dict[str, Any]) -> bytes:
+    """A row as the bytes the embedded store keeps (see the module's docstring)."""
+    body = orjson.dumps(row)
+    return b"%s%08x:%s" % (PREFIX, zlib.crc32(body), body)
 
 
-def intact(data: Any) -> str | None:
-    """The JSON text of an encoded row whose layout and CRC are right, else ``None``."""
-    if type(data) is not str or not data.startswith(PREFIX) or data[_N + 8 : _N + 9] != ":":
+def intact(data: Any) -> memoryview | None:
+    """The JSON of an encoded row whose layout and CRC are right, else ``None``."""
+    if type(data) is not bytes or not data.startswith(PREFIX) or data[_N + 8 : _N + 9] != b":":
         return None
-    body = data[_N + 9 :]
+    body = memoryview(data)[_N + 9 :]
     try:
-        ok = int(data[_N : _N + 8], 16) == zlib.crc32(body.encode("utf-8"))
+        ok = int(data[_N : _N + 8], 16) == zlib.crc32(body)
     except ValueError:
         return None
     return body if ok else None
@@ -163,12 +164,37 @@ def decode(data: Any) -> dict[str, Any] | None:
     if body is None:
         return None
     try:
-        row = json.loads(body)
-    except ValueError:
+        row = orjson.loads(body)
+    except orjson.JSONDecodeError:
         return None
     if type(row) is not dict or row.keys() != KEYS:
         return None
     return row
+
+
+class _Records(Mapping[str, Any]):
+    """id -> record, each made from its fields in the row on first access (``flags``
+    reads the records of the persons and projects it flags only). A plain
+    :class:`~collections.abc.Mapping`: every read goes through :meth:`__getitem__`."""
+
+    def __init__(self, fields: dict[str, Any], make: Callable[[str, Any], Any]) -> None:
+        self._fields, self._make = fields, make
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        got = self._made.get(key)
+        if got is None:
+            got = self._made[key] = self._make(key, self._fields[key])
+        return got
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._fields
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
 
 
 class FlagGraph(CustomerGraph):
@@ -216,26 +242,25 @@ def flag_graph(
     kinds = dict.fromkeys(succ, KIND_KEY_PERSON)
     kinds.update(dict.fromkeys(row["employees"], KIND_EMPLOYEE))
     kinds.update(dict.fromkeys(row["staff"], KIND_COMPETITOR_STAFF))
-    ids = frozenset(k for k, v in kinds.items() if v == KIND_KEY_PERSON)
-    persons: dict[str, KeyPerson] = {
-        pid: R.key_person(id=pid, customer=customer, name=p["name"], title=p["title"], closeness=p["closeness"], veto="yes")
-        for pid, p in row["persons"].items()
-    }
-    projects: dict[str, Project] = {
-        jid: R.project(
+    ids = frozenset(succ).difference(row["employees"], row["staff"])
+
+    def person(pid: str, p: dict[str, Any]) -> KeyPerson:
+        return R.key_person(id=pid, customer=customer, name=p["name"], title=p["title"], closeness=p["closeness"], veto="yes")
+
+    def project(jid: str, j: dict[str, Any]) -> Project:
+        return R.project(
             id=jid, customer=customer, name=j["name"], status="open", stage=j["stage"], amount=j["amount"],
             decision_chain=[[m, ""] for m in j["chain"]], competitors=j["competitors"],
         )
-        for jid, j in row["open"].items()
-    }
-    wanted = {x.competitor for x in stf.values()} | {k for j in projects.values() for k in j.competitors}
+
+    wanted = {x.competitor for x in stf.values()} | {k for j in row["open"].values() for k in j["competitors"]}
     g = FlagGraph(
         customer=R.customer(id=customer, name=row["name"]),
-        persons=persons,
+        persons=_Records(row["persons"], person),  # type: ignore[arg-type]  # (a Mapping, read only)
         employees=emp,
         staff=stf,
         competitors={k: competitors[k] for k in sorted(wanted) if k in competitors},
-        projects=projects,
+        projects=_Records(row["open"], project),  # type: ignore[arg-type]
         influences=[],
         interactions=[],
         succ=succ,

@@ -175,15 +175,14 @@ class SqliteReading(SqliteHistory):
         competitors = {k.id: k for k in self.competitors()}
         for start in range(0, len(ids), self.BATCH):
             chunk = ids[start : start + self.BATCH]
-            stored = c.execute(f"SELECT customer, data FROM customer_compact WHERE customer IN ({_marks(len(chunk))})", chunk)
-            rows = {cid: decode(data) for cid, data in stored}
-            bad = [cid for cid in chunk if rows.get(cid) is None]
-            if bad:  # derived data: built again from the tables
-                rows.update(compact.build(c, bad))
+            stored = dict(c.execute(f"SELECT customer, data FROM customer_compact WHERE customer IN ({_marks(len(chunk))})", chunk))
+            # decoded one at a time, as used (fewer live objects: less for the garbage collector to scan)
             for cid in chunk:
-                row = rows.get(cid)
-                if row is None:
-                    raise NotFound(f"unknown customer {cid!r}")
+                row = decode(stored.get(cid))
+                if row is None:  # missing or damaged: derived data, built again from the tables
+                    row = compact.build(c, [cid]).get(cid)
+                    if row is None:
+                        raise NotFound(f"unknown customer {cid!r}")
                 yield flag_graph(cid, row, employees, staff, competitors)
 
     def _by_ids(self, table: str, ids: list[str]) -> dict[str, Any]:
