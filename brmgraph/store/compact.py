@@ -55,7 +55,8 @@ KEYS = frozenset(("name", "succ", "employees", "staff", "opposing", "vetoes", "o
 
 
 class PersonIn(NamedTuple):
-    """The stored fields of a key person a row is assembled from."""
+    """The stored fields of a key person a row is assembled from, in this order (a
+    plain tuple in this order will do)."""
 
     id: str
     name: str | None
@@ -84,7 +85,7 @@ EdgeIn = tuple[str, str, str | None]
 
 def assemble(
     customer: tuple[str, str | None],
-    persons: Iterable[PersonIn],
+    persons: Iterable[tuple[str, str | None, str | None, str | None, str | None, str | None]],
     projects: Iterable[ProjectIn],
     edges: Iterable[EdgeIn],
     employees: Mapping[str, Any] | set[str],
@@ -95,18 +96,31 @@ def assemble(
     the competitor staff (ids; others among the sources are ignored). A stored value
     outside its enumeration raises :class:`~brmgraph.store.records.BadValue` (a damaged
     table), as the record decoders do."""
-    ps = {p.id: p for p in persons}
-    es = [e for e in edges if e[1] in ps]
+    sget: Callable[[Any], Any] = R._STANCE.get
+    tget: Callable[[Any], Any] = R._TRI.get
+    reports: dict[str, str | None] = {}
+    cards: dict[str, tuple[str, str, Any]] = {}
+    vetoes: list[str] = []
+    opposing: list[str] = []
+    # (unpacked by name: a PersonIn, or a plain tuple in PersonIn's order)
+    for pid, name, title, closeness, veto, reports_to in persons:
+        reports[pid] = reports_to
+        stance = sget(closeness) or _enum(R._STANCE, closeness, "unknown", "key person", pid, "closeness")
+        if stance.opposing:
+            opposing.append(pid)
+        if (tget(veto) or _enum(R._TRI, veto, "unknown", "key person", pid, "veto")).value == "yes":
+            vetoes.append(pid)
+            cards[pid] = (name or "", title or "", stance.value)
+    es = [e for e in edges if e[1] in reports]
     srcs = sorted({e[0] for e in es})
-    emp = [s for s in srcs if s in employees and s not in ps]
-    stf = [s for s in srcs if s in staff and s not in ps and s not in employees]
-    kinds = dict.fromkeys(ps, KIND_KEY_PERSON)
+    emp = [s for s in srcs if s in employees and s not in reports]
+    stf = [s for s in srcs if s in staff and s not in reports and s not in employees]
+    kinds = dict.fromkeys(reports, KIND_KEY_PERSON)
     kinds.update(dict.fromkeys(emp, KIND_EMPLOYEE))
     kinds.update(dict.fromkeys(stf, KIND_COMPETITOR_STAFF))
-    stance = {pid: _enum(R._STANCE, p.closeness, "unknown", "key person", pid, "closeness") for pid, p in ps.items()}
-    vetoes = [pid for pid, p in ps.items() if _enum(R._TRI, p.veto, "unknown", "key person", pid, "veto").value == "yes"]
-    strengths = [(s, t, _enum(R._STRENGTH, k, "medium", "influence", f"{s}->{t}", "strength")) for s, t, k in es]
-    succ, _arc_kinds = arc_tables(kinds, {pid: p.reports_to for pid, p in ps.items()}, set(emp) | set(stf), strengths)
+    kget: Callable[[Any], Any] = R._STRENGTH.get
+    strengths = [(s, t, kget(k) or _enum(R._STRENGTH, k, "medium", "influence", f"{s}->{t}", "strength")) for s, t, k in es]
+    succ, _arc_kinds = arc_tables(kinds, reports, set(emp) | set(stf), strengths)
     open_: dict[str, Any] = {}
     for j in sorted(projects, key=lambda j: j.id):
         if _enum(R._STATUS, j.status, "open", "project", j.id, "status").value == "open":
@@ -115,19 +129,16 @@ def assemble(
                 "amount": float(j.amount) if j.amount is not None else None,
                 "chain": list(j.chain), "competitors": list(j.competitors),
             }
-    veto = set(vetoes)
-    wanted = sorted({m for j in open_.values() for m in j["chain"] if m in veto})
+    wanted = sorted({m for j in open_.values() for m in j["chain"] if m in cards})
     return {
         "name": customer[1] or "",
         "succ": succ,
         "employees": emp,
         "staff": stf,
-        "opposing": [pid for pid, s in stance.items() if s.opposing],
+        "opposing": opposing,
         "vetoes": vetoes,
         "open": open_,
-        "persons": {
-            pid: {"name": ps[pid].name or "", "title": ps[pid].title or "", "closeness": stance[pid].value} for pid in wanted
-        },
+        "persons": {pid: dict(zip(("name", "title", "closeness"), cards[pid])) for pid in wanted},
     }
 
 

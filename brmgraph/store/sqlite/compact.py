@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .. import history as H
@@ -31,6 +33,9 @@ BATCH = 200
 _PERSON_SQL = f"SELECT customer, {', '.join(PersonIn._fields)} FROM key_persons WHERE customer IN "
 _PROJECT_SQL = "SELECT customer, id, name, status, stage, amount, decision_chain, competitors FROM projects WHERE customer IN "
 _EDGE_SQL = "SELECT customer, source, target, strength FROM influences WHERE customer IN "
+_FIRST = itemgetter(0)
+_PERSON = itemgetter(*range(1, 1 + len(PersonIn._fields)))
+_EDGE = itemgetter(1, 2, 3)
 
 
 def touched(conn: sqlite3.Connection, ds: Dataset) -> set[str]:
@@ -107,15 +112,15 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, dict[str, Any
     """The rows (decoded) of the customers of ``chunk`` that exist, from the tables."""
     marks = f"({_marks(len(chunk))})"
     names = dict(conn.execute(f"SELECT id, name FROM customers WHERE id IN {marks}", chunk))
-    persons: dict[str, list[PersonIn]] = {c: [] for c in chunk}
-    for cu, *r in conn.execute(_PERSON_SQL + marks + " ORDER BY id", chunk):
-        persons[cu].append(PersonIn(*r))
+    persons: dict[str, list[Any]] = {c: [] for c in chunk}
+    for cu, rows in groupby(conn.execute(_PERSON_SQL + marks + " ORDER BY customer, id", chunk), _FIRST):
+        persons[cu] = list(map(_PERSON, rows))  # (PersonIn's order)
     projects: dict[str, list[ProjectIn]] = {c: [] for c in chunk}
     for cu, jid, name, status, stage, amount, chain, comps in conn.execute(_PROJECT_SQL + marks, chunk):
         projects[cu].append(ProjectIn(jid, name, status, stage, amount, _members(chain), list(_json(comps))))
     edges: dict[str, list[tuple[str, str, str]]] = {c: [] for c in chunk}
-    for cu, s, t, k in conn.execute(_EDGE_SQL + marks + " ORDER BY source, target", chunk):
-        edges[cu].append((s, t, k))
+    for cu, rows in groupby(conn.execute(_EDGE_SQL + marks + " ORDER BY customer", chunk), _FIRST):
+        edges[cu] = list(map(_EDGE, rows))
     sources = sorted({e[0] for es in edges.values() for e in es})
     employees = _existing(conn, "employees", sources)
     staff = _existing(conn, "competitor_staff", sources)
