@@ -231,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=ROOT / ".bench-work")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--before", type=Path, help="a brmgraph source tree to measure beside this one")
+    ap.add_argument("--after", type=Path, default=ROOT, help="the tree measured as 'after' (default: this one)")
     ap.add_argument("--no-large", action="store_true", help="only the 1,000-customer comparison")
     ap.add_argument("--xl", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -238,8 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     a.work.mkdir(parents=True, exist_ok=True)
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-    trees = {"after": ROOT}
-    names = {"after": f"this tree ({rev})"}
+    trees = {"after": a.after.resolve()}
+    names = {"after": f"this tree ({rev})" if a.after.resolve() == ROOT else f"{a.after} ({rev})"}
     if a.before is not None:
         trees["before"] = a.before.resolve()
         names["before"] = str(a.before)
@@ -261,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"round {i + 1} of {a.rounds}")
         one_round(trees, a.work, k1000, big, changed, person, res["runs"])
     if a.xl:
-        res["xl"] = xl(ROOT, a.work)
+        res["xl"] = xl(trees["after"], a.work)
     if a.json:
         a.json.write_text(json.dumps(res, indent=1, default=str))
     text = section(res)
