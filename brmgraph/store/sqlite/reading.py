@@ -165,7 +165,7 @@ class SqliteReading(SqliteHistory):
             yield from self._iter_flag_graphs(customer_ids)
 
     def _iter_flag_graphs(self, customer_ids: list[str] | None) -> Iterator[CustomerGraph]:
-        from ..compact import decode, flag_graph
+        from ..compact import decode, flag_graph, intact
         from . import compact
 
         c = self.conn
@@ -176,13 +176,17 @@ class SqliteReading(SqliteHistory):
         for start in range(0, len(ids), self.BATCH):
             chunk = ids[start : start + self.BATCH]
             stored = dict(c.execute(f"SELECT customer, data FROM customer_compact WHERE customer IN ({_marks(len(chunk))})", chunk))
-            # decoded one at a time, as used (fewer live objects: less for the garbage collector to scan)
+            # missing or damaged rows (derived data) are built again from the tables, in
+            # one round; the others decoded one at a time, as used (fewer live objects:
+            # less for the garbage collector to scan)
+            bad = {cid for cid in chunk if intact(stored.get(cid)) is None}
+            built = compact.build(c, sorted(bad)) if bad else {}
             for cid in chunk:
-                row = decode(stored.get(cid))
-                if row is None:  # missing or damaged: derived data, built again from the tables
+                row = built.get(cid) if cid in bad else decode(stored[cid])
+                if row is None and cid not in bad:  # intact, but not a row of this layout
                     row = compact.build(c, [cid]).get(cid)
-                    if row is None:
-                        raise NotFound(f"unknown customer {cid!r}")
+                if row is None:
+                    raise NotFound(f"unknown customer {cid!r}")
                 yield flag_graph(cid, row, employees, staff, competitors)
 
     def _by_ids(self, table: str, ids: list[str]) -> dict[str, Any]:
