@@ -71,7 +71,8 @@ def main(src: str, db: str) -> dict[str, float]:
     c.executemany("INSERT INTO interactions VALUES (?,?,?,?,?)", (
         (r["employee"], r["person"], r["date"], g(r, "kind", ""), customer.get(r["person"], ""))
         for r in d.get("interactions", [])))
-    c.executescript(INDEXES)
+    for stmt in INDEXES.strip().splitlines():
+        c.execute(stmt)
     c.execute("COMMIT")
     c.close()
     records = sum(len(v) for v in d.values() if isinstance(v, list))
