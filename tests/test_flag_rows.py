@@ -1,5 +1,5 @@
-"""The batch read path of the embedded store (``Store.iter_flag_graphs`` → the compact
-per-customer rows, ``graph.compact_graph``) gives the same graphs, and so the same flags,
+"""The batch read path of the embedded store (``Store.iter_flag_graphs`` → the flag rows,
+``store.compact.flag_graph``) gives the same graphs (what ``flags`` reads of them), and so the same flags,
 as the model path (``iter_customer_graphs`` → ``CustomerGraph.from_dataset``); see also
 ``tests/test_compact_rows.py``."""
 
