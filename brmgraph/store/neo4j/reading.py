@@ -169,7 +169,7 @@ class Neo4jReading(Neo4jHistory):
                 # builds the flag row of both stores)
                 persons = []
                 edges: list[tuple[str, str, str]] = []
-                for p in prows:
+                for p in sorted(prows, key=lambda p: p[0]):  # by id, as the data-set path
                     person = dict(zip(R.KEY_PERSON_COLUMNS, p))
                     edges.extend((src, p[0], k) for src, k in p[-1])  # the influences into p
                     persons.append(PersonIn(**{f: person[f] for f in PersonIn._fields}))
