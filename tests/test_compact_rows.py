@@ -275,7 +275,7 @@ def test_the_import_builds_rows_in_this_process(tmp_path: Path, monkeypatch: pyt
 def _plain(value: Any) -> Any:
     """A row decoded and every value tagged with its type, so that equal results mean
     equal values of equal types (1 == 1.0 == True otherwise)."""
-    if isinstance(value, str) and value.startswith(compact.PREFIX):
+    if isinstance(value, bytes) and value.startswith(compact.PREFIX):
         row = compact.decode(value)
         assert row is not None
         return ("row", _plain(row))

@@ -119,7 +119,7 @@ def build(conn: sqlite3.Connection, chunk: list[str]) -> dict[str, dict[str, Any
     for cu, jid, name, status, stage, amount, chain, comps in conn.execute(_PROJECT_SQL + marks, chunk):
         projects[cu].append(ProjectIn(jid, name, status, stage, amount, _members(chain), list(_json(comps))))
     edges: dict[str, list[tuple[str, str, str]]] = {c: [] for c in chunk}
-    for cu, rows in groupby(conn.execute(_EDGE_SQL + marks + " ORDER BY customer", chunk), _FIRST):
+    for cu, rows in groupby(conn.execute(_EDGE_SQL + marks + " ORDER BY customer, source, target", chunk), _FIRST):
         edges[cu] = list(map(_EDGE, rows))
     sources = sorted({e[0] for es in edges.values() for e in es})
     employees = _existing(conn, "employees", sources)
