@@ -98,40 +98,54 @@ def collect_flags(
     ids = customer_ids if customer_ids is not None else st.customer_ids()
     stats = stats if stats is not None else FlagStats()
     stats.customers += len(ids)
-    records: list[Flag] = []
-    if observed_on is None:
-        state = st.flag_cache_read(max_cost) if cache else None
-        if state is None:
-            # flags never use interactions: graphs built straight from the store's rows
-            stats.recomputed += len(ids)
-            for cg in st.iter_flag_graphs(ids):
-                records.extend(flags(cg, max_cost=max_cost))
-                if progress is not None:
-                    progress(1)
-            return sort_flags(records)
-        missing = _from_cache(state, ids, recompute, records, stats, progress)
-        entries: list[S.Entry] = []
-        for cg in st.iter_flag_graphs(missing):
-            got = flags(cg, max_cost=max_cost)
-            records.extend(got)
-            entries.append((cg.id, state.key(cg.id, RULES_VERSION), S.encode(got)))
-            if progress is not None:
-                progress(1)
+    state, records, missing = _plan(st, ids, max_cost, cache and observed_on is None, recompute, stats, progress)
+    results = _compute(st, missing, max_cost, progress, observed_on)
+    for got in results.values():
+        records.extend(got)
+    if state is not None:
+        entries = _entries(state, results)
         if pending is not None:
             pending.extend(entries)
         else:
             _write_cache(st, max_cost, entries, stats)
-        return sort_flags(records)
-    # strengths read from interactions: the data sets, with their interactions
+    return sort_flags(records)
+
+
+def _plan(
+    st: Store, ids: list[str], max_cost: int, cached: bool, recompute: bool, stats: FlagStats, progress: Tick | None
+) -> tuple[S.CacheState | None, list[Flag], list[str]]:
+    """The flag cache's part of a run (the one place it is decided): the cache state
+    (``None`` when the run is not cached or the store keeps none), the records served
+    from it, and the ids left to compute."""
+    state = st.flag_cache_read(max_cost) if cached else None
+    records: list[Flag] = []
+    if state is None:
+        stats.recomputed += len(ids)
+        return None, records, list(ids)
+    return state, records, _from_cache(state, ids, recompute, records, stats, progress)
+
+
+def _compute(
+    st: Store, ids: list[str], max_cost: int, progress: Tick | None, observed_on: date | None = None
+) -> dict[str, list[Flag]]:
+    """The flags of ``ids``, by customer: from the store's flag graphs, or, with
+    ``observed_on``, from data sets with their interactions."""
+    out: dict[str, list[Flag]] = {}
+    if observed_on is None:
+        for cg in st.iter_flag_graphs(ids):
+            out[cg.id] = flags(cg, max_cost=max_cost)
+            if progress is not None:
+                progress(1)
+        return out
     from .analysis.observed import StrengthFrom, strength_from
 
-    stats.recomputed += len(ids)
     for ds in st.iter_customer_graphs(ids, interactions=True):
         ds = strength_from(ds, StrengthFrom.interactions, observed_on)
-        records.extend(flags(CustomerGraph.from_dataset(ds, ds.customers[0].id), max_cost=max_cost))
+        cid = ds.customers[0].id
+        out[cid] = flags(CustomerGraph.from_dataset(ds, cid), max_cost=max_cost)
         if progress is not None:
             progress(1)
-    return sort_flags(records)
+    return out
 
 
 def _from_cache(
@@ -238,9 +252,6 @@ def run_flags(
     cached_run = cache and observed_on is None
     own = store is None
     st = open_store(store_url, create=False) if store is None else store
-    pending: list[S.Entry] = []
-    records: list[Flag] | None = None
-    hits: list[Flag] = []
     try:
         # one snapshot for the ids and every customer: a concurrent import is seen
         # wholly or not at all, and no customer vanishes between reading ids and graphs
@@ -251,23 +262,16 @@ def run_flags(
                 raise StoreUnavailable(f"store {url} holds no customers")
             ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
             tick = _counter(len(ids), progress)
-            state = st.flag_cache_read(max_cost) if cached_run else None
             stats.customers += len(ids)
-            if state is None:
-                missing = ids
-                stats.recomputed += len(ids)
-                if not own or workers <= 1 or len(ids) < 2:
-                    records = collect_flags(st, ids, max_cost=max_cost, progress=tick, observed_on=observed_on)
-            else:
-                missing = _from_cache(state, ids, recompute, hits, stats, tick)
-                if not own or workers <= 1 or len(missing) < 2:
-                    records = hits + collect_flags(st, missing, max_cost=max_cost, progress=tick)
-                    pending = _entries(state, missing, records, max_cost)
+            state, hits, missing = _plan(st, ids, max_cost, cached_run, recompute, stats, tick)
+            here = not own or workers <= 1 or len(missing) < 2
+            if here:
+                results = _compute(st, missing, max_cost, tick, observed_on)
             before = _generation(st)
-        if records is not None:
+        if here:
             if state is not None:
-                _write_cache(st, max_cost, pending, stats)
-            return sort_flags(records)
+                _write_cache(st, max_cost, _entries(state, results), stats)
+            return sort_flags(hits + [f for got in results.values() for f in got])
     finally:
         if own:
             st.close()
@@ -283,11 +287,11 @@ def run_flags(
     st = open_store(url, create=False)
     try:
         if computed is not None and _generation(st) == before:
-            if state is None:
-                return computed
-            _write_cache(st, max_cost, _entries(state, missing, computed, max_cost), stats)
+            if state is not None:
+                _write_cache(st, max_cost, _entries(state, _by_customer(missing, computed)), stats)
             return sort_flags(hits + computed)
         again = FlagStats()
+        pending: list[S.Entry] = []
         with st.snapshot():
             all_ids = st.customer_ids()
             ids = all_ids if shard is None else [c for c in all_ids if shard.holds(c)]
@@ -303,15 +307,20 @@ def run_flags(
         st.close()
 
 
-def _entries(state: S.CacheState, computed_ids: list[str], records: list[Flag], max_cost: int) -> list[S.Entry]:
+def _by_customer(ids: list[str], records: list[Flag]) -> dict[str, list[Flag]]:
+    """``records`` of the customers ``ids`` grouped by customer (each one, with or
+    without flags), sorted."""
+    out: dict[str, list[Flag]] = {cid: [] for cid in ids}
+    for f in records:
+        if f.customer in out:
+            out[f.customer].append(f)
+    return {cid: sort_flags(fs) for cid, fs in out.items()}
+
+
+def _entries(state: S.CacheState, results: dict[str, list[Flag]]) -> list[S.Entry]:
     """Cache entries of the computed customers (each one, with or without flags), keyed
     as read in the run's snapshot."""
-    wanted = set(computed_ids)
-    by_customer: dict[str, list[Flag]] = {cid: [] for cid in computed_ids}
-    for f in records:
-        if f.customer in wanted:
-            by_customer[f.customer].append(f)
-    return [(cid, state.key(cid, RULES_VERSION), S.encode(sort_flags(fs))) for cid, fs in by_customer.items()]
+    return [(cid, state.key(cid, RULES_VERSION), S.encode(fs)) for cid, fs in results.items()]
 
 
 def _generation(st: Store) -> tuple[int, str] | None:

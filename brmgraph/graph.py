@@ -32,11 +32,11 @@ asks for that kind here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,7 +52,6 @@ from .model import (
     Interaction,
     KeyPerson,
     Project,
-    ProjectStatus,
     Strength,
 )
 
@@ -369,194 +368,3 @@ class CustomerGraph:
         if project_id not in self.projects:
             raise NotFound(f"unknown project {project_id!r}")
         return sorted({m.person for m in self.projects[project_id].decision_chain if m.person in self.persons})
-
-
-class _LazyRecords(dict):  # type: ignore[type-arg]
-    """id -> record, each decoded from its stored row on first access (a batch reads
-    few of a customer's key persons in full). Every way of reading values decodes."""
-
-    def __init__(self, rows: dict[str, Any], decode: Callable[..., Any]) -> None:
-        super().__init__(rows)
-        self._decode = decode
-
-    def __getitem__(self, key: str) -> Any:
-        v = super().__getitem__(key)
-        if type(v) is tuple:
-            v = self._decode(*v)
-            super().__setitem__(key, v)
-        elif type(v) is bytes:
-            v = self._decode(v)
-            super().__setitem__(key, v)
-        return v
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
-
-    def __iter__(self) -> Iterator[str]:  # a Python-level __iter__: dict(x) and {**x} go through __getitem__
-        return super().__iter__()
-
-    def values(self) -> list[Any]:  # type: ignore[override]
-        return [self[k] for k in self]
-
-    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
-        return [(k, self[k]) for k in self]
-
-    def copy(self) -> dict[str, Any]:
-        return dict(self.items())
-
-    def __eq__(self, other: object) -> bool:  # compare records, not stored rows
-        if isinstance(other, _LazyRecords):
-            other = other.copy()
-        return isinstance(other, dict) and self.copy() == other
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class _CompactGraph(CustomerGraph):
-    """A :class:`CustomerGraph` read from the embedded store's compact per-customer row
-    (:mod:`brmgraph.store.sqlite.compact`): node kinds, arcs and arc kinds come ready
-    (computed at import by :func:`arc_tables`); the customer, key persons, projects and
-    influence records are decoded from their stored values on first use."""
-
-    _pending: set[str] = set()
-    _influences: list[Influence]
-    _arc_kinds: dict[tuple[str, str], str]
-    _customer_row: tuple[Any, ...]
-    _decode_customer: Callable[..., Customer]
-    _customer: Customer | None = None
-    _project_status: dict[str, str | None]
-    _chains: dict[str, list[str]]
-    _opposing: frozenset[str]
-    _veto_holders: frozenset[str]
-    _decode_influence: Callable[..., Influence]
-    _loads: Callable[[bytes], Any]
-    _edge_blob: bytes
-    _arc_blob: bytes
-    _wanted: set[str]
-    _all_competitors: dict[str, Competitor]
-    _competitors: dict[str, Competitor]
-
-    @property  # type: ignore[override]
-    def customer(self) -> Customer:
-        if self._customer is None:
-            self._customer = self._decode_customer(*self._customer_row)
-        return self._customer
-
-    @customer.setter
-    def customer(self, value: Customer | None) -> None:
-        self._customer = value
-
-    @property
-    def id(self) -> str:
-        return self._customer_row[0]  # type: ignore[no-any-return]
-
-    @property  # type: ignore[override]
-    def influences(self) -> list[Influence]:
-        if "influences" in self._pending:
-            self._pending.discard("influences")
-            edges = self._loads(self._edge_blob)
-            self._influences = [self._decode_influence(s, t, k) for s, t, k in sorted(edges)]
-        return self._influences
-
-    @influences.setter
-    def influences(self, value: list[Influence]) -> None:
-        self._influences = value
-        self._pending = self._pending - {"influences"}
-
-    @property  # type: ignore[override]
-    def arc_kinds(self) -> dict[tuple[str, str], str]:
-        if "arc_kinds" in self._pending:
-            self._pending.discard("arc_kinds")
-            self._arc_kinds = self._loads(self._arc_blob)
-        return self._arc_kinds
-
-    @arc_kinds.setter
-    def arc_kinds(self, value: dict[tuple[str, str], str]) -> None:
-        self._arc_kinds = value
-        self._pending = self._pending - {"arc_kinds"}
-
-    @property  # type: ignore[override]
-    def competitors(self) -> dict[str, Competitor]:
-        if "competitors" in self._pending:
-            self._pending.discard("competitors")
-            wanted = self._wanted | {k for j in self.projects.values() for k in j.competitors}
-            self._competitors = {k: self._all_competitors[k] for k in sorted(wanted) if k in self._all_competitors}
-        return self._competitors
-
-    @competitors.setter
-    def competitors(self, value: dict[str, Competitor]) -> None:
-        self._competitors = value
-        self._pending = self._pending - {"competitors"}
-
-    def open_projects(self) -> list[Project]:
-        return [self.projects[j] for j in self.open_project_ids()]
-
-    def open_project_ids(self) -> list[str]:
-        # the stored status says which projects are open; any other value is decoded
-        status = self._project_status
-        return [
-            j for j in sorted(status)
-            if status[j] == "open" or (status[j] not in _NOT_OPEN and self.projects[j].status.value == "open")
-        ]
-
-    def project_decision_makers(self, project_id: str) -> list[str]:
-        chain = self._chains.get(project_id)
-        if chain is None:
-            return super().project_decision_makers(project_id)
-        persons = self.persons
-        return sorted({p for p in chain if p in persons})
-
-    def holds_veto(self, person: str) -> bool:
-        if person not in self.persons:
-            raise KeyError(person)
-        return person in self._veto_holders
-
-    def blocked_relays(self, perspective: Perspective) -> set[str]:
-        # the same rule as CustomerGraph's, from the closeness read at import
-        if not perspective.ours:
-            return set()
-        return set(self._opposing)
-
-
-_NOT_OPEN = frozenset(s.value for s in ProjectStatus if s.value != "open")
-
-
-def compact_graph(
-    row: tuple[Any, ...],
-    decoders: tuple[Callable[..., Customer], Callable[..., KeyPerson], Callable[..., Project], Callable[..., Influence]],
-    loads: Callable[[bytes], Any],
-    employees: dict[str, Employee],
-    staff: dict[str, CompetitorStaff],
-    competitors: dict[str, Competitor],
-) -> CustomerGraph:
-    """The graph of one decoded compact row (see :mod:`brmgraph.store.sqlite.compact`
-    for its layout; ``loads`` decodes its nested items); ``employees``, ``staff``,
-    ``competitors``: all of them, by id."""
-    _fmt, customer, persons, opposing, vetoes, kinds, succ, arc_kinds, edges, projects, status, chains = row
-    decode_customer, decode_person, decode_project, decode_influence = decoders
-    emp = {n: employees[n] for n, k in kinds.items() if k == KIND_EMPLOYEE and n in employees}
-    stf = {n: staff[n] for n, k in kinds.items() if k == KIND_COMPETITOR_STAFF and n in staff}
-    wanted = {x.competitor for x in stf.values()}
-    g = _CompactGraph(
-        customer=None,  # type: ignore[arg-type]  # decoded on first use
-        persons=_LazyRecords(persons, lambda b: decode_person(*loads(b))),
-        employees=emp,
-        staff=stf,
-        competitors={},
-        projects=_LazyRecords(projects, lambda b: decode_project(*loads(b))),
-        influences=[],
-        interactions=[],
-        succ=succ,
-        kinds=kinds,
-        arc_kinds={},
-    )
-    g._customer_row, g._decode_customer, g._decode_influence = customer, decode_customer, decode_influence
-    g._project_status, g._chains = status, chains
-    g._opposing, g._veto_holders = frozenset(opposing), frozenset(vetoes)
-    g._loads, g._edge_blob, g._arc_blob = loads, edges, arc_kinds
-    g._wanted, g._all_competitors = wanted, competitors
-    g._pending = {"influences", "arc_kinds", "competitors"}
-    return g

@@ -77,3 +77,30 @@ def test_bench_tiny_with_neo4j(tmp_path: Path, neo4j_store, neo4j_url: str) -> N
     from brmgraph.model import Dataset
 
     neo4j_store.import_dataset(Dataset(), replace=True)  # leave the shared server empty
+
+
+@pytest.mark.parametrize("seed", ["3", "9"])
+def test_the_peer_prints_the_records_of_flags(tmp_path: Path, seed: str) -> None:
+    """bench/peer.py (issue 20's strongest peer: orjson and one scipy multi-source
+    Dijkstra over all customers) prints ``brmgraph flags``'s records byte for byte, so
+    the benchmark compares the same work."""
+    from brmgraph.generate import generate
+
+    data = tmp_path / "d.json"
+    generate(data, customers=40, persons_per=20, employees=30, competitors=3, staff_per=6, seed=seed)
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    assert _run(["-m", "brmgraph", "import", str(data), "--store", url]).returncode == 0
+    ours = _run(["-m", "brmgraph", "flags", "--store", url])
+    peer = _run(["bench/peer.py", str(data)])
+    assert ours.returncode == 0 and peer.returncode == 0, peer.stderr[-2000:]
+    assert ours.stdout.strip() and peer.stdout == ours.stdout
+
+
+def test_the_plain_loader_loads_every_record(tmp_path: Path) -> None:
+    from brmgraph.generate import generate
+
+    data = tmp_path / "d.json"
+    s = generate(data, customers=5, persons_per=8, employees=4, competitors=1, staff_per=2, seed=2)
+    r = _run(["bench/plain_loader.py", str(data), str(tmp_path / "plain.db")])
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["records"] == s.as_dict()["records"]

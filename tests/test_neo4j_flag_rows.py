@@ -20,6 +20,7 @@ from brmgraph.dataset import load_dataset
 from brmgraph.errors import NotFound
 from brmgraph.graph import COMPANY, CustomerGraph, Perspective
 from brmgraph.store import open_store
+from brmgraph.store.compact import FlagGraph
 
 from .test_perf_competent import _thinned
 
@@ -52,19 +53,19 @@ def test_graphs_and_flags_of_the_row_path_equal_the_data_set_path(neo4j_store, d
         rows = list(neo4j_store.iter_flag_graphs())
         assert [g.id for g in rows] == [g.id for g in model] and len(rows) == 25
         for a, b in zip(rows, model):
-            assert type(a) is not CustomerGraph  # really the row path
-            assert a.succ == b.succ and a.kinds == b.kinds and a.arc_kinds == b.arc_kinds
-            assert list(a.succ) == list(b.succ)  # same node order (ties of the searches)
+            assert isinstance(a, FlagGraph)  # really the row path: what flags reads of it
+            assert a.succ == b.succ and a.kinds == b.kinds
+            assert list(a.succ) == list(b.succ)  # same node order
             assert a.blocked_relays(COMPANY) == b.blocked_relays(COMPANY)
             assert a.blocked_relays(Perspective("competitor", "*")) == set()
-            assert a.customer == b.customer
-            assert list(a.persons) == list(b.persons)
-            assert {k: v.model_dump() for k, v in a.persons.items()} == {k: v.model_dump() for k, v in b.persons.items()}
-            assert a.influences == b.influences
-            for name in ("employees", "staff", "competitors", "projects"):
+            assert a.customer.name == b.customer.name
+            for name in ("employees", "staff", "competitors"):
                 assert getattr(a, name) == getattr(b, name), name
-            assert a.decision_makers() == b.decision_makers()
-            assert sorted(a.g.edges(data=True)) == sorted(b.g.edges(data=True))
+            assert a.open_project_ids() == b.open_project_ids()
+            for j in a.open_project_ids():
+                assert a.project_decision_makers(j) == b.project_decision_makers(j)
+            for pid, p in a.persons.items():
+                assert (p.name, p.title, p.closeness) == (b.persons[pid].name, b.persons[pid].title, b.persons[pid].closeness)
         for max_cost in (2, 4, 6):
             fast = [f.model_dump(mode="json") for f in collect_flags(neo4j_store, max_cost=max_cost)]
             assert fast == _model_flags(neo4j_store, max_cost)

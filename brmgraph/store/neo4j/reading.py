@@ -150,14 +150,12 @@ class Neo4jReading(Neo4jHistory):
             yield from self._iter_flag_graphs(customer_ids)
 
     def _iter_flag_graphs(self, customer_ids: list[str] | None) -> Iterator[CustomerGraph]:
-        from ...graph import compact_graph
-        from ..compact import assemble, loads
+        from ..compact import PersonIn, ProjectIn, assemble, flag_graph
 
         ids = customer_ids if customer_ids is not None else [c.id for c in self.customers()]
         employees = {e.id: e for e in self.employees()}
         staff = {x.id: x for x in self.competitor_staff()}
         competitors = {k.id: k for k in self.competitors()}
-        decoders = tuple(self._damaged_on_bad_value(f) for f in (R.customer, R.key_person, R.project, R.influence))
         query = load_cypher(Q_FLAG_GRAPHS)
 
         def fetch(chunk: list[str]) -> list[Any]:
@@ -167,38 +165,28 @@ class Neo4jReading(Neo4jHistory):
         for chunk, rows in _read_ahead(chunks, fetch):
             got = {}
             for cust, prows, jrows in rows:
-                # the stored columns in the embedded store's order, so that one function
-                # (store/compact.py's assemble) builds the compact row of both stores
-                persons: dict[str, tuple[Any, ...]] = {}
+                # read/flag_graphs.cypher's lists, by name (store/compact.py's assemble
+                # builds the flag row of both stores)
+                persons = []
                 edges: list[tuple[str, str, str]] = []
                 for p in sorted(prows, key=lambda p: p[0]):  # by id, as the data-set path
-                    pid = p[0]
-                    edges.extend((src, pid, k) for src, k in p.pop())  # the influences into p
-                    persons[pid] = tuple(p)
-                edges.sort(key=lambda e: (e[0], e[1]))  # (source, target), as the data-set path
-                projects = {
-                    j[0]: (*j[:6], _iso(j[6]), [list(m) for m in j[7]], list(j[8]))
-                    for j in sorted(jrows, key=lambda j: j[0])
-                }
-                sources = {e[0] for e in edges}
-                row = assemble(
-                    tuple(cust), persons, projects, edges, sources & employees.keys(), sources & staff.keys()
-                )
-                got[cust[0]] = compact_graph(row, decoders, loads, employees, staff, competitors)  # type: ignore[arg-type]
+                    person = dict(zip(R.KEY_PERSON_COLUMNS, p))
+                    edges.extend((src, p[0], k) for src, k in p[-1])  # the influences into p
+                    persons.append(PersonIn(**{f: person[f] for f in PersonIn._fields}))
+                projects = []
+                for j in jrows:
+                    project = dict(zip(R.PROJECT_COLUMNS, j))
+                    projects.append(ProjectIn(
+                        project["id"], project["name"], project["status"], project["stage"], project["amount"],
+                        [m[0] for m in project["decision_chain"]], list(project["competitors"]),
+                    ))
+                with self._guard():  # a stored value outside its enumeration: a damaged store
+                    row = assemble((cust[0], cust[1]), persons, projects, edges, employees, staff)
+                got[cust[0]] = flag_graph(cust[0], row, employees, staff, competitors)
             for cid in chunk:
                 if cid not in got:
                     raise NotFound(f"unknown customer {cid!r}")
                 yield got[cid]
-
-    def _damaged_on_bad_value(self, decode: Callable[..., Any]) -> Callable[..., Any]:
-        """``decode`` raising the store's one-line error for a damaged value (the records
-        of a compact graph are decoded after the read, outside its guard)."""
-
-        def guarded(*row: Any) -> Any:
-            with self._guard():
-                return decode(*row)
-
-        return guarded
 
     def _customer_graphs(self, ids: list[str], with_interactions: bool = True) -> list[Dataset]:
         def work(tx: Any) -> tuple[list[Any], Any]:
@@ -279,10 +267,3 @@ class Neo4jReading(Neo4jHistory):
         with self.snapshot():  # one transaction, no import committing meanwhile
             data = self._run_read(_export_tx)
         return Dataset.model_construct(**data)
-
-
-def _iso(value: Any) -> Any:
-    """A stored close date as ISO text (what the embedded store keeps), so that the
-    compact row holds plain values only; anything else is left for the decoder."""
-    d = value.to_native() if hasattr(value, "to_native") else value
-    return d.isoformat() if hasattr(d, "isoformat") else d

@@ -7,7 +7,7 @@
   (the second waits up to ``BUSY_TIMEOUT_S``) instead of corrupting anything.
 * ``customer_graph`` reads by indexed customer columns: influences and interactions
   carry their target's customer.
-* Batch analyses (``flags``) read one compact row per customer (``customer_compact``,
+* Batch analyses (``flags``) read one flag row per customer (``customer_compact``,
   :mod:`.compact`), rewritten by every import in its own transaction.
 """
 

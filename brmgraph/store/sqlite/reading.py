@@ -3,11 +3,11 @@ index, counts and value checks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ...errors import NotFound
-from ...graph import CustomerGraph, compact_graph
+from ...graph import CustomerGraph
 from ...model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
 from .. import records as R
 from ..base import IdIndex
@@ -158,43 +158,36 @@ class SqliteReading(SqliteHistory):
                 )
 
     def iter_flag_graphs(self, customer_ids: list[str] | None = None) -> Iterator[CustomerGraph]:
-        """Customer graphs for batch analyses, each from its compact row
-        (:mod:`.compact`, kept at import): ``BATCH`` customers per query, all in one
-        snapshot, no interactions; records decoded on first use."""
+        """Customer graphs for ``flags``, each from its flag row (:mod:`.compact`, kept
+        at import): ``BATCH`` customers per query, all in one snapshot. A row that is
+        missing or unreadable is built from the tables (in this snapshot)."""
         with self.snapshot(), self._guard():
             yield from self._iter_flag_graphs(customer_ids)
 
     def _iter_flag_graphs(self, customer_ids: list[str] | None) -> Iterator[CustomerGraph]:
-        from ..compact import decode, loads
+        from ..compact import decode, flag_graph, intact
+        from . import compact
 
         c = self.conn
         ids = customer_ids if customer_ids is not None else [r[0] for r in c.execute("SELECT id FROM customers ORDER BY id")]
         employees = {e.id: e for e in self.employees()}
         staff = {s.id: s for s in self.competitor_staff()}
         competitors = {k.id: k for k in self.competitors()}
-        decoders = tuple(self._damaged_on_bad_value(f) for f in (R.customer, R.key_person, R.project, R.influence))
         for start in range(0, len(ids), self.BATCH):
             chunk = ids[start : start + self.BATCH]
-            rows = dict(c.execute(f"SELECT customer, data FROM customer_compact WHERE customer IN ({_marks(len(chunk))})", chunk))
+            stored = dict(c.execute(f"SELECT customer, data FROM customer_compact WHERE customer IN ({_marks(len(chunk))})", chunk))
+            # missing or damaged rows (derived data) are built again from the tables, in
+            # one round; the others decoded one at a time, as used (fewer live objects:
+            # less for the garbage collector to scan)
+            bad = {cid for cid in chunk if intact(stored.get(cid)) is None}
+            built = compact.build(c, sorted(bad)) if bad else {}
             for cid in chunk:
-                data = rows.get(cid)
-                if data is None:
-                    if c.execute("SELECT 1 FROM customers WHERE id = ?", (cid,)).fetchone() is None:
-                        raise NotFound(f"unknown customer {cid!r}")
-                    raise R.BadValue(f"customer {cid!r} has no compact row")
-                yield compact_graph(decode(cid, data), decoders, loads, employees, staff, competitors)  # type: ignore[arg-type]
-
-    def _damaged_on_bad_value(self, decode: Callable[..., Any]) -> Callable[..., Any]:
-        """``decode`` raising the store's one-line error for a damaged value (records
-        of compact rows are decoded after the read, outside its guard)."""
-
-        def guarded(*row: Any) -> Any:
-            try:
-                return decode(*row)
-            except R.BadValue as exc:
-                raise self._translate(exc, "read") from None
-
-        return guarded
+                row = built.get(cid) if cid in bad else decode(stored[cid])
+                if row is None and cid not in bad:  # intact, but not a row of this layout
+                    row = compact.build(c, [cid]).get(cid)
+                if row is None:
+                    raise NotFound(f"unknown customer {cid!r}")
+                yield flag_graph(cid, row, employees, staff, competitors)
 
     def _by_ids(self, table: str, ids: list[str]) -> dict[str, Any]:
         """Records of ``table`` (a constant name) with these ids, by id."""

@@ -8,9 +8,8 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import partial
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any
 
 from ...model import Dataset
 from .. import history as H
@@ -112,10 +111,6 @@ def _changed_part(ds: Dataset, write: dict[str, list[Any]]) -> Dataset:
     return Dataset.model_construct(**part)  # type: ignore[arg-type]  # (the sections, as validated)
 
 
-#: what an import into an empty store writes, made once: person -> customer, and the rows
-Whole = tuple[dict[str, str], StoredRows]
-
-
 class SqliteWriting(SqliteFlagCache):
     """Imports."""
 
@@ -148,39 +143,21 @@ class SqliteWriting(SqliteFlagCache):
     ) -> ImportSummary:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
-        job: compact.Forked | None = None
-        whole_rows: Whole | None = None
-        deferred: Callable[[], None] | None = None
         try:
             sets = self._changesets()
             at = change_time(sets, effective)
             empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
-            # into an empty store (or replacing every record) the store holds exactly the
-            # file's records after the write: the compact rows are built from the rows
-            # written, not read back, by a second process while this one checks, plans
-            # and writes (:func:`.compact.fork`; here when the records are final, below
-            # after a merge). An upsert writes only the records the plan finds created or
-            # changed (the others equal what the store holds) and rebuilds the compact
-            # rows of the customers those change.
-            if (replace or empty) and merge is None:
-                # into an empty store the checks against it run in the second process too
-                # (and again here only when they failed there, to raise their error)
-                if check is not None and not replace:
-                    existing = self.id_index()
-                    deferred = partial(check, existing)
-                job, whole_rows = self._compact_job(ds, deferred)
-                if job is None and deferred is not None:
-                    pending, deferred = deferred, None
-                    pending()
-            elif not replace and (check is not None or merge is not None):
+            if not replace and (check is not None or merge is not None):
                 existing = self.id_index()
                 if check is not None:
                     check(existing)
                 if merge is not None:
                     ds = merge(existing, self._lookup)  # reads in this write transaction
                     empty = not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in TABLES)
-                    if empty:
-                        job, whole_rows = self._compact_job(ds)
+            # an upsert writes only the records the plan finds created or changed (the
+            # others equal what the store holds); the flag rows of the customers those
+            # change are built again from the tables after the write (every row when the
+            # store held nothing or is replaced), in this transaction
             current = None if empty else self._snapshot()
             whole = replace or current is None
             write: dict[str, list[Any]] | None = None if whole else {}
@@ -190,21 +167,13 @@ class SqliteWriting(SqliteFlagCache):
                 for t in TABLES:
                     c.execute(f"DELETE FROM {t}")  # table names are constants
             if write is None:
-                rows = self._write(ds, keep=True, given=whole_rows)
-                built = job.result() if job is not None else None
-                job = None
-                if built is None and deferred is not None:
-                    pending, deferred = deferred, None
-                    pending()  # failed in the second process (or it failed): raises here
-                if built is None:
-                    assert rows is not None
-                    built = compact.build_from_rows(*rows)
-                compact.write_rows(c, built)
+                self._write(ds)
+                compact.refresh(c, None)
             else:
                 # read before the records change
                 rebuild = compact.changed(c, ended, stamps.customers) if sets else compact.touched(c, ds)
                 self._write(_changed_part(ds, write))
-                self._write_compact(rebuild)
+                compact.refresh(c, rebuild)
             cs = (sets[-1].id + 1) if sets else 1
             counts = {"records": ds.counts(), **changes}
             c.execute(
@@ -214,55 +183,26 @@ class SqliteWriting(SqliteFlagCache):
             )
             self._write_stamps(cs, stamps, replace=replace)
             c.execute("COMMIT")
-        except BaseException as exc:
-            if job is not None:
-                job.cancel()
+        except BaseException:
             if c.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     c.execute("ROLLBACK")
-            if deferred is not None and isinstance(exc, Exception):
-                deferred()  # a check left to the second process: the file's own problem first
             raise
         return ImportSummary(counts=ds.counts(), replaced=replace, changeset=cs, time=at, changes=changes)
 
 
-    @staticmethod
-    def _compact_job(ds: Dataset, check: Callable[[], None] | None = None) -> tuple[compact.Forked | None, Whole]:
-        """The rows an import of ``ds`` into an empty store writes (made here, before
-        the fork, so both processes share them), and a forked process building their
-        compact rows when ``ds`` is large (:func:`.compact.fork`), after ``check``."""
-        found = _file_customers(ds)
-        # (the store is empty, or emptied before the write: a person the file lacks has none)
-        customer: dict[str, str] = (
-            {pid: "" if cid is None else cid for pid, cid in found.items()} if None in found.values() else cast(dict[str, str], found)
-        )
-        rows = _rows(ds, customer)
-        job = compact.fork(lambda: compact.build_from_rows(*rows), len(ds.key_persons) + len(ds.influences), check)
-        return job, (customer, rows)
-
-    def _write_compact(self, customers: set[str] | None) -> None:
-        """Rewrite the compact rows of ``customers`` (every row when ``None``) in the
-        import's transaction (:mod:`.compact`)."""
-        compact.rebuild(self.conn, customers)
-
-    def _write(self, ds: Dataset, *, keep: bool = False, given: Whole | None = None) -> StoredRows | None:
-        """Insert (or replace) the records of ``ds``. ``keep``: also give the rows of
-        customers, key persons, projects and influences as inserted, for
-        :func:`.compact.build_from_rows`. ``given``: those rows and the customer of
-        each person, already made for an import into an empty store."""
+    def _write(self, ds: Dataset) -> None:
+        """Insert (or replace) the records of ``ds``."""
         c = self.conn
         rebuild = self._drop_customer_indexes(ds)
-        if given is not None:
-            customer, rows = given
-        else:
-            # influences and interactions carry their target's customer (for indexed
-            # reads); a person's customer may come from this file or from the store
-            customer = _file_customers(ds)  # type: ignore[assignment]
-            missing = [pid for pid, cid in customer.items() if cid is None]
-            if missing:
-                found = self._person_customers(missing)
-                customer = {pid: found.get(pid, "") if cid is None else cid for pid, cid in customer.items()}
-            rows = _rows(ds, customer)
+        # influences and interactions carry their target's customer (for indexed
+        # reads); a person's customer may come from this file or from the store
+        customer: dict[str, Any] = _file_customers(ds)
+        missing = [pid for pid, cid in customer.items() if cid is None]
+        if missing:
+            found = self._person_customers(missing)
+            customer = {pid: found.get(pid, "") if cid is None else cid for pid, cid in customer.items()}
+        rows = _rows(ds, customer)
         customers, persons, projects, influences = rows[:4]
         c.executemany("INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?)", customers)
         c.executemany("INSERT OR REPLACE INTO key_persons VALUES (?,?,?,?,?,?,?,?,?,?,?)", persons)
@@ -287,7 +227,6 @@ class SqliteWriting(SqliteFlagCache):
         )
         for stmt in rebuild:
             c.execute(stmt)
-        return rows if keep else None
 
     def _drop_customer_indexes(self, ds: Dataset) -> list[str]:
         """Drop the customer index of each table this import fills from empty with many
