@@ -142,7 +142,7 @@ def path_cmd(
     """
     from ..analysis.paths import best_path
 
-    with store_from(store, as_of=as_of) as st:
+    with store_from(store, as_of=as_of, one=True) as st:
         persp = perspective_of(st, perspective)
         person = st.key_person(to)
         cg = customer_graph(st, person.customer, strength, observed_day(as_of))
@@ -177,7 +177,7 @@ def coverage_cmd(
     from ..analysis.coverage import coverage
     from .render import render_coverage
 
-    with store_from(store, as_of=as_of) as st:
+    with store_from(store, as_of=as_of, one=True) as st:
         cid, pid = _scope(st, project, customer)
         persp = perspective_of(st, perspective)
         cg = customer_graph(st, cid, strength, observed_day(as_of))
@@ -209,7 +209,7 @@ def exposure_cmd(
     from ..analysis.exposure import exposure
     from .render import render_exposure
 
-    with store_from(store, as_of=as_of) as st:
+    with store_from(store, as_of=as_of, one=True) as st:
         cid, pid = _scope(st, project, customer)
         cg = customer_graph(st, cid, strength, observed_day(as_of))
     res = exposure(cg, project=pid, max_cost=max_cost)
@@ -397,7 +397,7 @@ def report_cmd(
         raise BadArgument(f"--format must be text, json or markdown, not {fmt!r}")
     day = parse_day(today) or date.today()
     tpl = load_template(template, employee_template)
-    with store_from(store, as_of=as_of) as st:
+    with store_from(store, as_of=as_of, one=True) as st:
         persp = perspective_of(st, perspective)
         ds = st.customer_graph(customer)
     cg = CustomerGraph.from_dataset(strength_from(ds, strength, day), customer)

@@ -223,14 +223,16 @@ AsOfOpt = Annotated[
 
 @contextmanager
 def store_from(
-    url: str | None, *, create: bool = False, as_of: str | None = None, writes: bool = False
+    url: str | None, *, create: bool = False, as_of: str | None = None, writes: bool = False, one: bool = False
 ) -> Iterator[Store]:
     """Open the store for one command and close it afterwards. Only commands that write
     pass ``create``: reading a store that does not exist is an error (exit 5). With
     ``as_of`` the command reads an in-memory store holding the data as it stood then.
     A command that only reads (neither ``create`` nor ``writes``) answers from one
     consistent snapshot of the store (:meth:`Store.snapshot`), even while another process
-    imports; a command that writes to an existing store passes ``writes``."""
+    imports (``one``: the few reads of one customer's question, in an
+    :meth:`Store.optimistic_snapshot` that takes no lock); a command that writes to an
+    existing store passes ``writes``."""
     if as_of is not None:
         from ..store.history import parse_time
         from ..store.sqlite import SqliteStore
@@ -250,7 +252,7 @@ def store_from(
         if create or writes:
             yield store
         else:
-            with store.snapshot():
+            with store.optimistic_snapshot() if one else store.snapshot():
                 yield store
     finally:
         store.close()
