@@ -157,7 +157,12 @@ def plan(ds: Dataset, existing: IdIndex) -> Iterator[tuple[str, list[list[Any]]]
     each with its rows; ``existing`` tells the labels of influence sources stored before."""
     for section in ("customers", "employees", "competitors", "competitor_staff", "key_persons"):
         yield upsert_statement(section), _rows(section, getattr(ds, section))
-    yield edge_statement("reports_to"), [[r.id, r.reports_to] for r in ds.key_persons]
+    # a person new here and without a superior has no REPORTS_TO to replace (unless the
+    # data set repeats the person: then every row, in file order)
+    everyone = len({r.id for r in ds.key_persons}) < len(ds.key_persons)
+    yield edge_statement("reports_to"), [
+        [r.id, r.reports_to] for r in ds.key_persons if everyone or r.reports_to is not None or r.id in existing.kind
+    ]
     label = {r.id: "KeyPerson" for r in ds.key_persons}
     label.update({r.id: "Employee" for r in ds.employees})
     label.update({r.id: "CompetitorStaff" for r in ds.competitor_staff})
