@@ -21,7 +21,7 @@ import builtins
 from dataclasses import dataclass
 from typing import Any
 
-from .model import ProjectStatus, Stance, Strength, Tri
+from .labels import EmployeeStatus, Labelled, ProjectStatus, Stance, Strength, Tri
 
 __all__ = ["Field", "Kind", "KINDS", "SECTIONS", "kind", "TYPES"]
 
@@ -38,7 +38,7 @@ class Field:
     name: str
     type: str
     #: the labelled enum type (:class:`brmgraph.labels.Labelled`) of an ``enum`` field
-    enum: builtins.type | None = None
+    enum: builtins.type[Labelled] | None = None
     required: bool = False
     #: the value when not given (``None`` for optional references, numbers and dates)
     default: Any = None
@@ -88,9 +88,9 @@ class Kind:
                 return f
         raise KeyError(f"{self.section} has no field {name!r}")
 
-    def enums(self) -> dict[str, builtins.type]:
+    def enums(self) -> dict[str, builtins.type[Labelled]]:
         """``{field name: enum type}`` of the ``enum`` fields."""
-        return {f.name: f.enum for f in self.fields if f.enum is not None}  # type: ignore[misc]
+        return {f.name: f.enum for f in self.fields if f.enum is not None}
 
     def assessments(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.assessment)
@@ -108,6 +108,19 @@ def _id(name: str = "id", ref: str | None = None, *, crm: bool = False, patch: b
 
 def _text(name: str, *, crm: bool = True, patch: bool = True, doc: str = "") -> Field:
     return Field(name, "str", default="", crm_owned=crm, patchable=patch, doc=doc)
+
+
+def _email(*, crm: bool = True, patch: bool = True) -> Field:
+    return Field("email", "str", default="", crm_owned=crm, patchable=patch,
+                 doc="an e-mail address (name@domain.tld) or empty")
+
+
+#: whether a person still holds the job, and since when not (key persons and employees)
+_EMPLOYMENT: tuple[Field, ...] = (
+    Field("status", "enum", EmployeeStatus, default=EmployeeStatus.active, crm_owned=True, patchable=True,
+          doc="active or left"),
+    Field("left_on", "date", crm_owned=True, patchable=True, doc="the day the person left; only with status left"),
+)
 
 
 def _stance(name: str, doc: str) -> Field:
@@ -140,6 +153,8 @@ _KEY_PERSON = Kind("key_persons", "KeyPerson", ("id",), "customer", (
     _tri("approver", "sole approver"),
     Field("reports_to", "id", ref="key_persons", crm_owned=True, patchable=True,
           doc="the superior, a key person of the same customer"),
+    _email(),
+    *_EMPLOYMENT,
 ), "key person")
 
 _EMPLOYEE = Kind("employees", "Employee", ("id",), None, (
@@ -147,6 +162,8 @@ _EMPLOYEE = Kind("employees", "Employee", ("id",), None, (
     _text("name"),
     _text("team"),
     _text("title"),
+    _email(),
+    *_EMPLOYMENT,
 ), "employee")
 
 _COMPETITOR = Kind("competitors", "Competitor", ("id",), None, (
@@ -158,7 +175,8 @@ _STAFF = Kind("competitor_staff", "CompetitorStaff", ("id",), None, (
     _id(),
     _text("name", crm=False, patch=False),
     _id("competitor", "competitors", doc="the competitor the person works for"),
-), "competitor staff")
+    _email(crm=False, patch=False),
+), "competitor staff member")
 
 _INFLUENCE = Kind("influences", "Influence", ("source", "target"), None, (
     _id("source", crm=True, doc="an employee, key person or competitor staff"),

@@ -12,15 +12,13 @@ from pydantic import BaseModel
 from ..errors import InvalidData, Problem
 from ..model import (
     ChainMember,
-    Customer,
     Dataset,
-    Employee,
     Influence,
     Interaction,
     KeyPerson,
     Project,
-    trusted,
 )
+from ..schema import KINDS
 from ..store.base import IdIndex, ImportSummary, Store
 from .reading import KIND_OF, MODELS, RawDataset, read_path
 from .validation import (
@@ -34,12 +32,8 @@ from .validation import (
 )
 
 #: sections whose records have an id and are merged field by field with the stored record
-MERGEABLE: dict[str, type[BaseModel]] = {
-    "customers": Customer,
-    "key_persons": KeyPerson,
-    "employees": Employee,
-    "projects": Project,
-}
+#: (those with patchable fields)
+MERGEABLE: dict[str, type[BaseModel]] = {s: MODELS[s] for s, k in KINDS.items() if k.patchable()}
 #: what a patch file may hold: partial records of MERGEABLE, whole influences and interactions
 PATCHABLE = (*MERGEABLE, "influences", "interactions")
 
@@ -140,7 +134,7 @@ def merge_owned(
                 new = getattr(rec, f)
                 if getattr(values[f], "value", values[f]) == "unknown" and getattr(new, "value", new) != "unknown":
                     values[f] = new
-            merged.append(trusted(model, values))
+            merged.append(model.model_construct(**values))
             if report is not None:
                 report.updated[section] = report.updated.get(section, 0) + 1
         data[section] = merged
