@@ -33,10 +33,6 @@ from .schema import KINDS
 
 # Enumerations are validated natively by pydantic (fast); Chinese labels, case and empty
 # values are normalised first, once per record, by ``Record._normalise``.
-StanceField = Stance
-TriField = Tri
-StrengthField = Strength
-StatusField = ProjectStatus
 
 #: longest id (characters, after trimming); far above any CRM key, well below what a
 #: Neo4j index accepts (about 8 KB), the same for both stores
@@ -252,11 +248,11 @@ class KeyPerson(Record):
     name: Text = ""
     title: Text = ""
     department: Text = ""
-    closeness: StanceField = Stance.unknown
-    solution_acceptance: StanceField = Stance.unknown
-    price_acceptance: StanceField = Stance.unknown
-    veto: TriField = Tri.unknown
-    approver: TriField = Tri.unknown
+    closeness: Stance = Stance.unknown
+    solution_acceptance: Stance = Stance.unknown
+    price_acceptance: Stance = Stance.unknown
+    veto: Tri = Tri.unknown
+    approver: Tri = Tri.unknown
     reports_to: OptRef = None
     email: Email = ""
     status: EmployeeStatus = EmployeeStatus.active
@@ -294,7 +290,7 @@ class Influence(Record):
 
     source: Id
     target: Id
-    strength: StrengthField = Strength.medium
+    strength: Strength = Strength.medium
 
 
 class ChainMember(Record):
@@ -315,7 +311,7 @@ class Project(Record):
     id: Id
     customer: Id
     name: Text = ""
-    status: StatusField = ProjectStatus.open
+    status: ProjectStatus = ProjectStatus.open
     stage: Text = ""
     amount: FiniteFloat | None = None
     close_date: DateField | None = None

@@ -136,3 +136,21 @@ def test_a_store_from_before_the_fields_is_upgraded(tmp_path: Path) -> None:
     with open_store(f"sqlite:///{path}") as st:
         got = fields(dataset_document(st.export()))
     assert got == {"P1": WANT["P2"], "P2": WANT["P2"], "E1": WANT["E2"], "E2": WANT["E2"], "S1": {"email": ""}}
+
+
+def test_a_crm_owning_status_owns_left_on_too(tmp_path: Path) -> None:
+    """A profile that maps ``status`` (and not ``left_on``) of a person who came back
+    leaves no leaving day beside ``active``."""
+    from brmgraph.dataset import import_mapped, parse_document
+
+    with open_store(f"sqlite:///{tmp_path / 'crm.db'}") as st:
+        import_path(st, _write(tmp_path / "v0.json", doc()))
+        back = {"employees": [{"id": "E1", "status": "在职"}]}
+        import_mapped(st, parse_document(back, "crm"), {"employees": {"status"}})
+        e1 = next(e for e in st.employees() if e.id == "E1")
+        assert (e1.status, e1.left_on, e1.email) == (EmployeeStatus.active, None, "zhou@us.com")
+
+
+def _write(path: Path, d: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    return path

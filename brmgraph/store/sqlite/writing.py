@@ -9,11 +9,11 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
-from operator import attrgetter
+from operator import add, attrgetter, itemgetter
 from typing import Any, cast
 
 from ...model import Dataset
-from ...schema import KINDS, Kind
+from ...schema import KINDS, Field, Kind
 from .. import history as H
 from .. import records as R
 from .. import stamps as S
@@ -52,13 +52,6 @@ def _file_customers(ds: Dataset) -> dict[str, str | None]:
     return file_customer
 
 
-def _plain(k: Kind) -> tuple[str, ...]:
-    """The attribute paths of a row of ``k`` as stored: an enum column binds its member's
-    value (the English key): a plain str binds about three times faster than a str
-    subclass, which sqlite3 first tries to adapt."""
-    return tuple(f"{f.name}._value_" if f.type == "enum" else f.name for f in k.fields)
-
-
 def _chain_list(chain: list[Any]) -> list[list[str]]:
     return [[m.person, m.role] for m in chain]
 
@@ -71,31 +64,36 @@ def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
-#: how a value of a field type is stored when it is not bound as it is (lists stay
-#: lists here, for the compact rows; they are JSON text when inserted)
-_STORED: dict[str, Callable[[Any], Any]] = {"date": _iso, "json": _attrs_text}
+def _converter(f: Field) -> Callable[[Any], Any] | None:
+    """How a value of ``f`` is stored when it is not bound as it is (lists stay lists
+    here, for the compact rows; they are JSON text when inserted)."""
+    if f.type == "date":
+        return date.isoformat if f.required else _iso
+    if f.type == "list":
+        return _chain_list if f.items == "chain" else list
+    return _attrs_text if f.type == "json" else None
 
 
-def row_maker(k: Kind) -> Callable[[Iterable[Any]], list[tuple[Any, ...]]]:
-    """The stored rows (column order of ``k``'s declaration) of records of kind ``k``;
-    made by C-level getters where every column is a plain field."""
-    get = attrgetter(*_plain(k))
-    post = tuple(
-        (i, _chain_list if f.items == "chain" else (list if f.type == "list" else _STORED[f.type]))
-        for i, f in enumerate(k.fields)
-        if f.type in _STORED or f.type == "list"
-    )
-    if not post:
+def row_maker(k: Kind) -> Callable[[list[Any]], list[tuple[Any, ...]]]:
+    """The stored rows (column order of ``k``'s declaration) of records of kind ``k``,
+    made by C-level getters, ``map`` and ``zip`` (no Python frame per row but the
+    converters'). An enum column binds its member's value (the English key): a plain
+    str binds about three times faster than a str subclass, which sqlite3 first tries
+    to adapt."""
+    plain = [f for f in k.fields if _converter(f) is None]
+    done = [f for f in k.fields if _converter(f) is not None]
+    paths = [f"{f.name}._value_" if f.type == "enum" else f.name for f in plain]
+    one = attrgetter(paths[0])
+    get = attrgetter(*paths) if len(paths) > 1 else lambda r: (one(r),)
+    if not done:
         return lambda records: list(map(get, records))
+    # the plain columns, then the converted ones, put back in declaration order
+    order = itemgetter(*(plain.index(f) if f in plain else len(plain) + done.index(f) for f in k.fields))
+    steps = [(attrgetter(f.name), _converter(f)) for f in done]
 
-    def rows(records: Iterable[Any]) -> list[tuple[Any, ...]]:
-        out = []
-        for r in map(get, records):
-            row = list(r)
-            for i, convert in post:
-                row[i] = convert(row[i])
-            out.append(tuple(row))
-        return out
+    def rows(records: list[Any]) -> list[tuple[Any, ...]]:
+        converted = zip(*(map(convert, map(getter, records)) for getter, convert in steps))  # type: ignore[arg-type]
+        return list(map(order, map(add, map(get, records), converted)))
 
     return rows
 
