@@ -101,6 +101,15 @@ class Kind:
     def patchable(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.patchable)
 
+    def properties(self) -> tuple[str, ...]:
+        """The fields a graph store keeps as properties of the node (or relationship):
+        all but the references to other records, which are relationships there.
+
+        >>> kind("key_persons").properties()[:3], kind("influences").properties()
+        (('id', 'name', 'title'), ('strength',))
+        """
+        return tuple(f.name for f in self.fields if f.ref is None and (f.type != "id" or f.name == "id"))
+
 
 def _id(name: str = "id", ref: str | None = None, *, crm: bool = False, patch: bool = False, doc: str = "") -> Field:
     return Field(name, "id", required=True, ref=ref, crm_owned=crm, patchable=patch, doc=doc)
