@@ -219,3 +219,26 @@ def test_a_killed_import_leaves_the_old_content(neo4j_store, neo4j_url: str, gen
     assert neo4j_store.export().sorted() == before and _data_nodes(neo4j_store) == 2
     import_path(neo4j_store, generated)
     assert len(neo4j_store.customers()) == len(load_dataset(generated).customers) + 1
+
+
+def test_the_declared_new_fields_round_trip(neo4j_store, sqlite_url: str) -> None:
+    """email, status and left_on (brmgraph/schema.py) are written and read on Neo4j as on
+    the embedded store: the import's property lists derive from the declaration."""
+    from tests.test_new_fields import WANT, doc, fields
+
+    ds = Dataset.model_validate(doc())
+    sq = open_store(sqlite_url)
+    try:
+        neo4j_store.import_dataset(ds)
+        sq.import_dataset(ds)
+        got = neo4j_store.export().sorted()
+        assert got == sq.export().sorted()
+        assert fields(got.model_dump(mode="json")) == WANT
+        assert neo4j_store.customer_graph("C1").model_dump(mode="json") == sq.customer_graph("C1").model_dump(mode="json")
+        # an upsert that changes them (a person back at work) changes them on both
+        back = Dataset.model_validate(doc(status="active", left_on=None))
+        neo4j_store.import_dataset(back)
+        sq.import_dataset(back)
+        assert neo4j_store.export().sorted() == sq.export().sorted()
+    finally:
+        sq.close()

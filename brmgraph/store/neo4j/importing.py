@@ -4,7 +4,8 @@ the stored ids the file needs are looked up, the history rows are planned, and e
 record kind is written with its one ``UNWIND $rows`` upsert statement, in batches.
 
 The statements are made from :data:`PROPS` (the stored properties of each record
-kind) and the graph model's labels and relationship types: only those trusted names go
+kind, from the declaration in :mod:`brmgraph.schema`) and the graph model's labels and
+relationship types: only those trusted names go
 into query text, every value travels in ``$rows``."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from ...errors import NotFound
 from ...model import Dataset
+from ...schema import kind
 from ..base import IdIndex, ImportCheck, ImportMerge, ImportSummary
 from .decode import _customer, _employee, _id_index, _influence, _person, _project, _stored_count
 from .queries import Q_LOOKUP_KEY_PERSONS, Q_LOOKUP_KINDS, Q_LOOKUP_RECORDS, load_cypher
@@ -27,27 +29,13 @@ BATCH = 10_000
 #: ids per look-up statement of the import's existing-id check
 LOOKUP_BATCH = 10_000
 
-#: section -> node label (docs/spec.md §2)
-LABELS = {
-    "customers": "Customer",
-    "employees": "Employee",
-    "competitors": "Competitor",
-    "competitor_staff": "CompetitorStaff",
-    "key_persons": "KeyPerson",
-    "projects": "Project",
-}
-#: section -> the stored node properties besides ``id``, in row order: every field of the
-#: record that is not a reference to another record (references are relationships)
-PROPS: dict[str, tuple[str, ...]] = {
-    "customers": ("name", "industry", "tier", "attrs"),
-    "employees": ("name", "team", "title"),
-    "competitors": ("name",),
-    "competitor_staff": ("name",),
-    "key_persons": (
-        "name", "title", "department", "closeness", "solution_acceptance", "price_acceptance", "veto", "approver",
-    ),
-    "projects": ("name", "status", "stage", "amount", "close_date"),
-}
+#: the record kinds stored as nodes, in the order they are written
+NODE_SECTIONS = ("customers", "employees", "competitors", "competitor_staff", "key_persons", "projects")
+#: section -> node label (the declaration's, docs/spec.md §2)
+LABELS = {section: kind(section).label for section in NODE_SECTIONS}
+#: section -> the stored node properties besides ``id``, in row order: every declared
+#: field that is not a reference to another record (references are relationships)
+PROPS: dict[str, tuple[str, ...]] = {section: kind(section).properties()[1:] for section in NODE_SECTIONS}
 #: section -> (field, relationship type, label) of the record that owns it: one edge, replaced
 OWNER = {
     "competitor_staff": ("competitor", "WORKS_FOR", "Competitor"),
@@ -155,7 +143,7 @@ def _rows(section: str, records: list[Any]) -> list[list[Any]]:
 def plan(ds: Dataset, existing: IdIndex) -> Iterator[tuple[str, list[list[Any]]]]:
     """The statements that write ``ds``, in order (nodes before the edges that join them),
     each with its rows; ``existing`` tells the labels of influence sources stored before."""
-    for section in ("customers", "employees", "competitors", "competitor_staff", "key_persons"):
+    for section in NODE_SECTIONS[:-1]:
         yield upsert_statement(section), _rows(section, getattr(ds, section))
     # a person new here and without a superior has no REPORTS_TO to replace (unless the
     # data set repeats the person: then every row, in file order)
