@@ -1,10 +1,12 @@
 """One vocabulary: the English and Chinese label of every word brmgraph prints.
 
-Enumerations of the data model (:mod:`brmgraph.model`: stances, yes/no, strengths,
-project status) carry their own Chinese labels; this module adds the words of the
-analyses (coverage status, exposure reasons, "who is closer", arc kinds, the four
-lines) and of the tables. Each enum member's value is the key that appears in JSON;
-``label(lang)`` is the only way a table, map or page turns it into words.
+One labelled-enum type, :class:`Labelled`: a str enum whose value is the key that
+appears in data and JSON, with an English and a Chinese label. The enumerations of the
+data model (stances, yes/no, strengths, project and employee status) accept their key
+in any case or their Chinese label on input (:meth:`Labelled.parse`); the words of the
+analyses (coverage status, exposure reasons, "who is closer", arc kinds, the four lines)
+and of the tables are labelled the same way. ``label(lang)`` is the only way a table,
+map or page turns a member into words.
 
 >>> Reason.UNCOVERED.label("zh"), ArcKind.reports_up.label("en")
 ('未覆盖', 'reports to (referral up)')
@@ -12,29 +14,154 @@ lines) and of the tables. Each enum member's value is the key that appears in JS
 ('未覆盖', 'something else')
 >>> Term.cost.label("zh")
 '代价'
+>>> Stance.parse("反对"), Stance.parse(" Strong_Support "), Stance.parse("").zh
+(<Stance.oppose: 'oppose'>, <Stance.strong_support: 'strong_support'>, '未知')
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, Self
 
-__all__ = ["StrengthFrom", "Vocab", "Status", "Reason", "Closer", "ArcKind", "Line", "Term", "label"]
+__all__ = [
+    "Labelled", "Vocab", "Stance", "Tri", "Strength", "ProjectStatus", "EmployeeStatus",
+    "StrengthFrom", "Status", "Reason", "Closer", "ArcKind", "Line", "Term", "label",
+]
 
 
-class Vocab(str, Enum):
-    """A str enum whose members have an English and a Chinese label."""
+def _shown(value: Any) -> str:
+    from .errors import shown
+
+    return shown(value)
+
+
+#: each labelled enum's table (key -> (English, Chinese)) and default key
+_TABLES: dict[type, tuple[dict[str, tuple[str, str]], str | None]] = {}
+
+
+class Labelled(str, Enum):
+    """A str enum whose members have an English and a Chinese label, given as the class
+    keywords ``table`` (key -> (en, zh)) and ``default`` (the key an empty value stands
+    for); :meth:`parse` accepts the key in any case or the Chinese label."""
+
+    def __init_subclass__(cls, table: dict[str, tuple[str, str]] | None = None, default: str | None = None,
+                          **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _TABLES[cls] = (table or {}, default)
 
     @classmethod
-    def _table(cls) -> dict[str, tuple[str, str]]:  # pragma: no cover - overridden
-        return {}
+    def _table(cls) -> dict[str, tuple[str, str]]:
+        return _TABLES[cls][0]
+
+    @classmethod
+    def default(cls) -> str | None:
+        """The key an empty or missing value stands for (``None``: none, it is an error)."""
+        return _TABLES[cls][1]
 
     def label(self, lang: str = "en") -> str:
-        en, zh = type(self)._table()[self.value]
+        en, zh = _TABLES[type(self)][0][self.value]
         return zh if str(lang) == "zh" else en
+
+    @property
+    def zh(self) -> str:
+        return self.label("zh")
 
     def __str__(self) -> str:
         return self.value
+
+    @classmethod
+    def lookup(cls, text: str) -> Any:
+        """The key for ``text`` (key in any case, or Chinese label); ``text`` itself when
+        unknown, so that validation reports it."""
+        if text in cls._value2member_map_:
+            return text
+        lowered = text.lower()
+        if lowered in cls._value2member_map_:
+            return lowered
+        for key, (_en, zh) in cls._table().items():
+            if text == zh:
+                return key
+        return text
+
+    @classmethod
+    def parse(cls, value: Any) -> Self:
+        """The member for ``value``: a member, its key (any case, spaces trimmed) or its
+        Chinese label; empty or ``None`` means :meth:`default`. ValueError otherwise."""
+        if isinstance(value, cls):
+            return value
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"expected a string, got {type(value).__name__}")
+        text = (value or "").strip()
+        default = cls.default()
+        if text == "" and default is not None:
+            return cls(default)
+        key = cls.lookup(text)
+        if key in cls._value2member_map_:
+            return cls(key)
+        raise ValueError(cls.unknown_message(value))
+
+    @classmethod
+    def unknown_message(cls, value: Any) -> str:
+        allowed = ", ".join(f"{k} ({zh})" for k, (_en, zh) in cls._table().items())
+        return f"unknown {cls.__name__.lower()} value {_shown(value)}; allowed: {allowed}"
+
+
+#: the analyses' words (kept as a name: every :class:`Labelled` prints as its key)
+Vocab = Labelled
+
+
+def _zh(**labels: str) -> dict[str, tuple[str, str]]:
+    """A table whose English labels are the keys themselves (the data model's enums)."""
+    return {k: (k, zh) for k, zh in labels.items()}
+
+
+class Stance(Labelled, default="unknown", table=_zh(
+    strong_support="强支持", support="支持", neutral="中立", oppose="反对", strong_oppose="强反对", unknown="未知"
+)):
+    """Attitude of a key person (closeness, solution and price acceptance)."""
+
+    strong_support = "strong_support"
+    support = "support"
+    neutral = "neutral"
+    oppose = "oppose"
+    strong_oppose = "strong_oppose"
+    unknown = "unknown"
+
+    @property
+    def opposing(self) -> bool:
+        return self in (Stance.oppose, Stance.strong_oppose)
+
+
+class Tri(Labelled, default="unknown", table=_zh(yes="是", no="否", unknown="未知")):
+    """Yes / no / unknown (veto holder, sole approver)."""
+
+    yes = "yes"
+    no = "no"
+    unknown = "unknown"
+
+
+class Strength(Labelled, default="medium", table=_zh(strong="强", medium="中", weak="弱")):
+    """Strength of an influence edge."""
+
+    strong = "strong"
+    medium = "medium"
+    weak = "weak"
+
+
+class ProjectStatus(Labelled, default="open", table=_zh(open="进行中", won="赢单", lost="丢单")):
+    """Status of a project."""
+
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+
+class EmployeeStatus(Labelled, default="active", table=_zh(active="在职", left="离职")):
+    """Whether a person (our employee or a key person) still holds the job: ``left`` with
+    the day in ``left_on``."""
+
+    active = "active"
+    left = "left"
 
 
 def label(enum: type[Enum], value: Any, lang: str = "en") -> str:
@@ -55,19 +182,20 @@ class StrengthFrom(str, Enum):
     interactions = "interactions"
 
 
-class Status(Vocab):
+class Status(Vocab, table={"direct": ("direct", "直接"), "indirect": ("indirect", "间接"), "none": ("none", "未覆盖")}):
     """Coverage status of a decision maker (docs/spec.md §4.3)."""
 
     direct = "direct"
     indirect = "indirect"
     none = "none"
 
-    @classmethod
-    def _table(cls) -> dict[str, tuple[str, str]]:
-        return {"direct": ("direct", "直接"), "indirect": ("indirect", "间接"), "none": ("none", "未覆盖")}
 
-
-class Reason(Vocab):
+class Reason(Vocab, table={
+    "UNCOVERED": ("UNCOVERED", "未覆盖"),
+    "OPPOSED": ("OPPOSED", "反对"),
+    "STANCE_UNKNOWN": ("STANCE_UNKNOWN", "态度未知"),
+    "COMPETITOR_CLOSER": ("COMPETITOR_CLOSER", "友商更近"),
+}):
     """Why a veto holder or approver is exposed (docs/spec.md §4.4), in table order."""
 
     UNCOVERED = "UNCOVERED"
@@ -75,17 +203,10 @@ class Reason(Vocab):
     STANCE_UNKNOWN = "STANCE_UNKNOWN"
     COMPETITOR_CLOSER = "COMPETITOR_CLOSER"
 
-    @classmethod
-    def _table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "UNCOVERED": ("UNCOVERED", "未覆盖"),
-            "OPPOSED": ("OPPOSED", "反对"),
-            "STANCE_UNKNOWN": ("STANCE_UNKNOWN", "态度未知"),
-            "COMPETITOR_CLOSER": ("COMPETITOR_CLOSER", "友商更近"),
-        }
 
-
-class Closer(Vocab):
+class Closer(Vocab, table={
+    "ours": ("ours", "我司"), "competitor": ("competitor", "友商"), "equal": ("equal", "持平"), "neither": ("neither", "均无"),
+}):
     """Who is closer to a decision maker: us or the project's competitors."""
 
     ours = "ours"
@@ -93,17 +214,13 @@ class Closer(Vocab):
     equal = "equal"
     neither = "neither"
 
-    @classmethod
-    def _table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "ours": ("ours", "我司"),
-            "competitor": ("competitor", "友商"),
-            "equal": ("equal", "持平"),
-            "neither": ("neither", "均无"),
-        }
 
-
-class ArcKind(Vocab):
+class ArcKind(Vocab, table={
+    "reports_down": ("superior of", "上级→下级"),
+    "reports_up": ("reports to (referral up)", "向上引荐"),
+    "influences_internal": ("influences", "内部影响"),
+    "influences_external": ("influences", "外部影响"),
+}):
     """The kind of edge behind an arc of a path (docs/spec.md §4.2), in precedence order."""
 
     reports_down = "reports_down"
@@ -111,32 +228,19 @@ class ArcKind(Vocab):
     influences_internal = "influences_internal"
     influences_external = "influences_external"
 
-    @classmethod
-    def _table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "reports_down": ("superior of", "上级→下级"),
-            "reports_up": ("reports to (referral up)", "向上引荐"),
-            "influences_internal": ("influences", "内部影响"),
-            "influences_external": ("influences", "外部影响"),
-        }
 
-
-class Line(Vocab):
+class Line(Vocab, table={
+    "customer": ("Customer line", "客户线"),
+    "decision_chain": ("Decision-chain line", "决策链"),
+    "key_person": ("Key-person line", "关键人"),
+    "influence": ("Influence line", "影响力"),
+}):
     """The four lines of a report (四主线), in report order."""
 
     customer = "customer"
     decision_chain = "decision_chain"
     key_person = "key_person"
     influence = "influence"
-
-    @classmethod
-    def _table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "customer": ("Customer line", "客户线"),
-            "decision_chain": ("Decision-chain line", "决策链"),
-            "key_person": ("Key-person line", "关键人"),
-            "influence": ("Influence line", "影响力"),
-        }
 
 
 _TERMS: dict[str, tuple[str, str]] = {
@@ -208,4 +312,4 @@ _TERMS: dict[str, tuple[str, str]] = {
 # mypy reads the functional Enum API only with literal members, not a dict built at run time
 Term = Vocab("Term", {k: k for k in _TERMS})  # type: ignore[call-overload]
 Term.__doc__ = "Words of the tables and pages (column heads, captions)."
-Term._table = classmethod(lambda cls: _TERMS)
+_TABLES[Term] = (_TERMS, None)

@@ -12,8 +12,8 @@ Enumerations accept their English key or their Chinese label (``"强支持"`` an
 from __future__ import annotations
 
 from datetime import date as Date
-from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal, Self
+from operator import attrgetter
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,158 +23,16 @@ from pydantic import (
     Field,
     FiniteFloat,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-
-def _shown(value: Any) -> str:
-    from .errors import shown
-
-    return shown(value)
-
-
-class _Labelled(str, Enum):
-    """A str enum whose members carry a Chinese label; parse() accepts either."""
-
-
-    @property
-    def zh(self) -> str:
-        return type(self)._labels()[self.value]
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:  # pragma: no cover - overridden
-        return {}
-
-    def label(self, lang: str = "en") -> str:
-        return self.zh if lang == "zh" else self.value
-
-    @classmethod
-    def parse(cls, value: Any) -> Self:
-        if isinstance(value, cls):
-            return value
-        if value is None:
-            return cls(cls.default())
-        if not isinstance(value, str):
-            raise ValueError(f"expected a string, got {type(value).__name__}")
-        text = value.strip()
-        if text == "":
-            return cls(cls.default())
-        if text in cls._value2member_map_:
-            return cls(text)
-        lowered = text.lower()
-        if lowered in cls._value2member_map_:
-            return cls(lowered)
-        for key, zh in cls._labels().items():
-            if text == zh:
-                return cls(key)
-        allowed = ", ".join(f"{k} ({z})" for k, z in cls._labels().items())
-        raise ValueError(f"unknown {cls.__name__.lower()} value {_shown(value)}; allowed: {allowed}")
-
-    @classmethod
-    def default(cls) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    @classmethod
-    def lookup(cls, text: str) -> Any:
-        """The English key for ``text`` (key in any case, or Chinese label); ``text``
-        itself when unknown, so that validation reports it."""
-        lowered = text.lower()
-        if lowered in cls._value2member_map_:
-            return lowered
-        for key, zh in cls._labels().items():
-            if text == zh:
-                return key
-        return text
-
-    @classmethod
-    def unknown_message(cls, value: Any) -> str:
-        allowed = ", ".join(f"{k} ({z})" for k, z in cls._labels().items())
-        return f"unknown {cls.__name__.lower()} value {_shown(value)}; allowed: {allowed}"
-
-
-class Stance(_Labelled):
-    """Attitude of a key person (closeness, solution and price acceptance)."""
-
-    strong_support = "strong_support"
-    support = "support"
-    neutral = "neutral"
-    oppose = "oppose"
-    strong_oppose = "strong_oppose"
-    unknown = "unknown"
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        return {
-            "strong_support": "强支持",
-            "support": "支持",
-            "neutral": "中立",
-            "oppose": "反对",
-            "strong_oppose": "强反对",
-            "unknown": "未知",
-        }
-
-    @classmethod
-    def default(cls) -> str:
-        return "unknown"
-
-    @property
-    def opposing(self) -> bool:
-        return self in (Stance.oppose, Stance.strong_oppose)
-
-
-class Tri(_Labelled):
-    """Yes / no / unknown (veto holder, sole approver)."""
-
-    yes = "yes"
-    no = "no"
-    unknown = "unknown"
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        return {"yes": "是", "no": "否", "unknown": "未知"}
-
-    @classmethod
-    def default(cls) -> str:
-        return "unknown"
-
-
-class Strength(_Labelled):
-    """Strength of an influence edge."""
-
-    strong = "strong"
-    medium = "medium"
-    weak = "weak"
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        return {"strong": "强", "medium": "中", "weak": "弱"}
-
-    @classmethod
-    def default(cls) -> str:
-        return "medium"
-
-
-class ProjectStatus(_Labelled):
-    open = "open"
-    won = "won"
-    lost = "lost"
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        return {"open": "进行中", "won": "赢单", "lost": "丢单"}
-
-    @classmethod
-    def default(cls) -> str:
-        return "open"
-
+from .labels import EmployeeStatus, Labelled, ProjectStatus, Stance, Strength, Tri
+from .schema import KINDS
 
 # Enumerations are validated natively by pydantic (fast); Chinese labels, case and empty
 # values are normalised first, once per record, by ``Record._normalise``.
-StanceField = Stance
-TriField = Tri
-StrengthField = Strength
-StatusField = ProjectStatus
 
 #: longest id (characters, after trimming); far above any CRM key, well below what a
 #: Neo4j index accepts (about 8 KB), the same for both stores
@@ -214,6 +72,39 @@ def _date_only(value: Any) -> Any:
 
 
 DateField = Annotated[Date, BeforeValidator(_date_only)]
+
+
+#: longest e-mail address (RFC 5321's limit of a path)
+MAX_EMAIL_LENGTH = 254
+_EMAIL = __import__("re").compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def _email_shape(value: str) -> str:
+    # the shape only (name@domain.tld): whether the mailbox exists is not ours to know
+    if value and not _EMAIL.fullmatch(value):
+        raise ValueError(f"not an e-mail address: {_shown(value)} (expected name@domain.tld, or empty)")
+    return value
+
+
+#: an e-mail address or empty; spaces around it are trimmed
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_EMAIL_LENGTH), AfterValidator(_email_shape)
+]
+
+
+def _left_on_needs_left(cls: Any, value: Date | None, info: ValidationInfo) -> Date | None:
+    """``left_on`` only with ``status`` left (docs/spec.md §3.3); ``status`` is checked
+    first (it comes first), and when it is wrong it is reported alone."""
+    status = info.data.get("status", EmployeeStatus.left)
+    if value is not None and status is not EmployeeStatus.left:
+        raise ValueError(f"left_on is given but status is {status.value}; write status: left (离职)")
+    return value
+
+
+def _shown(value: Any) -> str:
+    from .errors import shown
+
+    return shown(value)
 
 
 def _check_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -266,30 +157,11 @@ def _check_text(text: str, path: str) -> None:
 
 
 _DROP = object()
-#: fields where "" means "not given" (besides enums): optional references, numbers, dates
-_EMPTY_IS_NONE = frozenset({"reports_to", "amount", "close_date", "tier", "competitors", "decision_chain", "attrs"})
-
-
-_ALL_FIELDS: dict[type, set[str]] = {}
-
-
-def _all_fields(cls: type[BaseModel]) -> set[str]:
-    # one shared "fields set" per class: every field of a trusted record is set, and
-    # pydantic only ever adds names to it, which are then already there
-    _ALL_FIELDS[cls] = set(cls.model_fields)
-    return _ALL_FIELDS[cls]
-
-
-def trusted(cls: type[BaseModel], values: dict[str, Any]) -> Any:
-    """Build a model from values already known to be valid and complete (read back from a
-    store that only ever received validated records) without any validation: about 3x
-    cheaper than ``model_construct``. ``values`` must hold every field."""
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", _ALL_FIELDS.get(cls) or _all_fields(cls))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+#: fields where "" means "not given" (besides enums): optional references, numbers, dates,
+#: lists and JSON
+_EMPTY_IS_NONE = frozenset(
+    f.name for k in KINDS.values() for f in k.fields if not f.required and f.type not in ("str", "enum")
+)
 
 
 class Record(BaseModel):
@@ -301,7 +173,7 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, defer_build=True)
 
     #: enum fields of the class and their enum (filled in per subclass)
-    _enum_fields: ClassVar[dict[str, type[_Labelled]]] = {}
+    _enum_fields: ClassVar[dict[str, type[Labelled]]] = {}
     #: fields of the class where "" means "not given"
     _empty_keys: ClassVar[tuple[str, ...]] = ()
 
@@ -311,7 +183,7 @@ class Record(BaseModel):
         cls._enum_fields = {
             name: f.annotation
             for name, f in cls.model_fields.items()
-            if isinstance(f.annotation, type) and issubclass(f.annotation, _Labelled)
+            if isinstance(f.annotation, type) and issubclass(f.annotation, Labelled)
         }
         cls._empty_keys = tuple(k for k in cls.model_fields if k in _EMPTY_IS_NONE)
 
@@ -376,12 +248,17 @@ class KeyPerson(Record):
     name: Text = ""
     title: Text = ""
     department: Text = ""
-    closeness: StanceField = Stance.unknown
-    solution_acceptance: StanceField = Stance.unknown
-    price_acceptance: StanceField = Stance.unknown
-    veto: TriField = Tri.unknown
-    approver: TriField = Tri.unknown
+    closeness: Stance = Stance.unknown
+    solution_acceptance: Stance = Stance.unknown
+    price_acceptance: Stance = Stance.unknown
+    veto: Tri = Tri.unknown
+    approver: Tri = Tri.unknown
     reports_to: OptRef = None
+    email: Email = ""
+    status: EmployeeStatus = EmployeeStatus.active
+    left_on: DateField | None = None
+
+    _left = field_validator("left_on")(_left_on_needs_left)
 
 
 class Employee(Record):
@@ -389,6 +266,11 @@ class Employee(Record):
     name: Text = ""
     team: Text = ""
     title: Text = ""
+    email: Email = ""
+    status: EmployeeStatus = EmployeeStatus.active
+    left_on: DateField | None = None
+
+    _left = field_validator("left_on")(_left_on_needs_left)
 
 
 class Competitor(Record):
@@ -400,6 +282,7 @@ class CompetitorStaff(Record):
     id: Id
     name: Text = ""
     competitor: Id
+    email: Email = ""
 
 
 class Influence(Record):
@@ -407,7 +290,7 @@ class Influence(Record):
 
     source: Id
     target: Id
-    strength: StrengthField = Strength.medium
+    strength: Strength = Strength.medium
 
 
 class ChainMember(Record):
@@ -428,7 +311,7 @@ class Project(Record):
     id: Id
     customer: Id
     name: Text = ""
-    status: StatusField = ProjectStatus.open
+    status: ProjectStatus = ProjectStatus.open
     stage: Text = ""
     amount: FiniteFloat | None = None
     close_date: DateField | None = None
@@ -458,16 +341,7 @@ class Dataset(BaseModel):
     projects: list[Project] = Field(default_factory=list)
     interactions: list[Interaction] = Field(default_factory=list)
 
-    SECTIONS: ClassVar[tuple[str, ...]] = (
-        "customers",
-        "key_persons",
-        "employees",
-        "competitors",
-        "competitor_staff",
-        "influences",
-        "projects",
-        "interactions",
-    )
+    SECTIONS: ClassVar[tuple[str, ...]] = tuple(KINDS)
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in self.SECTIONS}
@@ -477,15 +351,18 @@ class Dataset(BaseModel):
 
     def sorted(self) -> Dataset:
         """A copy with every list in a canonical order (for comparing two stores)."""
-
-        def key(r: Record) -> tuple[str, ...]:
-            if isinstance(r, Influence):
-                return (r.source, r.target)
-            if isinstance(r, Interaction):
-                return (r.employee, r.person, r.date.isoformat(), r.kind)
-            # every record of the other sections has an id
-            assert isinstance(r, (Customer, KeyPerson, Employee, Competitor, CompetitorStaff, Project))
-            return (r.id,)
-
-        data = {name: sorted(getattr(self, name), key=key) for name in self.SECTIONS}
+        data = {name: sorted(getattr(self, name), key=attrgetter(*KINDS[name].key)) for name in self.SECTIONS}
         return Dataset(**data)
+
+
+#: the record class of each section, in the input format's order
+MODELS: dict[str, type[BaseModel]] = {
+    "customers": Customer,
+    "key_persons": KeyPerson,
+    "employees": Employee,
+    "competitors": Competitor,
+    "competitor_staff": CompetitorStaff,
+    "influences": Influence,
+    "projects": Project,
+    "interactions": Interaction,
+}

@@ -8,8 +8,9 @@ How it works:
   and ``brmgraph/java/BrmNeo4j.java`` is compiled there with ``javac``;
 * ``start`` runs ``java … BrmNeo4j <home> <port>``: the DBMS with the Bolt connector on
   127.0.0.1 only, authentication off (loopback only), data and logs under the *home*
-  (default ``~/.cache/brmgraph/neo4j``), a heap of at most ``BRM_NEO4J_HEAP`` (default 2g)
-  and a page cache of ``BRM_NEO4J_PAGECACHE_MB`` (default 512);
+  (default ``~/.cache/brmgraph/neo4j``), the JVM's and Neo4j's defaults (a heap of at
+  most ``BRM_NEO4J_HEAP`` when set) and a page cache of ``BRM_NEO4J_PAGECACHE_MB``
+  (default 512);
 * ``stop`` sends SIGTERM: the launcher's shutdown hook closes the DBMS cleanly
   (checkpoint), so data survive a stop/start.
 
@@ -42,57 +43,15 @@ MAIN_CLASS = "BrmNeo4j"
 READY_MARK = "BRMNEO4J READY"
 START_TIMEOUT_S = float(os.environ.get("BRM_NEO4J_START_TIMEOUT", "180"))
 STOP_TIMEOUT_S = 90.0
-#: the JVM's maximum heap (``BRM_NEO4J_HEAP``): Neo4j keeps a transaction's changes on the
-#: heap (70% of it at most for all open transactions); imports beyond ~100k records are
-#: staged in small transactions (``Neo4jStore._import_staged``), so 2g serves scale L
-DEFAULT_HEAP = "2g"
 #: page cache in MB (``BRM_NEO4J_PAGECACHE_MB``): scale L's store is about 1 GB on disk
 DEFAULT_PAGECACHE_MB = 512
 
-#: the JVM flags Neo4j 5.x's own neo4j.conf ships (server.jvm.additional), minus the
-#: ones that only tune a big production server
-JVM_FLAGS = [
-    # the throughput collector, not G1 (Neo4j's default, tuned for short pauses on big
-    # servers): on 2 cores a first L import took 33.3/32.0 s against 35.6/35.4 s with G1,
-    # and `flags` at L the same (6.7/5.8/5.6 against 7.4/5.7/6.0 s)
-    "-XX:+UseParallelGC",
-    "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+UnlockExperimentalVMOptions",
-    "-XX:+TrustFinalNonStaticFields",
-    "-XX:+DisableExplicitGC",
-    # less inlining by the C2 compiler: a freshly started server spends far less CPU
-    # compiling (on 2 cores, C2 took ~20 s of CPU during a first 1M-record import, ~7 s
-    # with these), and the compiled code was not slower: first L import 37.3 -> 33.6 s,
-    # `flags` at L 8.7/6.5/5.7 -> 7.6/5.9/5.7 s (docs/deploy.md)
-    "-XX:FreqInlineSize=50",
-    "-XX:InlineSmallCode=500",
-    "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true",
-    "-Djdk.tls.ephemeralDHKeySize=2048",
-    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
-    "-Dlog4j2.disable.jmx=true",
-    "-Dfile.encoding=UTF-8",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED",
+#: the module opens Neo4j's own neo4j.conf gives the JVM (server.jvm.additional): Neo4j
+#: needs them on Java 17+; no tuning flag (collector, JIT): the JVM's defaults
+JVM_OPENS = [
+    f"--add-opens=java.base/{package}=ALL-UNNAMED"
+    for package in ("java.nio", "java.io", "sun.nio.ch", "java.lang", "java.util.concurrent")
 ]
-
-
-def _jvm_flags() -> list[str]:
-    """:data:`JVM_FLAGS` and the extra ones of ``BRM_NEO4J_JVM_FLAGS`` (space-separated;
-    a garbage collector given there, e.g. ``-XX:+UseG1GC``, replaces the default one)."""
-    extra = os.environ.get("BRM_NEO4J_JVM_FLAGS", "").split()
-
-    def collector(flag: str) -> bool:
-        return flag.startswith("-XX:+Use") and flag.endswith("GC")
-
-    flags = list(JVM_FLAGS)
-    if any(collector(f) for f in extra):
-        flags = [f for f in flags if not collector(f)]
-    return flags + extra
 
 
 class LocalNeo4jError(BrmError):
@@ -282,21 +241,18 @@ def _is_our_launcher(pid: int) -> bool:
 
 
 def bolt_answers(port: int, host: str = "127.0.0.1", timeout: float = 2.0) -> bool:
-    """True when a Bolt server completes the version handshake on host:port."""
+    """True when a Bolt server on host:port answers the driver (``verify_connectivity``)."""
+    import neo4j
+    from neo4j import exceptions as nx
+
     try:
-        with socket.create_connection((host, port), timeout=timeout) as s:
-            s.settimeout(timeout)
-            # magic preamble + four proposals: 5.x (range 5.0-5.8), 4.4, 4.3, 4.2
-            s.sendall(bytes.fromhex("6060b017" "00080805" "00000404" "00000304" "00000204"))
-            reply = b""
-            while len(reply) < 4:
-                chunk = s.recv(4 - len(reply))
-                if not chunk:
-                    return False
-                reply += chunk
-            return reply != b"\x00\x00\x00\x00"
-    except OSError:
+        with neo4j.GraphDatabase.driver(f"bolt://{host}:{port}", auth=None, connection_timeout=timeout) as d:
+            d.verify_connectivity()
+    except nx.AuthError:  # it answers, and wants credentials
+        return True
+    except (nx.DriverError, nx.Neo4jError, OSError):
         return False
+    return True
 
 
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -362,11 +318,11 @@ def start(
         dist = ensure_distribution(log=log)
         java = check_prerequisites(need_maven=False)["java"]
         (home / "logs").mkdir(exist_ok=True)
-        heap = heap or os.environ.get("BRM_NEO4J_HEAP") or DEFAULT_HEAP
+        heap = heap or os.environ.get("BRM_NEO4J_HEAP")
         pagecache = os.environ.get("BRM_NEO4J_PAGECACHE_MB") or str(DEFAULT_PAGECACHE_MB)
         cmd = [
-            # no -Xms: the JVM grows the heap as needed, up to -Xmx
-            java, f"-Xmx{heap}", f"-Dbrm.pagecache.mb={int(pagecache)}", *_jvm_flags(),
+            # without BRM_NEO4J_HEAP the JVM's default maximum (a quarter of the memory)
+            java, *([f"-Xmx{heap}"] if heap else []), f"-Dbrm.pagecache.mb={int(pagecache)}", *JVM_OPENS,
             "-cp", dist.classpath(), MAIN_CLASS, str(home), str(port),
         ]
         console = home / "logs" / "console.log"

@@ -1,6 +1,5 @@
 // Schema: one uniqueness constraint on `id` per label (SPEC §2). Applied by Neo4jStore on
-// open (only the missing ones). Statements are separated by semicolons. BrmStaged is not a
-// SPEC label: it only marks the invisible nodes of a staged bulk import (cypher/README.md).
+// open (only the missing ones). Statements are separated by semicolons.
 // BrmChangeSet and BrmVersion hold the history (brmgraph/store/history.py); the one BrmLock
 // node serialises imports and marks the store (cypher/lock/take.cypher). BrmStamp,
 // BrmStoreStamp and BrmFlagCache hold the flag cache (brmgraph/store/stamps.py); BrmNotifySend
@@ -11,7 +10,6 @@ CREATE CONSTRAINT brm_employee_id IF NOT EXISTS FOR (n:Employee) REQUIRE n.id IS
 CREATE CONSTRAINT brm_competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT brm_competitor_staff_id IF NOT EXISTS FOR (n:CompetitorStaff) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT brm_project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT brm_staged_id IF NOT EXISTS FOR (n:BrmStaged) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT brm_changeset_id IF NOT EXISTS FOR (n:BrmChangeSet) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT brm_lock_name IF NOT EXISTS FOR (n:BrmLock) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT brm_stamp_customer IF NOT EXISTS FOR (n:BrmStamp) REQUIRE n.customer IS UNIQUE;

@@ -4,7 +4,7 @@ and ``TYPE_CHECKING`` blocks) and checked against the rules below.
 
     cli / web / maps  →  service  →  analysis  →  graph  →  model
 
-* the model (``model``, ``labels``, ``errors``) imports nothing else of brmgraph;
+* the model (``model``, ``schema``, ``labels``, ``errors``) imports nothing else of brmgraph;
 * ``graph`` imports only the model: never the analyses, the store or anything above;
 * ``analysis`` never imports the store, the service or a front-end;
 * ``store`` never imports the analyses (nor the service or a front-end);
@@ -24,7 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "brmgraph"
 
-MODEL = {"brmgraph.model", "brmgraph.labels", "brmgraph.errors"}
+MODEL = {"brmgraph.model", "brmgraph.schema", "brmgraph.labels", "brmgraph.errors"}
 FRONT = ("brmgraph.cli", "brmgraph.web", "brmgraph.maps", "brmgraph.notify")
 
 

@@ -1,8 +1,9 @@
-"""The first load of a large data set into an empty Neo4j store (``Neo4jStore._load_empty``):
-written straight into the graph's own labels in many transactions, yet all or nothing for
-brmgraph — the same content as the embedded store, readers wait for it, a failure or an
-invalid file leaves the store empty, and a killed load is refused by readers and cleared
-by the next import."""
+"""The one Neo4j import path (``Neo4jImport.import_dataset``): one managed transaction of
+batched upserts per import — the same content as the embedded store, repeated records
+merged in file order, a failing batch or a refused file leaves the previous content,
+snapshots wait for a running import and then see all of it, an optimistic read does not
+wait and sees the state before it, and a ``kill -9`` of the importing process leaves the
+previous content (nothing to clear)."""
 
 from __future__ import annotations
 
@@ -19,38 +20,25 @@ import pytest
 
 from brmgraph.dataset import import_path, load_dataset
 from brmgraph.errors import InvalidData, StoreUnavailable
+from brmgraph.model import Dataset
 from brmgraph.store import open_store
 
 pytestmark = pytest.mark.neo4j
 
 ROOT = Path(__file__).resolve().parent.parent
+OLD = {"customers": [{"id": "OLD"}], "key_persons": [{"id": "OP", "customer": "OLD"}]}
 
 
-def _small_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every import into an empty store takes the load path, in batches of 3 rows; returns
-    the list the path appends "load" to each time it runs."""
+def _small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every statement of an import runs in many batches of 3 rows."""
     from brmgraph.store.neo4j import importing
 
-    monkeypatch.setattr(importing, "STAGE_MIN_RECORDS", 0)
     monkeypatch.setattr(importing, "BATCH", 3)
-    used: list[str] = []
-    real = importing.Neo4jImport._load_empty
-
-    def spy(self, *a, **kw):
-        used.append("load")
-        return real(self, *a, **kw)
-
-    monkeypatch.setattr(importing.Neo4jImport, "_load_empty", spy)
-    return used
 
 
 def _count(store, query: str) -> int:
     with store.driver.session() as s:
         return int(s.run(query).single()[0])
-
-
-def _markers(store) -> int:
-    return _count(store, "MATCH (m:BrmLoading) RETURN count(m)")
 
 
 def _data_nodes(store) -> int:
@@ -61,13 +49,12 @@ def _data_nodes(store) -> int:
     )
 
 
-def test_load_writes_what_the_embedded_store_holds(neo4j_store, generated: Path, sqlite_url: str, monkeypatch) -> None:
-    used = _small_loads(monkeypatch)
+def test_import_writes_what_the_embedded_store_holds(neo4j_store, generated: Path, sqlite_url: str, monkeypatch) -> None:
+    _small_batches(monkeypatch)
     sq = open_store(sqlite_url)
     try:
         a = import_path(neo4j_store, generated)
         b = import_path(sq, generated)
-        assert used == ["load"]
         assert neo4j_store.export().sorted() == sq.export().sorted() == load_dataset(generated).sorted()
         for c in sq.customers():
             assert neo4j_store.customer_graph(c.id).model_dump(mode="json") == sq.customer_graph(c.id).model_dump(mode="json")
@@ -77,22 +64,18 @@ def test_load_writes_what_the_embedded_store_holds(neo4j_store, generated: Path,
             (c.id, c.mode, c.counts) for c in sq.changesets()
         ]
         assert _count(neo4j_store, "MATCH (s:BrmStamp) RETURN count(s)") == len(sq.customers())
-        assert _markers(neo4j_store) == 0
-        # the next import of the same file is an upsert on a non-empty store, not a load
+        # the same file again, and a replace by it: nothing changes
         import_path(neo4j_store, generated)
-        assert used == ["load"] and neo4j_store.export().sorted() == sq.export().sorted()
+        neo4j_store.import_dataset(load_dataset(generated), replace=True)
+        assert neo4j_store.export().sorted() == sq.export().sorted()
     finally:
         sq.close()
 
 
-def test_a_load_with_repeated_ids_writes_what_the_embedded_store_holds(
-    neo4j_store, generated: Path, sqlite_url: str, monkeypatch
-) -> None:
+def test_repeated_records_are_merged_in_file_order(neo4j_store, generated: Path, sqlite_url: str, monkeypatch) -> None:
     """A data set handed to the store that repeats records (files that do are refused
-    before; the later record wins) is still loaded, its repeats merged one batch at a time."""
-    from brmgraph.model import Dataset
-
-    used = _small_loads(monkeypatch)
+    before; the later record wins) is written as on the embedded store."""
+    _small_batches(monkeypatch)
     doc = json.loads(generated.read_text(encoding="utf-8"))
     doc["customers"].append({**doc["customers"][0], "name": "Renamed"})
     doc["key_persons"].append({**doc["key_persons"][1], "title": "Retitled"})
@@ -103,70 +86,63 @@ def test_a_load_with_repeated_ids_writes_what_the_embedded_store_holds(
     try:
         neo4j_store.import_dataset(ds)
         sq.import_dataset(ds)
-        assert used == ["load"]
         assert neo4j_store.export().sorted() == sq.export().sorted()
         assert "Renamed" in {c.name for c in neo4j_store.customers()}
-        assert _markers(neo4j_store) == 0
     finally:
         sq.close()
 
 
-def test_a_failing_batch_leaves_the_store_empty(neo4j_store, generated: Path, monkeypatch) -> None:
-    from brmgraph.store.neo4j import importing, queries
+@pytest.mark.parametrize("replace", [False, True], ids=["upsert", "replace"])
+def test_a_failing_batch_leaves_the_old_content(neo4j_store, generated: Path, monkeypatch, replace: bool) -> None:
+    from brmgraph.store.neo4j import importing
 
-    used = _small_loads(monkeypatch)
-    real = importing.load_cypher
+    neo4j_store.import_dataset(Dataset.model_validate(OLD))
+    before, sets = neo4j_store.export().sorted(), neo4j_store.changesets()
+    _small_batches(monkeypatch)
+    real = importing.plan
 
-    def failing(name: str) -> str:
-        if name == queries.Q_LOAD[queries.Q_CREATE_INTERACTIONS]:  # the last statement: the rest is written
-            return "UNWIND $rows AS r RETURN r[0] / 0 AS boom"
-        return real(name)
+    def failing(ds, existing):
+        yield from real(ds, existing)  # every statement written...
+        yield "UNWIND $rows AS r RETURN r[0] / 0 AS boom", [[1]]  # ...then one fails on the server
 
-    monkeypatch.setattr(importing, "load_cypher", failing)
+    monkeypatch.setattr(importing, "plan", failing)
     with pytest.raises(StoreUnavailable, match="failed"):
-        import_path(neo4j_store, generated)
-    assert used == ["load"]
-    assert _data_nodes(neo4j_store) == 0 and _markers(neo4j_store) == 0
-    assert neo4j_store.changesets() == []
-    with neo4j_store.snapshot():  # readable: an empty store
-        assert neo4j_store.customers() == []
-    monkeypatch.setattr(importing, "load_cypher", real)
-    import_path(neo4j_store, generated)
+        neo4j_store.import_dataset(load_dataset(generated), replace=replace)
+    assert neo4j_store.export().sorted() == before and neo4j_store.changesets() == sets
+    assert _data_nodes(neo4j_store) == 2
+    monkeypatch.setattr(importing, "plan", real)
+    import_path(neo4j_store, generated, replace=True)
     assert neo4j_store.export().sorted() == load_dataset(generated).sorted()
 
 
-def test_a_file_refused_while_loading_leaves_the_store_empty(neo4j_store, generated: Path, tmp_path: Path, monkeypatch) -> None:
-    """The references are checked while the first batches are written: a dangling one
-    stops the load, and what it wrote is removed."""
-    used = _small_loads(monkeypatch)
+def test_a_refused_file_leaves_the_store_empty(neo4j_store, generated: Path, tmp_path: Path) -> None:
     doc = json.loads(generated.read_text(encoding="utf-8"))
     doc["key_persons"][-1]["reports_to"] = "NOBODY"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InvalidData, match="NOBODY"):
         import_path(neo4j_store, bad)
-    assert used == ["load"]
-    assert _data_nodes(neo4j_store) == 0 and _markers(neo4j_store) == 0 and neo4j_store.changesets() == []
+    assert _data_nodes(neo4j_store) == 0 and neo4j_store.changesets() == []
 
 
-# ----------------------------------------------------------------- a load in another process
+# ------------------------------------------------------------- an import in another process
 CHILD = """
 import sys, time
 from brmgraph.dataset import import_path
 from brmgraph.store import open_store
-from brmgraph.store.neo4j import importing, queries
+from brmgraph.store.neo4j import importing
 
-importing.STAGE_MIN_RECORDS = 0
 importing.BATCH = 3
-real = importing._load_rows
+real = importing.plan
 
-def paused(name, rows, node_ids):
-    if name == queries.Q_CREATE_REPORTS_TO:  # the nodes are written, the edges not yet
-        print("LOADING", flush=True)
-        time.sleep(float(sys.argv[3]))
-    return real(name, rows, node_ids)
+def paused(ds, existing):
+    for n, step in enumerate(real(ds, existing)):
+        if n == 6:  # the nodes are written, the edges not yet
+            print("LOADING", flush=True)
+            time.sleep(float(sys.argv[3]))
+        yield step
 
-importing._load_rows = paused
+importing.plan = paused
 st = open_store(sys.argv[1])
 import_path(st, sys.argv[2])
 print("DONE", flush=True)
@@ -202,52 +178,67 @@ def _read_in_thread(url: str, out: dict) -> threading.Thread:
     return t
 
 
-def test_readers_wait_for_a_running_load_and_then_see_all_of_it(neo4j_store, neo4j_url: str, generated: Path) -> None:
+def test_readers_wait_for_a_running_import_and_then_see_all_of_it(neo4j_store, neo4j_url: str, generated: Path) -> None:
+    neo4j_store.import_dataset(Dataset.model_validate(OLD))
     child = _child(neo4j_url, generated, 3.0)
     try:
-        assert _data_nodes(neo4j_store) > 0  # nodes are there for raw Cypher...
+        # an optimistic read (one customer's question) does not wait: the state before
+        with neo4j_store.optimistic_snapshot():
+            assert [c.id for c in neo4j_store.customers()] == ["OLD"]
+            assert [p.id for p in neo4j_store.customer_graph("OLD").key_persons] == ["OP"]
         seen: dict = {}
         reader = _read_in_thread(neo4j_url, seen)
         reader.join(1.0)
-        assert reader.is_alive()  # ...but a snapshot waits for the load
+        assert reader.is_alive()  # a snapshot waits for the import
         out, err = child.communicate(timeout=120)
         done = time.monotonic()
         reader.join(60)
         assert child.returncode == 0 and out.strip() == "DONE", err
         assert "error" not in seen, seen.get("error")
         assert seen["at"] <= done + 5
-        assert seen["export"].sorted() == load_dataset(generated).sorted()
+        want = load_dataset(generated)
+        assert {c.id for c in seen["export"].customers} == {c.id for c in want.customers} | {"OLD"}
     finally:
         if child.poll() is None:
             child.kill()
 
 
-def test_a_killed_load_is_refused_by_readers_and_cleared_by_the_next_import(
-    neo4j_store, neo4j_url: str, generated: Path, tmp_path: Path
-) -> None:
+def test_a_killed_import_leaves_the_old_content(neo4j_store, neo4j_url: str, generated: Path) -> None:
+    neo4j_store.import_dataset(Dataset.model_validate(OLD))
+    before = neo4j_store.export().sorted()
     child = _child(neo4j_url, generated, 600.0)
     seen: dict = {}
     reader = _read_in_thread(neo4j_url, seen)
     reader.join(1.0)
-    assert reader.is_alive()  # waits for the load...
+    assert reader.is_alive()  # waits for the import...
     os.kill(child.pid, signal.SIGKILL)  # ...which dies half-way: its transaction (and lock) go with it
     child.communicate(timeout=60)
     reader.join(60)
-    assert isinstance(seen.get("error"), StoreUnavailable), seen
-    assert "unfinished import" in str(seen["error"]) and "\n" not in str(seen["error"])
-    assert _markers(neo4j_store) == 1 and _data_nodes(neo4j_store) > 0
+    assert "error" not in seen, seen.get("error")
+    assert seen["export"].sorted() == before
+    assert neo4j_store.export().sorted() == before and _data_nodes(neo4j_store) == 2
+    import_path(neo4j_store, generated)
+    assert len(neo4j_store.customers()) == len(load_dataset(generated).customers) + 1
 
-    # the command line says so in one line, and exits non-zero
-    r = subprocess.run(
-        [sys.executable, "-m", "brmgraph", "flags", "--store", neo4j_url], capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120,
-    )
-    assert r.returncode != 0 and "unfinished import" in r.stderr
-    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
 
-    # any import clears it first: here a small one (the one-transaction path)
-    small = tmp_path / "small.json"
-    small.write_text(json.dumps({"customers": [{"id": "C1", "name": "Only"}]}), encoding="utf-8")
-    import_path(neo4j_store, small)
-    assert _markers(neo4j_store) == 0
-    assert [c.id for c in neo4j_store.customers()] == ["C1"] and neo4j_store.export().key_persons == []
+def test_the_declared_new_fields_round_trip(neo4j_store, sqlite_url: str) -> None:
+    """email, status and left_on (brmgraph/schema.py) are written and read on Neo4j as on
+    the embedded store: the import's property lists derive from the declaration."""
+    from tests.test_new_fields import WANT, doc, fields
+
+    ds = Dataset.model_validate(doc())
+    sq = open_store(sqlite_url)
+    try:
+        neo4j_store.import_dataset(ds)
+        sq.import_dataset(ds)
+        got = neo4j_store.export().sorted()
+        assert got == sq.export().sorted()
+        assert fields(got.model_dump(mode="json")) == WANT
+        assert neo4j_store.customer_graph("C1").model_dump(mode="json") == sq.customer_graph("C1").model_dump(mode="json")
+        # an upsert that changes them (a person back at work) changes them on both
+        back = Dataset.model_validate(doc(status="active", left_on=None))
+        neo4j_store.import_dataset(back)
+        sq.import_dataset(back)
+        assert neo4j_store.export().sorted() == sq.export().sorted()
+    finally:
+        sq.close()

@@ -59,19 +59,37 @@ def _export_key(url: str) -> str:
         st.close()
 
 
+def _one_key(url: str, cid: str) -> str | None:
+    """One customer's reads as ``path`` and ``report`` make them (an optimistic snapshot:
+    no lock); None when imports committed in the middle and it failed cleanly."""
+    from brmgraph.errors import StoreUnavailable
+
+    st = open_store(url, create=False)
+    try:
+        with st.optimistic_snapshot():
+            return st.customer_graph(cid).model_dump_json() + "".join(e.id for e in st.employees())
+    except StoreUnavailable as exc:
+        assert "run it again" in str(exc)
+        return None
+    finally:
+        st.close()
+
+
 def _race(url: str, tmp_path: Path, customers: int, reads: int, persons_per: int = 6, parallel: bool = False) -> None:
     """``parallel``: every fourth flags read runs in two worker processes (each reads in a
-    snapshot of its own; run_flags reads again when an import committed meanwhile)."""
+    snapshot of its own; run_flags reads again when an import committed meanwhile).
+    Between them, one customer's reads in an optimistic snapshot."""
     a, b = _datasets(tmp_path, customers, persons_per)
+    cid = load_dataset(a).customers[0].id
     st = open_store(url)
     try:
         st.import_dataset(load_dataset(a), replace=True)
-        flags_a, export_a = _flags_key(url), _export_key(url)
+        flags_a, export_a, one_a = _flags_key(url), _export_key(url), _one_key(url, cid)
         st.import_dataset(load_dataset(b), replace=True)
-        flags_b, export_b = _flags_key(url), _export_key(url)
+        flags_b, export_b, one_b = _flags_key(url), _export_key(url), _one_key(url, cid)
     finally:
         st.close()
-    assert flags_a != flags_b and export_a != export_b
+    assert flags_a != flags_b and export_a != export_b and one_a != one_b
     stop, count = tmp_path / "stop", tmp_path / "count"
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, url, str(a), str(b), str(stop), str(count)],
@@ -88,6 +106,8 @@ def _race(url: str, tmp_path: Path, customers: int, reads: int, persons_per: int
             seen["A" if got == flags_a else "B"] += 1
             if i % 3 == 0:
                 assert _export_key(url) in (export_a, export_b), f"export {i} is a mix"
+            for _ in range(3):
+                assert _one_key(url, cid) in (one_a, one_b, None), f"one customer's read {i} is a mix"
         imports_during = int(count.read_text()) if count.exists() else 0
     finally:
         stop.write_text("stop")

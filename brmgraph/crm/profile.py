@@ -17,26 +17,32 @@ from typing import Any
 import yaml
 
 from ..errors import BadArgument, InvalidData, Problem
+from ..schema import CHAIN_MEMBER, KINDS
 from .ids import ID_RULES
+
+
+def _target(section: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields a CRM profile may map into ``section`` (brmgraph/schema.py's
+    ``crm_owned``): the required key fields first, then the others."""
+    k = KINDS[section]
+    fields = [f for f in k.fields if f.crm_owned and f.items != "chain"]
+    required = tuple(f.name for f in fields if f.required and f.name in k.key)
+    return required, tuple(f.name for f in fields if f.name not in required)
+
 
 #: target → the fields an entity may map (the first ones listed are required)
 TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "customers": (("id",), ("name", "industry", "tier", "attrs")),
-    "key_persons": (("id",), ("customer", "name", "title", "department", "closeness", "solution_acceptance",
-                              "price_acceptance", "veto", "approver", "reports_to")),
-    "employees": (("id",), ("name", "team", "title")),
-    "projects": (("id",), ("customer", "name", "status", "stage", "amount", "close_date")),
-    "interactions": (("employee", "person", "date"), ("kind",)),
-    "influences": (("source", "target"), ("strength",)),
-    "decision_chain": (("project", "person"), ("role",)),
+    **{s: _target(s) for s in ("customers", "key_persons", "employees", "projects", "interactions", "influences")},
+    "decision_chain": (("project", "person"), tuple(f.name for f in CHAIN_MEMBER if not f.required)),
     # fields set on records another entity of the profile defines (associations)
     "update_key_persons": (("id",), ("customer", "reports_to")),
     "update_projects": (("id",), ("customer",)),
 }
 #: fields that hold ids (the profile's id rule applies)
-ID_FIELDS = frozenset({"id", "customer", "reports_to", "employee", "person", "source", "target", "project"})
-#: fields role rules may set (softly: only while the person's value is unknown)
-SOFT_FIELDS = frozenset({"closeness", "solution_acceptance", "price_acceptance", "veto", "approver"})
+ID_FIELDS = frozenset({f.name for k in KINDS.values() for f in k.fields if f.type == "id" and f.crm_owned} | {"project"})
+#: fields role rules may set (softly: only while the person's value is unknown): a key
+#: person's assessments
+SOFT_FIELDS = frozenset(KINDS["key_persons"].assessments())
 RULE_KEYS = frozenset({"column", "map", "default", "json", "bool", "date", "number", "template", "first",
                        "const", "cases", "else", "words", "split"})
 

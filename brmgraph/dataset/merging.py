@@ -12,15 +12,10 @@ from pydantic import BaseModel
 from ..errors import InvalidData, Problem
 from ..model import (
     ChainMember,
-    Customer,
     Dataset,
-    Employee,
-    Influence,
-    Interaction,
-    KeyPerson,
-    Project,
-    trusted,
+    _competitor_list,
 )
+from ..schema import KINDS
 from ..store.base import IdIndex, ImportSummary, Store
 from .reading import KIND_OF, MODELS, RawDataset, read_path
 from .validation import (
@@ -34,12 +29,11 @@ from .validation import (
 )
 
 #: sections whose records have an id and are merged field by field with the stored record
-MERGEABLE: dict[str, type[BaseModel]] = {
-    "customers": Customer,
-    "key_persons": KeyPerson,
-    "employees": Employee,
-    "projects": Project,
-}
+#: (those with patchable fields)
+MERGEABLE: dict[str, type[BaseModel]] = {s: MODELS[s] for s, k in KINDS.items() if k.patchable()}
+#: fields a CRM profile owns together: mapping one of them owns all (a leaving day
+#: belongs to the status it explains, docs/spec.md §3.3)
+_TOGETHER = (frozenset({"status", "left_on"}),)
 #: what a patch file may hold: partial records of MERGEABLE, whole influences and interactions
 PATCHABLE = (*MERGEABLE, "influences", "interactions")
 
@@ -122,6 +116,9 @@ def merge_owned(
     for section, model in MERGEABLE.items():
         have = stored[section]
         own, weak = owned.get(section, set()), soft.get(section, set())
+        for group in _TOGETHER:
+            if own & group and group <= set(KINDS[section].names()):
+                own = own | group
         merged = []
         for rec in getattr(ds, section):
             old = have.get(rec.id)
@@ -140,7 +137,7 @@ def merge_owned(
                 new = getattr(rec, f)
                 if getattr(values[f], "value", values[f]) == "unknown" and getattr(new, "value", new) != "unknown":
                     values[f] = new
-            merged.append(trusted(model, values))
+            merged.append(model.model_construct(**values))
             if report is not None:
                 report.updated[section] = report.updated.get(section, 0) + 1
         data[section] = merged
@@ -200,25 +197,20 @@ def _ref_sketch(section: str, data: dict) -> Any:
         v = data.get(key)
         return str(v).strip() if isinstance(v, (str, int)) and not isinstance(v, bool) else ""
 
-    if section == "key_persons":
-        return KeyPerson.model_construct(id=s("id"), customer=s("customer"), reports_to=s("reports_to") or None)
-    if section == "projects":
-        chain = data.get("decision_chain")
-        members = [
-            ChainMember.model_construct(person=str(m.get("person", "")), role="")
-            for m in (chain if isinstance(chain, list) else [])
-            if isinstance(m, dict)
-        ]
-        comps = data.get("competitors")
-        comps = comps if isinstance(comps, list) else [c for c in str(comps or "").replace(";", ",").split(",") if c.strip()]
-        return Project.model_construct(id=s("id"), customer=s("customer"), decision_chain=members, competitors=[str(c).strip() for c in comps])
-    if section == "influences":
-        return Influence.model_construct(source=s("source"), target=s("target"))
-    if section == "interactions":
-        # a sketch holds only what the reference checks read; the pydantic plugin would want every
-        # required field (the date) although model_construct leaves fields not given unset
-        return Interaction.model_construct(employee=s("employee"), person=s("person"))  # type: ignore[call-arg]
-    return MODELS[section].model_construct(id=s("id"))
+    values: dict[str, Any] = {}
+    for f in KINDS[section].fields:
+        if f.type == "id":
+            values[f.name] = s(f.name) or (None if f.ref == section else "")  # (an empty superior is none)
+        elif f.items == "chain":
+            chain = data.get(f.name)
+            values[f.name] = [
+                ChainMember.model_construct(person=str(m.get("person", "")), role="")
+                for m in (chain if isinstance(chain, list) else [])
+                if isinstance(m, dict)
+            ]
+        elif f.items == "id":
+            values[f.name] = [str(c).strip() for c in _competitor_list(data.get(f.name)) or []]
+    return MODELS[section].model_construct(**values)
 
 
 def import_patch(store: Store, path: Path | str) -> ImportReport:

@@ -15,40 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel
-
 from ..errors import InvalidData, Problem, capped, escaped, shown
-from ..model import (
-    Competitor,
-    CompetitorStaff,
-    Customer,
-    Employee,
-    Influence,
-    Interaction,
-    KeyPerson,
-    Project,
-)
-
-MODELS: dict[str, type[BaseModel]] = {
-    "customers": Customer,
-    "key_persons": KeyPerson,
-    "employees": Employee,
-    "competitors": Competitor,
-    "competitor_staff": CompetitorStaff,
-    "influences": Influence,
-    "projects": Project,
-    "interactions": Interaction,
-}
+from ..model import MODELS
+from ..schema import KINDS
 
 #: the kind of record an id section holds (for messages)
-KIND_OF = {
-    "customers": "customer",
-    "key_persons": "key person",
-    "employees": "employee",
-    "competitors": "competitor",
-    "competitor_staff": "competitor staff member",
-    "projects": "project",
-}
+KIND_OF = {s: k.noun for s, k in KINDS.items() if k.key == ("id",)}
 
 
 class Locator(Protocol):
@@ -426,6 +398,17 @@ def parse_document(doc: Any, src: str) -> RawDataset:
 
 
 CSV_FILES = {f"{k}.csv": k for k in MODELS} | {"decision_chain.csv": "decision_chain"}
+#: the CSV cells that hold JSON text (a customer's attrs)
+_JSON_CELLS = {s: tuple(f.name for f in k.fields if f.type == "json") for s, k in KINDS.items()} | {"decision_chain": ()}
+
+
+def _json_cell(rec: dict[str, Any], name: str) -> bool:
+    """Parse the JSON text of ``rec[name]`` in place; False when it is not JSON."""
+    try:
+        rec[name] = json.loads(rec[name])
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def _read_csv_dir(d: Path, limit: int) -> RawDataset:
@@ -492,12 +475,10 @@ def _read_csv_dir(d: Path, limit: int) -> RawDataset:
                 if section == "decision_chain":
                     chains.append((rec, where))
                     continue
-                if section == "customers" and "attrs" in rec:
-                    try:
-                        rec["attrs"] = json.loads(rec["attrs"])
-                    except json.JSONDecodeError:
-                        raw.problems.append(Problem(where(("attrs",)), "attrs must be a JSON object"))
-                        continue
+                bad = next((n for n in _JSON_CELLS[section] if n in rec and not _json_cell(rec, n)), None)
+                if bad is not None:
+                    raw.problems.append(Problem(where((bad,)), f"{bad} must be a JSON object"))
+                    continue
                 items = raw.sections.setdefault(section, [])
                 if section == "projects" and isinstance(rec.get("id"), str):
                     projects.setdefault(rec["id"].strip(), len(items))

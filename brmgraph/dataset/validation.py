@@ -115,23 +115,6 @@ def _record_id(data: dict) -> str | None:
 CHUNK = 20_000
 
 
-def _shared_fields_sets(records: list[Any]) -> list[Any]:
-    """``records`` with one "fields set" object shared by consecutive records that were
-    given the same fields. pydantic makes one set per record, which is half the memory
-    of a key person record (about 700 of 1,300 bytes): sharing it keeps a 10-million
-    record import gigabytes smaller. The sets are equal, so nothing that reads them
-    sees a difference (and nothing changes the fields of an input record in place)."""
-    last: Any = None
-    put = object.__setattr__
-    for r in records:
-        fs = r.__pydantic_fields_set__
-        if fs == last:
-            put(r, "__pydantic_fields_set__", last)
-        else:
-            last = fs
-    return records
-
-
 def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
     """Field validation of every record (pydantic), keeping where each valid one came from.
     Each section's raw records are released once validated, so a large file is not held
@@ -157,7 +140,7 @@ def parse_records(raw: RawDataset) -> tuple[Parsed, list[Problem]]:
         for start in range(0, len(good), CHUNK):
             chunk = good[start : start + CHUNK]
             try:
-                out.extend(_shared_fields_sets(_adapter(section).validate_python([items[i] for i in chunk])))
+                out.extend(_adapter(section).validate_python([items[i] for i in chunk]))
                 kept.extend(chunk)
             except ValidationError:
                 for i in chunk:

@@ -58,7 +58,7 @@ def as_of_state(st: Store, at: str) -> Dataset:
 
 
 @contextmanager
-def reading(store: StoreLike, *, as_of: str | None = None) -> Iterator[Store]:
+def reading(store: StoreLike, *, as_of: str | None = None, one: bool = False) -> Iterator[Store]:
     """A store to read from in one consistent snapshot (:meth:`Store.snapshot`), even
     while another process imports. With ``as_of`` (a date or an ISO time): an in-memory
     store holding the data as they stood then (its ``url`` is the real store's)."""
@@ -77,7 +77,7 @@ def reading(store: StoreLike, *, as_of: str | None = None) -> Iterator[Store]:
         finally:
             past.close()
         return
-    with opened(store) as st, st.snapshot():
+    with opened(store) as st, (st.optimistic_snapshot() if one else st.snapshot()):
         yield st
 
 

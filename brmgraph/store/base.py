@@ -301,6 +301,15 @@ class Store(ABC):
         nest. The default does nothing (a store whose reads are already consistent)."""
         yield self
 
+    @contextmanager
+    def optimistic_snapshot(self) -> Iterator[Store]:
+        """Like :meth:`snapshot`, for the few reads of one customer's question (``path``,
+        ``report``): a store may take no lock for it (Neo4j checks its generation instead,
+        so read-only credentials serve) and raise :class:`StoreUnavailable` when an import
+        committed in the middle. The default is :meth:`snapshot`."""
+        with self.snapshot():
+            yield self
+
     def close(self) -> None:  # pragma: no cover - trivial
         """Release connections."""
 

@@ -96,8 +96,8 @@ def assemble(
     the competitor staff (ids; others among the sources are ignored). A stored value
     outside its enumeration raises :class:`~brmgraph.store.records.BadValue` (a damaged
     table), as the record decoders do."""
-    sget: Callable[[Any], Any] = R._STANCE.get
-    tget: Callable[[Any], Any] = R._TRI.get
+    sget: Callable[[Any], Any] = R.STANCE.get
+    tget: Callable[[Any], Any] = R.TRI.get
     reports: dict[str, str | None] = {}
     cards: dict[str, tuple[str, str, Any]] = {}
     vetoes: list[str] = []
@@ -105,10 +105,10 @@ def assemble(
     # (unpacked by name: a PersonIn, or a plain tuple in PersonIn's order)
     for pid, name, title, closeness, veto, reports_to in persons:
         reports[pid] = reports_to
-        stance = sget(closeness) or _enum(R._STANCE, closeness, "unknown", "key person", pid, "closeness")
+        stance = sget(closeness) or _enum(R.STANCE, closeness, "unknown", "key person", pid, "closeness")
         if stance.opposing:
             opposing.append(pid)
-        if (tget(veto) or _enum(R._TRI, veto, "unknown", "key person", pid, "veto")).value == "yes":
+        if (tget(veto) or _enum(R.TRI, veto, "unknown", "key person", pid, "veto")).value == "yes":
             vetoes.append(pid)
             cards[pid] = (name or "", title or "", stance.value)
     es = [e for e in edges if e[1] in reports]
@@ -118,12 +118,12 @@ def assemble(
     kinds = dict.fromkeys(reports, KIND_KEY_PERSON)
     kinds.update(dict.fromkeys(emp, KIND_EMPLOYEE))
     kinds.update(dict.fromkeys(stf, KIND_COMPETITOR_STAFF))
-    kget: Callable[[Any], Any] = R._STRENGTH.get
-    strengths = [(s, t, kget(k) or _enum(R._STRENGTH, k, "medium", "influence", f"{s}->{t}", "strength")) for s, t, k in es]
+    kget: Callable[[Any], Any] = R.STRENGTH.get
+    strengths = [(s, t, kget(k) or _enum(R.STRENGTH, k, "medium", "influence", f"{s}->{t}", "strength")) for s, t, k in es]
     succ, _arc_kinds = arc_tables(kinds, reports, set(emp) | set(stf), strengths)
     open_: dict[str, Any] = {}
     for j in sorted(projects, key=lambda j: j.id):
-        if _enum(R._STATUS, j.status, "open", "project", j.id, "status").value == "open":
+        if _enum(R.STATUS, j.status, "open", "project", j.id, "status").value == "open":
             open_[j.id] = {
                 "name": j.name or "", "stage": j.stage or "",
                 "amount": float(j.amount) if j.amount is not None else None,
@@ -144,7 +144,7 @@ def assemble(
 
 def _enum(table: dict[str, Any], value: Any, default: str, kind: str, rid: str, field: str) -> Any:
     got = table.get(value)
-    return got if got is not None else R._enum(table, value, default, kind, rid, field)
+    return got if got is not None else R.enum_member(table, value, default, kind, rid, field)
 
 
 def encode(row: dict[str, Any]) -> bytes:

@@ -1,11 +1,11 @@
-"""Decoding stored rows back into model records: one decoder per record kind, shared
-by both stores.
+"""Decoding stored rows back into model records: one decoder per record kind, derived
+from its declaration (:mod:`brmgraph.schema`) and shared by both stores.
 
-Every decoder takes the record's fields by name (keyword or, for SQLite rows read with
-the matching ``*_COLUMNS`` list, positionally in that order) and builds the record with
-:func:`brmgraph.model.trusted` — the one way a store builds records: no validation,
-because a store only ever receives records that passed validation on import.
-``tests/test_store_records.py`` pins the pydantic internals ``trusted`` relies on.
+A decoder takes the record's fields positionally in declaration order (SQLite rows read
+with the matching ``*_COLUMNS`` list; a row written before a field was added is shorter,
+and the missing fields take their defaults) or by keyword (Neo4j properties), and builds
+the record with pydantic's documented ``model_construct``: no validation, because a
+store only ever receives records that passed validation on import.
 
 Values may arrive as SQLite stores them (dates as ISO text, enum keys as text) or as
 Neo4j returns them (``neo4j.time.Date``, missing properties as ``None``).
@@ -14,45 +14,28 @@ Neo4j returns them (``neo4j.time.Date``, missing properties as ``None``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..model import (
-    ChainMember,
-    Competitor,
-    CompetitorStaff,
-    Customer,
-    Employee,
-    Influence,
-    Interaction,
-    KeyPerson,
-    Project,
-    ProjectStatus,
-    Stance,
-    Strength,
-    Tri,
-    trusted,
-)
+from .. import model
+from ..labels import ProjectStatus, Stance, Strength, Tri
+from ..schema import KINDS, Field, Kind
 
-#: stored columns of each record kind, in the decoders' parameter order
-CUSTOMER_COLUMNS = ("id", "name", "industry", "tier", "attrs")
-KEY_PERSON_COLUMNS = (
-    "id", "customer", "name", "title", "department", "closeness", "solution_acceptance",
-    "price_acceptance", "veto", "approver", "reports_to",
-)
-EMPLOYEE_COLUMNS = ("id", "name", "team", "title")
-COMPETITOR_COLUMNS = ("id", "name")
-STAFF_COLUMNS = ("id", "name", "competitor")
-INFLUENCE_COLUMNS = ("source", "target", "strength")
-PROJECT_COLUMNS = ("id", "customer", "name", "status", "stage", "amount", "close_date", "decision_chain", "competitors")
-INTERACTION_COLUMNS = ("employee", "person", "date", "kind")
+MODELS = model.MODELS
 
-_STANCE = {s.value: s for s in Stance}
-_TRI = {t.value: t for t in Tri}
-_STRENGTH = {s.value: s for s in Strength}
-_STATUS = {s.value: s for s in ProjectStatus}
+
+def _members(enum: Any) -> dict[str, Any]:
+    return {m.value: m for m in enum}
+
+
+#: value -> member of the enumerations a stored row holds (the decoders' and
+#: :mod:`.compact`'s tables)
+STANCE = _members(Stance)
+STRENGTH = _members(Strength)
+STATUS = _members(ProjectStatus)
+TRI = _members(Tri)
 
 
 class BadValue(Exception):
@@ -60,7 +43,7 @@ class BadValue(Exception):
     date): the store turns it into :class:`~brmgraph.store.base.StoreDamaged`."""
 
 
-def _enum(table: dict[str, Any], value: Any, default: str, kind: str, rid: Any, field: str) -> Any:
+def enum_member(table: dict[str, Any], value: Any, default: str, kind: str, rid: Any, field: str) -> Any:
     got = table.get(value or default)
     if got is None:
         from ..errors import shown
@@ -69,15 +52,6 @@ def _enum(table: dict[str, Any], value: Any, default: str, kind: str, rid: Any, 
             f"{kind} {shown(rid)} has {field} {shown(value)}, which is not one of {', '.join(sorted(table))}"
         )
     return got
-
-
-#: stored enumeration columns: (table, column) -> (allowed values, record kind, id columns)
-ENUM_COLUMNS: dict[tuple[str, str], tuple[dict[str, Any], str, tuple[str, ...]]] = {
-    **{("key_persons", c): (_STANCE, "key person", ("id",)) for c in ("closeness", "solution_acceptance", "price_acceptance")},
-    **{("key_persons", c): (_TRI, "key person", ("id",)) for c in ("veto", "approver")},
-    ("influences", "strength"): (_STRENGTH, "influence", ("source", "target")),
-    ("projects", "status"): (_STATUS, "project", ("id",)),
-}
 
 
 def select(columns: Iterable[str]) -> str:
@@ -112,110 +86,94 @@ def _json(value: Any, empty: Any) -> Any:
     return value
 
 
-def customer(id: str, name: str | None = "", industry: str | None = "", tier: str | None = "", attrs: Any = None) -> Customer:
-    return trusted(  # type: ignore[no-any-return]
-        Customer, {"id": id, "name": name or "", "industry": industry or "", "tier": tier or "", "attrs": _json(attrs, {})}
-    )
+def chain_member(person: str, role: str | None = "") -> model.ChainMember:
+    return model.ChainMember.model_construct(person=person, role=role or "")
 
 
-def key_person(
-    id: str,
-    customer: str,
-    name: str | None = "",
-    title: str | None = "",
-    department: str | None = "",
-    closeness: str | None = "unknown",
-    solution_acceptance: str | None = "unknown",
-    price_acceptance: str | None = "unknown",
-    veto: str | None = "unknown",
-    approver: str | None = "unknown",
-    reports_to: str | None = None,
-) -> KeyPerson:
-    return trusted(  # type: ignore[no-any-return]
-        KeyPerson,
-        {
-            "id": id,
-            "customer": customer,
-            "name": name or "",
-            "title": title or "",
-            "department": department or "",
-            "closeness": _enum(_STANCE, closeness, "unknown", "key person", id, "closeness"),
-            "solution_acceptance": _enum(_STANCE, solution_acceptance, "unknown", "key person", id, "solution_acceptance"),
-            "price_acceptance": _enum(_STANCE, price_acceptance, "unknown", "key person", id, "price_acceptance"),
-            "veto": _enum(_TRI, veto, "unknown", "key person", id, "veto"),
-            "approver": _enum(_TRI, approver, "unknown", "key person", id, "approver"),
-            "reports_to": reports_to,
-        },
-    )
+def _chain(value: Any) -> list[model.ChainMember]:
+    """``[[person, role], ...]`` or ``[{"person":, "role":}, ...]`` (or its JSON text)."""
+    return [
+        chain_member(m["person"], m.get("role")) if isinstance(m, dict) else chain_member(m[0], m[1])
+        for m in _json(value, [])
+    ]
 
 
-def employee(id: str, name: str | None = "", team: str | None = "", title: str | None = "") -> Employee:
-    return trusted(Employee, {"id": id, "name": name or "", "team": team or "", "title": title or ""})  # type: ignore[no-any-return]
+def _text(v: Any) -> Any:
+    return v or ""
 
 
-def competitor(id: str, name: str | None = "") -> Competitor:
-    return trusted(Competitor, {"id": id, "name": name or ""})  # type: ignore[no-any-return]
+def _number(v: Any) -> Any:
+    return float(v) if v is not None else None
 
 
-def competitor_staff(id: str, name: str | None = "", competitor: str = "") -> CompetitorStaff:
-    return trusted(CompetitorStaff, {"id": id, "name": name or "", "competitor": competitor})  # type: ignore[no-any-return]
+#: value converters by field type (``None``: the stored value as it is)
+_CONVERT: dict[str, Callable[[Any], Any] | None] = {
+    "id": None, "str": _text, "float": _number, "int": None, "bool": None, "date": day,
+    "json": lambda v: _json(v, {}),
+}
 
 
-def influence(source: str, target: str, strength: str | None = "medium") -> Influence:
-    return trusted(Influence, {"source": source, "target": target, "strength": _enum(_STRENGTH, strength, "medium", "influence", f"{source}->{target}", "strength")})  # type: ignore[no-any-return]
+def _converter(k: Kind, f: Field) -> Callable[[Any, tuple[Any, ...]], Any] | None:
+    if f.type == "enum":
+        assert f.enum is not None
+        table, default, noun, name = _members(f.enum), f.enum.default() or "", k.noun, f.name
+        where = tuple(k.names().index(n) for n in k.key)
+
+        def enum(v: Any, row: tuple[Any, ...]) -> Any:
+            got = table.get(v or default)
+            return got if got is not None else enum_member(table, v, default, noun, "->".join(str(row[i]) for i in where), name)
+
+        return enum
+    if f.type == "list":
+        return (lambda v, _row: _chain(v)) if f.items == "chain" else (lambda v, _row: list(_json(v, [])))
+    convert = _CONVERT[f.type]
+    return None if convert is None else (lambda v, _row: convert(v))
 
 
-def chain_member(person: str, role: str | None = "") -> ChainMember:
-    return trusted(ChainMember, {"person": person, "role": role or ""})  # type: ignore[no-any-return]
+def decoder(k: Kind, cls: Any, fields: tuple[Field, ...] | None = None) -> Callable[..., Any]:
+    """The decoder of one kind: fields positionally (declaration order) or by keyword."""
+    fields = fields or k.fields
+    names = tuple(f.name for f in fields)
+    steps = tuple((f.name, i, _converter(k, f)) for i, f in enumerate(fields))
+    n = len(names)
+    construct = cls.model_construct
+
+    def decode(*row: Any, **given: Any) -> Any:
+        if given or len(row) < n:
+            row = row + tuple(given.get(name) for name in names[len(row):])
+        values = {name: (row[i] if conv is None else conv(row[i], row)) for name, i, conv in steps}
+        return construct(**values)
+
+    decode.__name__ = k.section
+    decode.__doc__ = f"A stored {k.noun} back as a record: {', '.join(names)}."
+    return decode
 
 
-def project(
-    id: str,
-    customer: str,
-    name: str | None = "",
-    status: str | None = "open",
-    stage: str | None = "",
-    amount: Any = None,
-    close_date: Any = None,
-    decision_chain: Any = None,
-    competitors: Any = None,
-) -> Project:
-    """``decision_chain``: ``[[person, role], ...]`` or ``[{"person":, "role":}, ...]``
-    (or its JSON text); ``competitors``: ``[id, ...]`` (or its JSON text)."""
-    chain = []
-    for m in _json(decision_chain, []):
-        if isinstance(m, dict):
-            chain.append(chain_member(m["person"], m.get("role")))
-        else:
-            chain.append(chain_member(m[0], m[1]))
-    return trusted(  # type: ignore[no-any-return]
-        Project,
-        {
-            "id": id,
-            "customer": customer,
-            "name": name or "",
-            "status": _enum(_STATUS, status, "open", "project", id, "status"),
-            "stage": stage or "",
-            "amount": float(amount) if amount is not None else None,
-            "close_date": day(close_date),
-            "decision_chain": chain,
-            "competitors": list(_json(competitors, [])),
-        },
-    )
+#: section name -> (decoder, stored columns in the decoder's parameter order)
+DECODERS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    s: (decoder(k, MODELS[s]), k.names()) for s, k in KINDS.items()
+}
 
+customer = DECODERS["customers"][0]
+key_person = DECODERS["key_persons"][0]
+employee = DECODERS["employees"][0]
+competitor = DECODERS["competitors"][0]
+competitor_staff = DECODERS["competitor_staff"][0]
+influence = DECODERS["influences"][0]
+project = DECODERS["projects"][0]
+interaction = DECODERS["interactions"][0]
 
-def interaction(employee: str, person: str, date: Any, kind: str | None = "") -> Interaction:
-    return trusted(Interaction, {"employee": employee, "person": person, "date": day(date), "kind": kind or ""})  # type: ignore[no-any-return]
+#: stored columns of each record kind, in the decoders' parameter order
+CUSTOMER_COLUMNS = KINDS["customers"].names()
+KEY_PERSON_COLUMNS = KINDS["key_persons"].names()
+EMPLOYEE_COLUMNS = KINDS["employees"].names()
+COMPETITOR_COLUMNS = KINDS["competitors"].names()
+STAFF_COLUMNS = KINDS["competitor_staff"].names()
+INFLUENCE_COLUMNS = KINDS["influences"].names()
+PROJECT_COLUMNS = KINDS["projects"].names()
+INTERACTION_COLUMNS = KINDS["interactions"].names()
 
-
-#: section name -> (decoder, columns)
-DECODERS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "customers": (customer, CUSTOMER_COLUMNS),
-    "key_persons": (key_person, KEY_PERSON_COLUMNS),
-    "employees": (employee, EMPLOYEE_COLUMNS),
-    "competitors": (competitor, COMPETITOR_COLUMNS),
-    "competitor_staff": (competitor_staff, STAFF_COLUMNS),
-    "influences": (influence, INFLUENCE_COLUMNS),
-    "projects": (project, PROJECT_COLUMNS),
-    "interactions": (interaction, INTERACTION_COLUMNS),
+#: stored enumeration columns: (table, column) -> (allowed values, record kind, id columns)
+ENUM_COLUMNS: dict[tuple[str, str], tuple[dict[str, Any], str, tuple[str, ...]]] = {
+    (s, f.name): (_members(f.enum), k.noun, k.key) for s, k in KINDS.items() for f in k.fields if f.enum is not None
 }

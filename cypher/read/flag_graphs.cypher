@@ -2,9 +2,9 @@
 // (flags) need, as lists (cheaper to encode and decode than maps; Neo4jStore.iter_flag_graphs):
 //   customer:  [id, name, industry, tier, attrs]
 //   persons:   [[id, customer, name, title, department, closeness, solution_acceptance,
-//                price_acceptance, veto, approver, reports_to,
-//                [[source, strength]] of the influences into the person]]
-//              (the first eleven in the order of records.KEY_PERSON_COLUMNS)
+//                price_acceptance, veto, approver, reports_to, email, status,
+//                left_on (ISO text), [[source, strength]] of the influences into the person]]
+//              (all but the last in the order of records.KEY_PERSON_COLUMNS)
 //   projects:  [[id, customer, name, status, stage, amount, close_date,
 //                [[person, role]] (file order), [competitor] (file order)]]
 // No interactions (flags never use them). An unknown customer has no row.
@@ -16,6 +16,7 @@ RETURN [c.id, c.name, c.industry, c.tier, c.attrs] AS customer,
     RETURN [p.id, cid, p.name, p.title, p.department, p.closeness, p.solution_acceptance,
             p.price_acceptance, p.veto, p.approver,
             COLLECT { MATCH (p)-[:REPORTS_TO]->(b:KeyPerson) RETURN b.id }[0],
+            p.email, p.status, toString(p.left_on),
             COLLECT { MATCH (s)-[i:INFLUENCES_INTERNAL|INFLUENCES_EXTERNAL]->(p) RETURN [s.id, i.strength] }]
   } AS persons,
   COLLECT {

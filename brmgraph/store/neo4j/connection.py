@@ -15,7 +15,6 @@ from ...errors import BrmError, StoreUnavailable
 from .. import records as R
 from ..base import NotAStore, Store, damaged, redact_url
 from .queries import (
-    Q_LOAD_MARKER,
     Q_LOCK_READ,
     Q_LOCK_SLOT,
     Q_LOCK_SLOTS,
@@ -31,6 +30,12 @@ SCHEMA_VERSION = 1
 #: reader slots: a snapshot holds one (picked at random), an import all of them
 #: (cypher/lock/take_slots.cypher), so snapshots of several processes read side by side
 READ_SLOTS = 64
+#: reads of an optimistic snapshot's first query when imports commit meanwhile
+OPTIMISTIC_ATTEMPTS = 5
+
+
+class StoreChanged(StoreUnavailable):
+    """An import committed while an optimistic snapshot read (exit code of a store error)."""
 
 
 def _auth(url: str = "") -> tuple[str, str] | None:
@@ -113,6 +118,8 @@ class Neo4jConnection(Store):
         self._tx_lock = threading.RLock()
         self._snap_session: Any = None
         self._depth = 0
+        #: an optimistic snapshot's [generation, whether a read answered from it]
+        self._seen: list[Any] | None = None
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 _driver_url(url),
@@ -189,23 +196,11 @@ class Neo4jConnection(Store):
 
     def _take_read_slot(self, tx: Any) -> None:
         """The first statement of a snapshot: hold one reader slot (at random), or the
-        store's lock node while no import has made the slots yet. Refuses a store that
-        holds an interrupted load into an empty store (``load/mark.cypher``): its partial
-        content is not a state the store was ever in."""
+        store's lock node while no import has made the slots yet."""
         import random
 
-        slot = f"read-{random.randrange(READ_SLOTS)}"
-        row = tx.run(load_cypher(Q_LOCK_SLOT), slot=slot).single()
-        loading = row["loading"]
-        if row["n"] == 0:
+        if tx.run(load_cypher(Q_LOCK_SLOT), slot=f"read-{random.randrange(READ_SLOTS)}").single()["n"] == 0:
             self._take_lock(tx, step=0)
-            loading = tx.run(load_cypher(Q_LOAD_MARKER)).single()["started"]
-        if loading is not None:
-            raise StoreUnavailable(
-                f"Neo4j at {self.shown_url} holds an unfinished import: a first import into the empty store "
-                f"began at {loading} and was stopped before it ended; import the file again (that clears the "
-                "partial one first)"
-            )
 
     @contextmanager
     def snapshot(self) -> Iterator[Self]:
@@ -244,13 +239,64 @@ class Neo4jConnection(Store):
                 pass
             session.close()
 
+    @contextmanager
+    def optimistic_snapshot(self) -> Iterator[Self]:
+        """Consistent reads of one customer (``path``, ``report``, ``coverage``) without a
+        lock, so that read-only credentials serve: every read of the block runs in ONE
+        read transaction and is followed by a read of the store's generation (moved by
+        every import in its own transaction), which must equal the generation read
+        before the block's first read; the first read is run again when an import
+        committed meanwhile, a later one raises :class:`StoreChanged` (run the command
+        again). Inside :meth:`snapshot` it is that snapshot."""
+        if self._depth:
+            with self.snapshot():
+                yield self
+            return
+        with self._guard():
+            session = self._session()
+            try:
+                tx = session.begin_transaction()
+                generation = self._generation(tx)
+            except BaseException:
+                session.close()
+                raise
+        self._tx, self._snap_session, self._depth, self._seen = tx, session, 1, [generation, False]
+        try:
+            yield self
+        finally:
+            self._tx, self._snap_session, self._depth, self._seen = None, None, 0, None
+            try:
+                tx.rollback()
+            except Exception:  # pragma: no cover - the server drops it with the session
+                pass
+            session.close()
+
+    @staticmethod
+    def _generation(tx: Any) -> Any:
+        row = tx.run(load_cypher(Q_LOCK_READ)).single()
+        return None if row is None else row["generation"]
+
     def _run_read(self, work: Any) -> Any:
-        """``work(tx)`` in the open snapshot's transaction, else in a read transaction."""
-        if self._tx is not None:
-            with self._guard(), self._tx_lock:  # a driver transaction serves one thread at a time
-                return work(self._tx)
-        with self._guard(), self._session() as s:
-            return s.execute_read(work)
+        """``work(tx)`` in the open snapshot's transaction (checked against the store's
+        generation in an optimistic one), else in a read transaction."""
+        if self._tx is None:
+            with self._guard(), self._session() as s:
+                return s.execute_read(work)
+        with self._guard(), self._tx_lock:  # a driver transaction serves one thread at a time
+            for _attempt in range(OPTIMISTIC_ATTEMPTS):
+                out = work(self._tx)
+                if self._seen is None:  # a locked snapshot
+                    return out
+                now = self._generation(self._tx)
+                if now == self._seen[0]:
+                    self._seen[1] = True
+                    return out
+                if self._seen[1]:  # an earlier read answered from the generation before
+                    break
+                self._seen[0] = now
+            raise StoreChanged(
+                f"Neo4j at {self.shown_url}: imports committed while this command read the store; run it again"
+            )
 
     def _session(self, write: bool = False) -> Any:
         import neo4j

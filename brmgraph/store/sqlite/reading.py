@@ -9,10 +9,16 @@ from typing import Any
 from ...errors import NotFound
 from ...graph import CustomerGraph
 from ...model import Competitor, CompetitorStaff, Customer, Dataset, Employee, KeyPerson, Project
+from ...schema import KINDS
 from .. import records as R
 from ..base import IdIndex
 from .history import SqliteHistory
 from .schema import _COLS, TABLES, _chunks, _marks
+
+#: the tables read per customer (by their ``customer`` column), interactions last
+_OF_CUSTOMER = ("key_persons", "projects", "influences", "interactions")
+#: the ORDER BY of each table: its key
+_ORDER = {t: ", ".join(KINDS[t].key) for t in TABLES}
 
 
 class SqliteReading(SqliteHistory):
@@ -20,30 +26,27 @@ class SqliteReading(SqliteHistory):
 
     def id_index(self) -> IdIndex:
         idx = IdIndex()
-        for table, kind in (
-            ("customers", "customer"),
-            ("employees", "employee"),
-            ("competitors", "competitor"),
-            ("competitor_staff", "competitor staff member"),
-            ("projects", "project"),
-        ):
+        for table in (t for t, k in KINDS.items() if k.key == ("id",) and t != "key_persons"):
             for (i,) in self.conn.execute(f"SELECT id FROM {table}"):
-                idx.kind[i] = kind
+                idx.kind[i] = KINDS[table].noun
         for i, cust, rep in self.conn.execute("SELECT id, customer, reports_to FROM key_persons"):
             idx.kind[i] = "key person"
             idx.person_customer[i] = cust
             idx.reports_to[i] = rep
         return idx
 
+    def _all(self, section: str, where: str = "", params: tuple[Any, ...] = ()) -> list[Any]:
+        """The records of ``section`` (a constant name; ``where`` a constant condition
+        with its values in ``params``), in key order."""
+        decode = R.DECODERS[section][0]
+        sql = f"SELECT {_COLS[section]} FROM {section} {where} ORDER BY {_ORDER[section]}"
+        return [decode(*r) for r in self.conn.execute(sql, params)]
+
     def customers(self) -> list[Customer]:
-        return [R.customer(*r) for r in self.conn.execute(f"SELECT {_COLS['customers']} FROM customers ORDER BY id")]
+        return self._all("customers")
 
     def projects(self, customer: str | None = None) -> list[Project]:
-        if customer is None:
-            rows = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects ORDER BY id")
-        else:
-            rows = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer = ? ORDER BY id", (customer,))
-        return [R.project(*r) for r in rows]
+        return self._all("projects") if customer is None else self._all("projects", "WHERE customer = ?", (customer,))
 
     def project(self, project_id: str) -> Project:
         row = self.conn.execute(f"SELECT {_COLS['projects']} FROM projects WHERE id = ?", (project_id,)).fetchone()
@@ -58,15 +61,13 @@ class SqliteReading(SqliteHistory):
         return R.key_person(*row)
 
     def employees(self) -> list[Employee]:
-        return [R.employee(*r) for r in self.conn.execute(f"SELECT {_COLS['employees']} FROM employees ORDER BY id")]
+        return self._all("employees")
 
     def competitors(self) -> list[Competitor]:
-        return [R.competitor(*r) for r in self.conn.execute(f"SELECT {_COLS['competitors']} FROM competitors ORDER BY id")]
+        return self._all("competitors")
 
     def competitor_staff(self) -> list[CompetitorStaff]:
-        return [
-            R.competitor_staff(*r) for r in self.conn.execute(f"SELECT {_COLS['competitor_staff']} FROM competitor_staff ORDER BY id")
-        ]
+        return self._all("competitor_staff")
 
     def customer_graph(self, customer_id: str) -> Dataset:
         graphs = self.iter_customer_graphs([customer_id])
@@ -101,31 +102,17 @@ class SqliteReading(SqliteHistory):
         for start in range(0, len(ids), self.BATCH):
             chunk = ids[start : start + self.BATCH]
             marks = _marks(len(chunk))
-            groups: dict[str, dict[str, list[Any]]] = {
-                cid: {"persons": [], "projects": [], "influences": [], "interactions": []} for cid in chunk
-            }
+            groups: dict[str, dict[str, list[Any]]] = {cid: {t: [] for t in _OF_CUSTOMER} for cid in chunk}
             rows = {
                 r[0]: R.customer(*r)
                 for r in c.execute(f"SELECT {_COLS['customers']} FROM customers WHERE id IN ({marks})", chunk)
             }
-            for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons WHERE customer IN ({marks}) ORDER BY id", chunk):
-                p = R.key_person(*r)
-                groups[p.customer]["persons"].append(p)
-            for r in c.execute(f"SELECT {_COLS['projects']} FROM projects WHERE customer IN ({marks}) ORDER BY id", chunk):
-                j = R.project(*r)
-                groups[j.customer]["projects"].append(j)
-            for cu, *r in c.execute(
-                f"SELECT customer, {_COLS['influences']} FROM influences WHERE customer IN ({marks}) ORDER BY source, target",
-                chunk,
-            ):
-                groups[cu]["influences"].append(R.influence(*r))
-            if interactions:
+            for table in _OF_CUSTOMER if interactions else _OF_CUSTOMER[:-1]:
+                decode = R.DECODERS[table][0]
                 for cu, *r in c.execute(
-                    f"SELECT customer, {_COLS['interactions']} FROM interactions WHERE customer IN ({marks}) "
-                    "ORDER BY employee, person, date, kind",
-                    chunk,
+                    f"SELECT customer, {_COLS[table]} FROM {table} WHERE customer IN ({marks}) ORDER BY {_ORDER[table]}", chunk
                 ):
-                    groups[cu]["interactions"].append(R.interaction(*r))
+                    groups[cu][table].append(decode(*r))
             sources = sorted({i.source for g in groups.values() for i in g["influences"]})
             if single:  # one customer: read only its sources
                 employees = self._by_ids("employees", sources)
@@ -148,7 +135,7 @@ class SqliteReading(SqliteHistory):
                 wanted = {x.competitor for x in st_} | {k for j in gr["projects"] for k in j.competitors}
                 yield Dataset.model_construct(
                     customers=[rows[cid]],
-                    key_persons=gr["persons"],
+                    key_persons=gr["key_persons"],
                     employees=[employees[x] for x in srcs if x in employees],
                     competitors=[competitors[k] for k in sorted(wanted) if k in competitors],
                     competitor_staff=st_,
@@ -204,22 +191,7 @@ class SqliteReading(SqliteHistory):
 
     def _snapshot(self) -> Dataset:
         """The whole latest state (inside the caller's transaction)."""
-        c = self.conn
-        return Dataset.model_construct(
-            customers=self.customers(),
-            key_persons=[R.key_person(*r) for r in c.execute(f"SELECT {_COLS['key_persons']} FROM key_persons ORDER BY id")],
-            employees=self.employees(),
-            competitors=self.competitors(),
-            competitor_staff=self.competitor_staff(),
-            influences=[
-                R.influence(*r) for r in c.execute(f"SELECT {_COLS['influences']} FROM influences ORDER BY source, target")
-            ],
-            projects=self.projects(),
-            interactions=[
-                R.interaction(*r)
-                for r in c.execute(f"SELECT {_COLS['interactions']} FROM interactions ORDER BY employee, person, date, kind")
-            ],
-        )
+        return Dataset.model_construct(None, **{t: self._all(t) for t in TABLES})
 
     def counts(self) -> dict[str, int]:
         self.check_values()
@@ -236,4 +208,4 @@ class SqliteReading(SqliteHistory):
             ).replace("{arrow}", "'->'")
             row = self.conn.execute(sql, list(allowed)).fetchone()
             if row is not None:
-                R._enum(allowed, row[1], "", kind, row[0], column)
+                R.enum_member(allowed, row[1], "", kind, row[0], column)

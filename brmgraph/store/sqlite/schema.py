@@ -3,17 +3,19 @@ upgrade steps between versions, the columns each version reads, and small SQL he
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from ...errors import BadArgument
+from ...schema import KINDS, Field, Kind
 from .. import records as R
 
 BUSY_TIMEOUT_S = 120.0
 #: version of the table layout; a store carries it (and :data:`FORMAT_MARK`) in ``meta``
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: ``meta.format`` of every brmgraph store: a database without it is not ours
 FORMAT_MARK = "brmgraph"
 
@@ -27,31 +29,36 @@ CREATE TABLE IF NOT EXISTS flag_cache (
     rules INTEGER NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (customer, max_cost)) WITHOUT ROWID;
 """
 
+#: the key person field whose customer a row of these tables carries (an extra column
+#: ``customer``, for indexed reads of one customer)
+OWNER_OF = {"influences": "target", "interactions": "person"}
+#: SQL column type by field type (``NOT NULL`` unless the field may be missing)
+_SQL_TYPE = {"float": "REAL", "int": "INTEGER", "bool": "INTEGER"}
+
+
+def _column(f: Field) -> str:
+    nullable = f.empty() is None and not f.required
+    return f"{f.name} {_SQL_TYPE.get(f.type, 'TEXT')}{'' if nullable else ' NOT NULL'}"
+
+
+def _table(k: Kind) -> str:
+    """The CREATE TABLE (and customer index) of one record kind, from its declaration."""
+    cols = [_column(f) for f in k.fields]
+    if k.section in OWNER_OF:
+        cols.append("customer TEXT NOT NULL")
+    if k.key == ("id",):
+        cols[0] += " PRIMARY KEY"
+    else:
+        cols.append(f"PRIMARY KEY ({', '.join(k.key)})")
+    sql = f"CREATE TABLE IF NOT EXISTS {k.section} ({', '.join(cols)});\n"
+    if k.customer or k.section in OWNER_OF:
+        sql += f"CREATE INDEX IF NOT EXISTS {k.section}_customer ON {k.section}(customer);\n"
+    return sql
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS customers (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, industry TEXT NOT NULL, tier TEXT NOT NULL, attrs TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS key_persons (
-    id TEXT PRIMARY KEY, customer TEXT NOT NULL, name TEXT NOT NULL, title TEXT NOT NULL,
-    department TEXT NOT NULL, closeness TEXT NOT NULL, solution_acceptance TEXT NOT NULL,
-    price_acceptance TEXT NOT NULL, veto TEXT NOT NULL, approver TEXT NOT NULL, reports_to TEXT);
-CREATE INDEX IF NOT EXISTS key_persons_customer ON key_persons(customer);
-CREATE TABLE IF NOT EXISTS employees (id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT NOT NULL, title TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS competitors (id TEXT PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS competitor_staff (id TEXT PRIMARY KEY, name TEXT NOT NULL, competitor TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS influences (
-    source TEXT NOT NULL, target TEXT NOT NULL, strength TEXT NOT NULL, customer TEXT NOT NULL,
-    PRIMARY KEY (source, target));
-CREATE INDEX IF NOT EXISTS influences_customer ON influences(customer);
-CREATE TABLE IF NOT EXISTS projects (
-    id TEXT PRIMARY KEY, customer TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
-    stage TEXT NOT NULL, amount REAL, close_date TEXT, decision_chain TEXT NOT NULL, competitors TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS projects_customer ON projects(customer);
-CREATE TABLE IF NOT EXISTS interactions (
-    employee TEXT NOT NULL, person TEXT NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL, customer TEXT NOT NULL,
-    PRIMARY KEY (employee, person, date, kind));
-CREATE INDEX IF NOT EXISTS interactions_customer ON interactions(customer);
-""" + """
+""" + "".join(_table(k) for k in KINDS.values()) + """
 CREATE TABLE IF NOT EXISTS changesets (
     id INTEGER PRIMARY KEY, time TEXT NOT NULL, source TEXT NOT NULL, mode TEXT NOT NULL, counts TEXT NOT NULL,
     versions BLOB);
@@ -62,6 +69,29 @@ CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
 """ + """
 CREATE TABLE IF NOT EXISTS customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL);
 """ + CACHE_SCHEMA
+
+def add_declared_columns(conn: sqlite3.Connection) -> None:
+    """Add every column a record kind declares (brmgraph/schema.py) that its table lacks,
+    holding the field's default in the rows already stored: a new field is one
+    declaration and one migration step naming this function."""
+    for k in KINDS.values():
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({k.section})")}  # constant names
+        for f in k.fields:
+            if f.name not in have:
+                empty = f.empty()
+                stored = getattr(empty, "value", empty)
+                default = "" if stored is None else f" DEFAULT {_literal(stored)}"
+                conn.execute(f"ALTER TABLE {k.section} ADD COLUMN {_column(f)}{default}")
+
+
+def _literal(value: Any) -> str:
+    """A constant default of the declaration as SQL text (never user data)."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, (list, dict)):
+        return _literal(json.dumps(value))
+    return repr(value)
+
 
 def _build_compact_rows(conn: sqlite3.Connection) -> None:
     from .compact import rebuild
@@ -94,9 +124,12 @@ MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = 
         "SELECT id, COALESCE((SELECT MAX(id) FROM changesets), 0) FROM customers",
         "INSERT OR REPLACE INTO shared_stamp(id, changeset) SELECT 1, COALESCE(MAX(id), 0) FROM changesets",
     ),
+    # 5 -> 6: e-mail on key persons, employees and competitor staff; status and left_on
+    # on key persons and employees (their defaults in the rows already stored)
+    5: (add_declared_columns,),
 }
 
-TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
+TABLES = tuple(KINDS)
 #: every table and the columns this version reads (a store missing one is damaged)
 EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "meta": ("key", "value"),

@@ -8,17 +8,18 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import date
-from operator import attrgetter
+from operator import add, attrgetter, itemgetter
 from typing import Any
 
 from ...model import Dataset
+from ...schema import KINDS, Field, Kind
 from .. import history as H
 from .. import records as R
 from .. import stamps as S
 from ..base import ImportCheck, ImportMerge, ImportSummary, change_time, plan_changes
 from . import compact
 from .cache import SqliteFlagCache
-from .schema import _COLS, TABLES, _chunks, _marks
+from .schema import _COLS, OWNER_OF, TABLES, _chunks, _marks
 
 #: (index, table, column) of the customer indexes :meth:`SqliteWriting._write` may rebuild
 CUSTOMER_INDEXES = (
@@ -50,47 +51,85 @@ def _file_customers(ds: Dataset) -> dict[str, str | None]:
     return file_customer
 
 
+def _chain_list(chain: list[Any]) -> list[list[str]]:
+    return [[m.person, m.role] for m in chain]
+
+
+def _attrs_text(attrs: Any) -> str:
+    return json.dumps(attrs, ensure_ascii=False, sort_keys=True)
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _converter(f: Field) -> Callable[[Any], Any] | None:
+    """How a value of ``f`` is stored when it is not bound as it is (lists stay lists
+    here, for the compact rows; they are JSON text when inserted)."""
+    if f.type == "date":
+        return date.isoformat if f.required else _iso
+    if f.type == "list":
+        return _chain_list if f.items == "chain" else list
+    return _attrs_text if f.type == "json" else None
+
+
+def row_maker(k: Kind) -> Callable[[list[Any]], list[tuple[Any, ...]]]:
+    """The stored rows (column order of ``k``'s declaration) of records of kind ``k``,
+    made by C-level getters, ``map`` and ``zip`` (no Python frame per row but the
+    converters'). An enum column binds its member's value (the English key): a plain
+    str binds about three times faster than a str subclass, which sqlite3 first tries
+    to adapt."""
+    plain = [f for f in k.fields if _converter(f) is None]
+    done = [f for f in k.fields if _converter(f) is not None]
+    paths = [f"{f.name}._value_" if f.type == "enum" else f.name for f in plain]
+    one = attrgetter(paths[0])
+    get = attrgetter(*paths) if len(paths) > 1 else lambda r: (one(r),)
+    if not done:
+        return lambda records: list(map(get, records))
+    # the plain columns, then the converted ones, put back in declaration order
+    order = itemgetter(*(plain.index(f) if f in plain else len(plain) + done.index(f) for f in k.fields))
+    steps = [(attrgetter(f.name), _converter(f)) for f in done]
+
+    def rows(records: list[Any]) -> list[tuple[Any, ...]]:
+        converted = zip(*(map(convert, map(getter, records)) for getter, convert in steps))  # type: ignore[arg-type]
+        return list(map(order, map(add, map(get, records), converted)))
+
+    return rows
+
+
+ROWS = {s: row_maker(k) for s, k in KINDS.items()}
+#: the INSERT of each table, its columns in declaration order (and the carried customer)
+INSERT = {
+    s: f"INSERT OR REPLACE INTO {s} ({', '.join((*k.names(), 'customer') if s in OWNER_OF else k.names())}) "
+    f"VALUES ({_marks(len(k.fields) + (s in OWNER_OF))})"
+    for s, k in KINDS.items()
+}
+#: the columns held as lists in a row, JSON text when inserted
+_LIST_COLUMNS = {s: tuple(i for i, f in enumerate(k.fields) if f.type == "list") for s, k in KINDS.items()}
+
+
+def _as_text(section: str, rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+    cols = _LIST_COLUMNS[section]
+    if not cols:
+        return rows
+    return (tuple(json.dumps(v, ensure_ascii=False) if i in cols else v for i, v in enumerate(r)) for r in rows)
+
+
 def _rows(ds: Dataset, customer: dict[str, Any]) -> StoredRows:
     """The rows :meth:`SqliteWriting._write` inserts for customers, key persons,
     projects (decision chain and competitors as lists; JSON text when written) and
     influences (with the customer of their target, from ``customer``; ``None`` is
     stored as ``""``), and the employee and staff ids."""
-    # rows are made by C-level getters where a column is a plain field; an enum
-    # column binds its member's value (the English key): a plain str binds about
-    # three times faster than a str subclass, which sqlite3 first tries to adapt
-    customers = [
-        (r.id, r.name, r.industry, r.tier, json.dumps(r.attrs, ensure_ascii=False, sort_keys=True)) for r in ds.customers
-    ]
-    persons = list(
-        map(
-            attrgetter(
-                "id", "customer", "name", "title", "department", "closeness._value_",
-                "solution_acceptance._value_", "price_acceptance._value_", "veto._value_", "approver._value_",
-                "reports_to",
-            ),
-            ds.key_persons,
-        )
-    )
     if None in customer.values():
         customer = {pid: "" if cid is None else cid for pid, cid in customer.items()}
     # (zip and map: no Python frame per row)
-    target = attrgetter("target")
-    influences = list(
-        zip(
-            map(attrgetter("source"), ds.influences), map(target, ds.influences),
-            map(attrgetter("strength._value_"), ds.influences), map(customer.__getitem__, map(target, ds.influences)),
-        )
-    )
-    projects = [
-        (
-            r.id, r.customer, r.name, r.status.value, r.stage, r.amount,
-            r.close_date.isoformat() if r.close_date else None,
-            [[m.person, m.role] for m in r.decision_chain],
-            list(r.competitors),
-        )
-        for r in ds.projects
+    influences = [
+        (*r, c) for r, c in zip(ROWS["influences"](ds.influences), map(customer.__getitem__, map(attrgetter("target"), ds.influences)))
     ]
-    return customers, persons, projects, influences, {e.id for e in ds.employees}, {s.id for s in ds.competitor_staff}
+    return (
+        ROWS["customers"](ds.customers), ROWS["key_persons"](ds.key_persons), ROWS["projects"](ds.projects), influences,
+        {e.id for e in ds.employees}, {s.id for s in ds.competitor_staff},
+    )
 
 
 def _changed_part(ds: Dataset, write: dict[str, list[Any]]) -> Dataset:
@@ -203,28 +242,17 @@ class SqliteWriting(SqliteFlagCache):
             found = self._person_customers(missing)
             customer = {pid: found.get(pid, "") if cid is None else cid for pid, cid in customer.items()}
         rows = _rows(ds, customer)
-        customers, persons, projects, influences = rows[:4]
-        c.executemany("INSERT OR REPLACE INTO customers VALUES (?,?,?,?,?)", customers)
-        c.executemany("INSERT OR REPLACE INTO key_persons VALUES (?,?,?,?,?,?,?,?,?,?,?)", persons)
-        c.executemany("INSERT OR REPLACE INTO employees VALUES (?,?,?,?)", map(attrgetter("id", "name", "team", "title"), ds.employees))
-        c.executemany("INSERT OR REPLACE INTO competitors VALUES (?,?)", map(attrgetter("id", "name"), ds.competitors))
-        c.executemany(
-            "INSERT OR REPLACE INTO competitor_staff VALUES (?,?,?)", map(attrgetter("id", "name", "competitor"), ds.competitor_staff)
-        )
-        c.executemany("INSERT OR REPLACE INTO influences VALUES (?,?,?,?)", influences)
-        c.executemany(
-            "INSERT OR REPLACE INTO projects VALUES (?,?,?,?,?,?,?,?,?)",
-            ((*r[:7], json.dumps(r[7], ensure_ascii=False), json.dumps(r[8], ensure_ascii=False)) for r in projects),
-        )
-        person = attrgetter("person")
-        c.executemany(
-            "INSERT OR REPLACE INTO interactions VALUES (?,?,?,?,?)",
-            zip(
-                map(attrgetter("employee"), ds.interactions), map(person, ds.interactions),
-                map(date.isoformat, map(attrgetter("date"), ds.interactions)),
-                map(attrgetter("kind"), ds.interactions), map(customer.__getitem__, map(person, ds.interactions)),
-            ),
-        )
+        made = dict(zip(("customers", "key_persons", "projects", "influences"), rows[:4]))
+        for section in KINDS:
+            if section == "interactions":
+                person = attrgetter("person")
+                data: Iterable[tuple[Any, ...]] = [
+                    (*r, c)
+                    for r, c in zip(ROWS[section](ds.interactions), map(customer.__getitem__, map(person, ds.interactions)))
+                ]
+            else:
+                data = made[section] if section in made else ROWS[section](getattr(ds, section))
+            c.executemany(INSERT[section], _as_text(section, data))
         for stmt in rebuild:
             c.execute(stmt)
 
@@ -243,14 +271,8 @@ class SqliteWriting(SqliteFlagCache):
 
     def _lookup(self, section: str, ids: list[str]) -> list[Any]:
         """Stored records by id (influences: by target), for an import's merge."""
-        decoders: dict[str, tuple[str, str, Callable[..., Any]]] = {
-            "customers": ("customers", "id", R.customer),
-            "key_persons": ("key_persons", "id", R.key_person),
-            "employees": ("employees", "id", R.employee),
-            "projects": ("projects", "id", R.project),
-            "influences": ("influences", "target", R.influence),
-        }
-        table, column, make = decoders[section]
+        table, column = section, "target" if section == "influences" else "id"
+        make = R.DECODERS[section][0]
         out: list[Any] = []
         for chunk in _chunks(list(ids), 500):
             # table, column and column-list names are constants of this module

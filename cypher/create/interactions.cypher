@@ -1,6 +1,0 @@
-// $rows: [[employee, person, date, kind]] whose employee or person was created by this
-// import (so the edge cannot exist yet): CREATE, no MERGE.
-UNWIND $rows AS r
-MATCH (e:Employee {id: r[0]})
-MATCH (p:KeyPerson {id: r[1]})
-CREATE (e)-[:INTERACTED {date: r[2], kind: r[3]}]->(p)

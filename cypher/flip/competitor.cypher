@@ -1,8 +1,0 @@
-// Staged bulk import, last step (inside the one transaction that makes it visible):
-// $ids: [id] of staged nodes that become :Competitor. Returns how many did (the import
-// checks every staged node was found).
-UNWIND $ids AS id
-MATCH (n:BrmStaged {id: id})
-REMOVE n:BrmStaged
-SET n:Competitor
-RETURN count(n) AS n

@@ -1,7 +1,0 @@
-// Staged replace, inside the one transaction that switches data sets: every stored
-// :Employee becomes an invisible :BrmRetired node (cheaper than deleting it and its edges
-// here); stage/clear.cypher deletes them afterwards. Returns how many.
-MATCH (n:Employee)
-REMOVE n:Employee
-SET n:BrmRetired
-RETURN count(n) AS n

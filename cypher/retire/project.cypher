@@ -1,7 +1,0 @@
-// Staged replace, inside the one transaction that switches data sets: every stored
-// :Project becomes an invisible :BrmRetired node (cheaper than deleting it and its edges
-// here); stage/clear.cypher deletes them afterwards. Returns how many.
-MATCH (n:Project)
-REMOVE n:Project
-SET n:BrmRetired
-RETURN count(n) AS n
