@@ -48,7 +48,7 @@ def redact_url(url: str) -> str:
     """``url`` with the password of its userinfo replaced by ``***``
     (``bolt://alice:S3cr3t@host:7687`` → ``bolt://alice:***@host:7687``): store URLs are
     printed in messages and logs, passwords never are."""
-    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/?#]*)@", _redact_userinfo, url)
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@", _redact_userinfo, url)
 
 
 def _redact_userinfo(m: re.Match[str]) -> str:

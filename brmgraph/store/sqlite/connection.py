@@ -17,6 +17,9 @@ from .. import records as R
 from ..base import NotAStore, Store, damaged
 from .schema import BUSY_TIMEOUT_S, EXPECTED_COLUMNS, FORMAT_MARK, MIGRATIONS, SCHEMA, SCHEMA_VERSION, path_of
 
+#: what a store was doing, as said in an error message
+_DOING = {"open": "opened", "read": "read", "write": "written"}
+
 
 class SqliteConnection(Store):
     """The connection to one SQLite file; the reading, history and writing layers build
@@ -188,32 +191,41 @@ class SqliteConnection(Store):
     # ------------------------------------------------------------------ errors
     def _translate(self, exc: BaseException, doing: str) -> BaseException:
         """A SQLite (or decoding) error as a one-line :class:`StoreUnavailable` saying
-        what to do."""
+        what to do. SQLite errors are told apart by their primary result code
+        (``sqlite_errorname``: ``SQLITE_IOERR_WRITE`` is an ``SQLITE_IOERR``), never by the
+        words of their message (which may quote a name from the file)."""
         if isinstance(exc, R.BadValue):
             return damaged(self.url, str(exc))
         text = str(exc)
-        low = text.lower()
-        if "readonly" in low or "read-only" in low:
-            return StoreUnavailable(
-                f"store {self.url} is read-only: {self.path} or its folder may not be written; nothing was "
-                "imported (import into a store you may write, or fix the permissions)"
-            )
-        if "disk is full" in low or "disk i/o error" in low and doing == "import":
-            return StoreUnavailable(
-                f"store {self.url}: the disk is full, the import was rolled back and the store is unchanged "
-                "(free some space and import again)"
-            )
-        if "no such table" in low or "no such column" in low or "malformed" in low:
+        code = "_".join((getattr(exc, "sqlite_errorname", None) or "").split("_")[:2])
+        if code == "SQLITE_READONLY":
+            return self.read_only_error()
+        if code in ("SQLITE_FULL", "SQLITE_IOERR"):
+            what = "the disk is full" if code == "SQLITE_FULL" else f"the disk failed ({text})"
+            if doing == "import":
+                return StoreUnavailable(
+                    f"store {self.url}: {what}, the import was rolled back and the store is unchanged "
+                    "(free some space or check the disk, and import again)"
+                )
+            return StoreUnavailable(f"store {self.url}: {what} while it was being {_DOING.get(doing, doing)}")
+        if code == "SQLITE_CORRUPT" or (code == "SQLITE_ERROR" and text.startswith(("no such table", "no such column"))):
             return damaged(self.url, text)
-        if "not a database" in low:
+        if code == "SQLITE_NOTADB":
             return NotAStore(f"store {self.url} is not a brmgraph store: {self.path} is not a SQLite database")
-        if "locked" in low or "busy" in low:
+        if code in ("SQLITE_BUSY", "SQLITE_LOCKED"):
             return StoreUnavailable(
                 f"store {self.url} is busy: another process held it longer than {BUSY_TIMEOUT_S:.0f} s ({text})"
             )
-        if "unable to open" in low:
+        if code == "SQLITE_CANTOPEN":
             return StoreUnavailable(f"cannot open store {self.url}: {text} (check the file and its folder)")
         return StoreUnavailable(f"store {self.url} failed ({doing}): {text}")
+
+    def read_only_error(self) -> StoreUnavailable:
+        """The error of a write refused because the store may not be written."""
+        return StoreUnavailable(
+            f"store {self.url} is read-only: {self.path} or its folder may not be written; nothing was "
+            "imported (import into a store you may write, or fix the permissions)"
+        )
 
     @contextmanager
     def _guard(self, doing: str = "read") -> Iterator[None]:
