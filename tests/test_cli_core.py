@@ -157,3 +157,21 @@ def test_demo_in_empty_folder(tmp_path):
     # a second run makes a new folder and leaves the first alone
     assert brm("demo", cwd=tmp_path).returncode == 0
     assert (tmp_path / "brmgraph-demo-2" / "brm.db").exists()
+
+
+def test_output_cut_short_by_its_reader_is_a_success(tmp_path):
+    """`brmgraph flags | head -1` exits 0 (spec §5.4): the reader of stdout is gone before
+    brmgraph writes (a broken pipe on the first write), and nothing lands on stderr."""
+    from brmgraph.generate import generate
+
+    data = tmp_path / "d.json"
+    generate(data, customers=30, persons_per=10, employees=20, competitors=2, staff_per=2, seed=3)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    assert brm("import", str(data), "--store", url).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "BRM_STORE"}
+    for args in (["flags"], ["flags", "--format", "csv"], ["report", "--customer", "C01"], ["export"]):
+        p = subprocess.Popen([sys.executable, "-m", "brmgraph", *args, "--store", url], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+        p.stdout.close()  # the reader goes away at once: every write of brmgraph's meets a broken pipe
+        err = p.stderr.read().decode()
+        assert p.wait(timeout=120) == 0 and err == "", (args, err)

@@ -16,7 +16,7 @@ import typer
 
 from .. import __version__
 from ..errors import EXIT_CODES, BrmError, ExitCode, InvalidData, capped, safe_line
-from .common import BrmTyper, Group
+from .common import BrmTyper, Group, stdout_gone
 
 app = BrmTyper(
     name="brmgraph",
@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
         _say("error: interrupted")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
+        stdout_gone()
         sys.exit(ExitCode.OK)
     except Exception as exc:  # click usage errors and the unexpected
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command group: its help was printed

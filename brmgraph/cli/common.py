@@ -122,6 +122,15 @@ class Group(TyperGroup):
         super().__init__(*args, **kwargs)
         self.help = _unwrap(self.help)
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # the reader of stdout went away (`brmgraph flags | head -1`): it read what it
+            # wanted, a success (typer would exit 1)
+            stdout_gone()
+            raise typer.Exit(0) from None
+
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_types(super().get_params(ctx), ctx)
 
@@ -204,7 +213,13 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._kwargs)
+            class _Console(Console):
+                def on_broken_pipe(self) -> None:
+                    # rich would exit 1; the CLI ends a broken pipe as a success
+                    self.quiet = True
+                    raise BrokenPipeError
+
+            self._console = _Console(**self._kwargs)
         return self._console
 
     def __getattr__(self, name: str) -> Any:
@@ -254,6 +269,20 @@ def store_from(
                 yield store
     finally:
         store.close()
+
+
+def stdout_gone() -> None:
+    """After a broken pipe on stdout: point stdout at the null device, so that the output
+    still buffered is dropped quietly at exit (the way Python's documentation of SIGPIPE
+    recommends) instead of a second error."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (a test's captured stream)
+        pass
 
 
 def to_jsonable(obj: Any) -> Any:
