@@ -103,6 +103,10 @@ class BadArgument(BrmError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class EmptyReplace(BadArgument):
+    """A replacing import of a data set without records (it would empty the store)."""
+
+
 class StoreUnavailable(BrmError):
     """The store cannot be opened or does not answer."""
 
@@ -188,4 +192,6 @@ def os_error_text(exc: OSError) -> str:
         return "the file system is read-only"
     if exc.errno == errno.ENOENT:
         return "the folder does not exist"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
     return exc.strerror or type(exc).__name__

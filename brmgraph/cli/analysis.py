@@ -36,6 +36,7 @@ from .common import (
     console,
     err_console,
     parse_day,
+    parse_time_option,
     print_json,
     store_from,
 )
@@ -66,9 +67,7 @@ def observed_day(as_of: str | None, today: date | None = None) -> date:
     if today is not None:
         return today
     if as_of is not None:
-        from ..store.history import parse_time
-
-        return date.fromisoformat(parse_time(as_of)[:10])
+        return date.fromisoformat(parse_time_option(as_of)[:10])
     return date.today()
 
 

@@ -25,7 +25,7 @@ import typer
 import typer.core
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import BadArgument
+from ..errors import BadArgument, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -174,6 +174,17 @@ PerspectiveOpt = Annotated[
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", metavar="en|zh", help="Label language of the tables: en or zh.")]
 
+@contextmanager
+def naming(option: str) -> Iterator[None]:
+    """A library's complaint about a value (:class:`BadArgument`) with the option that
+    gave the value in front: ``--as-of: expected a date …``. Library messages say what is
+    wrong with a value; only the CLI knows the option's name."""
+    try:
+        yield
+    except BadArgument as exc:
+        raise type(exc)(f"{option}: {exc}") from None
+
+
 def parse_day(text: str | None, option: str = "--today") -> date | None:
     """A date YYYY-MM-DD given on the command line (``None`` when not given)."""
     if not text:
@@ -181,7 +192,15 @@ def parse_day(text: str | None, option: str = "--today") -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadArgument(f"{option} must be a date YYYY-MM-DD, not {text!r}") from None
+        raise BadArgument(f"{option} must be a date YYYY-MM-DD, not {shown(text)}") from None
+
+
+def parse_time_option(text: str, option: str = "--as-of") -> str:
+    """A time given on the command line (a date or an ISO time) as stored history text."""
+    from ..store.history import parse_time
+
+    with naming(option):
+        return parse_time(text)
 
 
 #: the default of ``--max-cost``: :data:`brmgraph.analysis.rules.DEFAULT_MAX_COST`, repeated
@@ -247,10 +266,9 @@ def store_from(
     consistent snapshot of the store (:meth:`Store.snapshot`), even while another process
     imports; a command that writes to an existing store passes ``writes``."""
     if as_of is not None:
-        from ..store.history import parse_time
         from ..store.sqlite import SqliteStore
 
-        at = parse_time(as_of)
+        at = parse_time_option(as_of)
         with store_from(url) as real:
             ds = real.state_at(at)
             where = real.url

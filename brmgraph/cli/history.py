@@ -23,6 +23,7 @@ from .common import (
     StoreOpt,
     console,
     parse_day,
+    parse_time_option,
     print_json,
     store_from,
 )
@@ -160,11 +161,9 @@ def alerts_cmd(
     from datetime import date
 
     from ..analysis.alerts import alerts
-    from ..store.history import parse_time
-
     if fmt not in ("jsonl", "csv"):
         raise BadArgument(f"--format must be jsonl or csv, not {fmt!r}")
-    at = parse_time(since, "--since")
+    at = parse_time_option(since, "--since")
     day = parse_day(today) or date.today()
     start = date.fromisoformat(at[:10])
     if start > day:

@@ -125,7 +125,7 @@ DEFAULT_MAX_BYTES = 1 << 30
 MAX_NESTING = 64
 
 
-def parse_size(text: str, where: str = "--max-bytes") -> int:
+def parse_size(text: str, where: str = "") -> int:
     """``"1048576"``, ``"512K"``, ``"200M"`` or ``"2G"`` as a number of bytes."""
     t = str(text).strip().upper().removesuffix("B")
     mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(t[-1:], 1)
@@ -133,7 +133,7 @@ def parse_size(text: str, where: str = "--max-bytes") -> int:
     if not digits.isdigit() or len(digits) > 15 or int(digits) <= 0:
         from ..errors import BadArgument, shown
 
-        raise BadArgument(f"{where}: expected a positive number of bytes (for example 500M or 2G), not {shown(text)}")
+        raise BadArgument(f"{where}{': ' if where else ''}expected a positive number of bytes (for example 500M or 2G), not {shown(text)}")
     return int(digits) * mult
 
 
@@ -495,7 +495,10 @@ def _read_csv_dir(d: Path, limit: int) -> RawDataset:
                 if section == "customers" and "attrs" in rec:
                     try:
                         rec["attrs"] = json.loads(rec["attrs"])
-                    except json.JSONDecodeError:
+                    except RecursionError:
+                        raw.problems.append(Problem(where(("attrs",)), f"nested deeper than {MAX_NESTING} levels"))
+                        continue
+                    except ValueError:  # not JSON, or a number beyond Python's int-string limit
                         raw.problems.append(Problem(where(("attrs",)), "attrs must be a JSON object"))
                         continue
                 items = raw.sections.setdefault(section, [])

@@ -60,7 +60,7 @@ def damaged(url: str, what: str) -> StoreDamaged:
     """The one wording of a damaged store (what is wrong, and what to do)."""
     return StoreDamaged(
         f"store {redact_url(url)} is damaged: {what}; restore it from a backup, or import the data "
-        "again into a new store (`brmgraph import FILE --store URL`)"
+        "again into a new store"
     )
 
 
@@ -305,7 +305,7 @@ def change_time(sets: list[H.ChangeSet], effective: str | None) -> str:
     if effective is not None:
         if latest is not None and effective < latest:
             raise BadArgument(
-                f"--effective {effective} is earlier than the store's latest change set "
+                f"the effective time {effective} is earlier than the store's latest change set "
                 f"(#{sets[-1].id} at {latest}); history can only grow forward"
             )
         return effective

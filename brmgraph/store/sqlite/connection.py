@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import quote
 
-from ...errors import StoreUnavailable
+from ...errors import StoreUnavailable, escaped, os_error_text
 from .. import records as R
 from ..base import NotAStore, Store, damaged
 from .schema import BUSY_TIMEOUT_S, EXPECTED_COLUMNS, FORMAT_MARK, MIGRATIONS, SCHEMA, SCHEMA_VERSION, path_of
@@ -30,24 +30,10 @@ class SqliteConnection(Store):
         self.path = path_of(url)
         self.readonly = False
         self._depth = 0  # nesting of snapshot() blocks
-        if self.path.exists() and self.path.is_dir():
-            raise StoreUnavailable(f"cannot open store {url}: {self.path} is a folder")
-        if not create and not self.path.exists():
-            raise StoreUnavailable(
-                f"store {url} does not exist (no file {self.path}); create it with `brmgraph import FILE --store {url}`"
-            )
-        if not self.path.parent.exists():
-            raise StoreUnavailable(f"cannot open store {url}: folder {self.path.parent} does not exist")
-        memory = str(self.path) == ":memory:"
-        if not memory:
-            folder = self.path.parent if str(self.path.parent) else Path(".")
-            if self.path.exists():
-                # a store we may not write is opened read-only: reads work, imports are refused
-                self.readonly = not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK))
-            elif not os.access(folder, os.W_OK):
-                raise StoreUnavailable(
-                    f"cannot create store {url}: folder {folder} is read-only; choose a folder you may write"
-                )
+        try:
+            self._check_path(url, create)
+        except OSError as exc:  # a name too long, a folder we may not search...
+            raise StoreUnavailable(f"cannot open store {escaped(url, 300)}: {os_error_text(exc)}") from None
         try:
             if self.readonly:
                 self.conn = self._connect_readonly()
@@ -73,6 +59,28 @@ class SqliteConnection(Store):
             with contextlib.suppress(Exception):
                 self.conn.close()
             raise
+
+    def _check_path(self, url: str, create: bool) -> None:
+        """The file and its folder are what the command needs (else StoreUnavailable);
+        sets :attr:`readonly` for a store we may read but not write."""
+        if self.path.exists() and self.path.is_dir():
+            raise StoreUnavailable(f"cannot open store {url}: {self.path} is a folder")
+        if not create and not self.path.exists():
+            raise StoreUnavailable(
+                f"store {url} does not exist (no file {self.path}); importing data into it creates it"
+            )
+        if not self.path.parent.exists():
+            raise StoreUnavailable(f"cannot open store {url}: folder {self.path.parent} does not exist")
+        memory = str(self.path) == ":memory:"
+        if not memory:
+            folder = self.path.parent if str(self.path.parent) else Path(".")
+            if self.path.exists():
+                # a store we may not write is opened read-only: reads work, imports are refused
+                self.readonly = not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK))
+            elif not os.access(folder, os.W_OK):
+                raise StoreUnavailable(
+                    f"cannot create store {url}: folder {folder} is read-only; choose a folder you may write"
+                )
 
     def _connect_readonly(self) -> sqlite3.Connection:
         """A read-only connection. In a folder we may not write, SQLite cannot create the
@@ -142,7 +150,7 @@ class SqliteConnection(Store):
             others = ", ".join(sorted(t for t in tables if not t.startswith("sqlite_"))[:5])
             raise NotAStore(
                 f"store {self.url} is not a brmgraph store: the SQLite file {self.path} holds other data "
-                f"(tables {others}); nothing was written to it. Choose another --store file"
+                f"(tables {others}); nothing was written to it. Choose another store file"
             )
         try:
             return int(rows["schema_version"])
