@@ -89,17 +89,17 @@ def _run_main(args: list[str]) -> set[str]:
 
 
 def test_flags_and_path_skip_what_they_do_not_use(tmp_path: Path) -> None:
-    """Plain option values skip typer's pydantic adapters; only the command that runs is
-    built; ``path --json`` loads neither rich nor the coverage or flags analyses; ``flags``
-    loads neither rich (stderr is no terminal) nor the interactions analyses."""
+    """Only the command that runs is built; ``path --json`` loads neither rich nor the
+    coverage or flags analyses; ``flags`` loads neither rich (stderr is no terminal) nor
+    the interactions analyses."""
     url, person = _store(tmp_path)
     mods = _run_main(["path", "--to", person, "--json", "--store", url])
     assert "brmgraph.analysis.paths" in mods
-    lazy = ("typer._adapters", "brmgraph.analysis.coverage", "brmgraph.analysis.exposure", "brmgraph.store.neo4j")
+    lazy = ("brmgraph.analysis.coverage", "brmgraph.analysis.exposure", "brmgraph.store.neo4j")
     assert [m for m in lazy if m in mods] == [] and _heavy(mods, HEAVY + ("rich",)) == []
     mods = _run_main(["flags", "--workers", "1", "--max-cost", "4", "--store", url])
     assert "brmgraph.store.compact" in mods
-    assert [m for m in ("typer._adapters", "brmgraph.analysis.observed", "brmgraph.analysis.lines") if m in mods] == []
+    assert [m for m in ("brmgraph.analysis.observed", "brmgraph.analysis.lines") if m in mods] == []
     assert _heavy(mods, HEAVY + ("rich",)) == []
 
 

@@ -22,7 +22,6 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import typer.core
 from typer.core import TyperCommand, TyperGroup
 
 from ..errors import BadArgument, shown
@@ -57,55 +56,6 @@ def _plain_types(params: list[Any], ctx: Any) -> list[Any]:
                 long = next((o for o in p.opts if o.startswith("--")), p.opts[0]).lstrip("-")
                 p.metavar = shown[1:-1] if "|" in shown else long.replace("-", "_").upper()
     return params
-
-
-class _PlainCoercion:
-    """Typer's coercion of one option or argument, without pydantic for the values it
-    would return unchanged: ``None``, a value already of the parameter's plain type (a
-    string given to a ``str`` option, a default of the option's own type), a decimal
-    number for an ``int`` option; within the option's ``min``/``max``. Every other value
-    goes through typer's own coercion (:func:`typer._coercion.build_runtime_param`),
-    built on first need, with its conversions and messages. Typer builds a pydantic
-    ``TypeAdapter`` for every parameter of the command that runs (~30 ms of each start,
-    most of it importing and configuring pydantic's validators)."""
-
-    __slots__ = ("kind", "low", "high", "descriptor", "full")
-    PLAIN = (str, int, float, bool)
-
-    def __init__(self, descriptor: Any) -> None:
-        self.descriptor = descriptor
-        ann = descriptor.annotation
-        plain = isinstance(ann, type) and (ann in self.PLAIN or issubclass(ann, Enum))
-        self.kind = ann if plain and not descriptor.is_file and not descriptor.is_path else None
-        info = descriptor.parameter_info
-        self.low, self.high = getattr(info, "min", None), getattr(info, "max", None)
-        self.full: Any = None
-
-    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
-        if self.kind is not None and not (param.multiple or param.nargs == -1):
-            if value is None:
-                return None  # what typer returns for a missing value
-            if self.kind is int and type(value) is str and value.isascii() and value.isdigit() and (value == "0" or value[0] != "0"):
-                value = int(value)
-            if type(value) is self.kind and (self.low is None or value >= self.low) and (self.high is None or value <= self.high):
-                return value
-        if self.full is None:
-            from typer._coercion import build_runtime_param
-
-            self.full = build_runtime_param(self.descriptor)
-        return self.full.coerce(value, param=param, ctx=ctx)
-
-
-def _runtime_param(self: Any) -> Any:
-    if self._runtime_param is None:
-        self._runtime_param = _PlainCoercion(self.type_descriptor)
-    return self._runtime_param
-
-
-# typer asks each parameter for its coercion through this one method (typer.core, the
-# typer versions pyproject.toml allows); another typer keeps its own coercion, only slower
-if hasattr(getattr(typer.core, "_TyperParameter", None), "get_runtime_param"):
-    typer.core._TyperParameter.get_runtime_param = _runtime_param  # type: ignore[method-assign]
 
 
 class Command(TyperCommand):
