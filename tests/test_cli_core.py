@@ -11,20 +11,27 @@ from pathlib import Path
 import pytest
 
 from tests.builders import run_process
+from tests.conftest import Ran, in_process
 
 from .test_dataset import BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def brm(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def brm(*args: str, cwd: Path | None = None, env: dict | None = None) -> Ran:
+    """``brmgraph ARGS`` run in this process (:func:`tests.conftest.in_process`)."""
+    return in_process(*args, cwd=cwd, env=env)
+
+
+def brm_process(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``brmgraph ARGS`` as a process of its own, for the tests about the process itself."""
     e = dict(os.environ)
     e.pop("BRM_STORE", None)
     e.update(env or {})
     return run_process(*args, cwd=cwd, env=e, timeout=120)
 
 
-def assert_clean_error(r: subprocess.CompletedProcess, code: int | None = None) -> None:
+def assert_clean_error(r: Ran | subprocess.CompletedProcess, code: int | None = None) -> None:
     assert r.returncode != 0
     if code is not None:
         assert r.returncode == code, r.stderr
@@ -35,12 +42,12 @@ def assert_clean_error(r: subprocess.CompletedProcess, code: int | None = None) 
 def test_import_and_info_default_store(tmp_path):
     f = tmp_path / "d.json"
     f.write_text(json.dumps(BASE))
-    r = brm("import", str(f), "--json", cwd=tmp_path)
+    r = brm_process("import", str(f), "--json", cwd=tmp_path)  # one whole import and info as processes
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["records"] == 13 and out["store"] == "sqlite:///brm.db"
     assert (tmp_path / "brm.db").exists()
-    r = brm("info", "--json", cwd=tmp_path)
+    r = brm_process("info", "--json", cwd=tmp_path)
     assert json.loads(r.stdout)["counts"]["key_persons"] == 4
 
 

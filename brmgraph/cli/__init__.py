@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> None:
         # import pydantic (~50 ms); the app's own --version gives the same line
         sys.stdout.write(f"brmgraph {__version__}\n")
         return
-    if "--debug" in args[: args.index("--") if "--" in args else len(args)]:
-        DEBUG = True
+    DEBUG = "--debug" in args[: args.index("--") if "--" in args else len(args)]
+    if DEBUG:
         args.remove("--debug")
     # brmgraph uses no pydantic plugins: looking them up scans every installed package's
     # metadata at the first model (~25 ms of each start). A value the user set is kept.

@@ -191,6 +191,11 @@ class _LazyConsole:
             self._console = _Console(**self._kwargs)
         return self._console
 
+    def reset(self) -> None:
+        """Forget the console: the next use makes a new one, which reads the terminal's
+        settings (``COLUMNS``, ``FORCE_COLOR``...) again (for running the CLI in-process)."""
+        self._console = None
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
