@@ -98,7 +98,8 @@ _OUTSIDE = {"neo4j_url": "neo4j", "neo4j_store": "neo4j", "browser": "browser"}
 #: fixtures that hand a test a real store (the ``store`` fixture runs on SQLite and Neo4j)
 _STORE_FIXTURES = {"neo4j_url", "neo4j_store", "store"}
 #: names whose use means a test starts a process of its own (brmgraph, a kernel, a JVM...)
-_PROCESS_NAMES = frozenset({"subprocess", "run_process", "run_on_terminal", "Popen", "multiprocessing", "pexpect"})
+_PROCESS_NAMES = frozenset({"subprocess", "run_process", "run_on_terminal", "Popen", "multiprocessing", "pexpect",
+                            "NotebookClient", "nbclient"})
 #: the tiers: every test is in exactly one of them (``-m unit`` runs in-process, quickly)
 TIERS = ("unit", "store", "e2e")
 

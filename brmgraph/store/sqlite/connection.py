@@ -209,7 +209,8 @@ class SqliteConnection(Store):
         if code == "SQLITE_READONLY":
             return self.read_only_error()
         if code in ("SQLITE_FULL", "SQLITE_IOERR"):
-            what = "the disk is full" if code == "SQLITE_FULL" else f"the disk failed ({text})"
+            # a write beyond a size limit is an I/O error to SQLite (EFBIG), as is a failing disk
+            what = "the disk is full" if code == "SQLITE_FULL" else f"the disk is full or failing ({text})"
             if doing == "import":
                 return StoreUnavailable(
                     f"store {self.url}: {what}, the import was rolled back and the store is unchanged "
@@ -226,6 +227,10 @@ class SqliteConnection(Store):
             )
         if code == "SQLITE_CANTOPEN":
             return StoreUnavailable(f"cannot open store {self.url}: {text} (check the file and its folder)")
+        if doing == "import":
+            return StoreUnavailable(
+                f"store {self.url} failed (import): {text}; the import was rolled back and the store is unchanged"
+            )
         return StoreUnavailable(f"store {self.url} failed ({doing}): {text}")
 
     def read_only_error(self) -> StoreUnavailable:
