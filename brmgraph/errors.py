@@ -23,8 +23,9 @@ class ExitCode(IntEnum):
     STORE_UNAVAILABLE = 5
     SETUP = 6
     LOCAL_NEO4J = 7
-    SERVER_STOPPED = 8
-    SERVER_NOT_ANSWERING = 9
+    # 8 is taken by `notify` (issue 24)
+    SERVER_STOPPED = 9
+    SERVER_NOT_ANSWERING = 10
     INTERNAL = 70
     INTERRUPTED = 130
 

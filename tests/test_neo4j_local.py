@@ -46,7 +46,7 @@ def test_status_of_a_never_started_home(tmp_path: Path) -> None:
     st = neo4j_local.status(tmp_path / "none")
     assert not st.running and st.state == "stopped"
     proc = cli("neo4j", "status", "--home", str(tmp_path / "none"))
-    assert proc.returncode == ExitCode.SERVER_STOPPED == 8 and proc.stdout.startswith("stopped")
+    assert proc.returncode == ExitCode.SERVER_STOPPED == 9 and proc.stdout.startswith("stopped")
     proc = cli("neo4j", "stop", "--home", str(tmp_path / "none"))
     assert proc.returncode == 0 and "not running" in proc.stdout
 
