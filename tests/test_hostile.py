@@ -285,13 +285,13 @@ def test_deep_chain_at_the_limit_is_analysed_quickly(tmp_path: Path, capsys: pyt
     doc["key_persons"] = BASE["key_persons"] + doc["key_persons"]
     doc["influences"] = BASE["influences"] + [{"source": "E1", "target": "D0"}]
     assert run(["import", str(write_json(tmp_path, doc)), "--store", url], capsys)[0] == 0
-    started = time.perf_counter()
+    started = time.process_time()  # CPU seconds of this process: a busy machine does not fail it
     code, out, err = run(["path", "--to", f"D{MAX_REPORTS_DEPTH - 1}", "--store", url, "--json"], capsys)
     assert code == 0, err
     res = json.loads(out)
     assert res["hops"] == MAX_REPORTS_DEPTH and res["path"][:3] == ["E1", "D0", "D1"]
     assert run(["flags", "--store", url], capsys)[0] == 0
-    assert time.perf_counter() - started < 20
+    assert time.process_time() - started < 20
 
 
 # --------------------------------------------------------------------------- fuzz
