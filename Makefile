@@ -13,7 +13,7 @@ STAMP      := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SOURCES    := pyproject.toml $(shell find brmgraph -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: venv venv-test demo test test-fast lint chromium neo4j-start neo4j-stop bench docs clean
+.PHONY: venv venv-test demo test test-fast test-unit lint chromium neo4j-start neo4j-stop bench docs clean
 
 venv: $(if $(wildcard $(TEST_STAMP)),$(TEST_STAMP),$(STAMP))
 
@@ -42,7 +42,8 @@ chromium:
 	sh scripts/install-chromium.sh
 
 # Every test: embedded store, a real Neo4j (NEO4J_URI, else Docker, else the local
-# launcher built from Maven Central jars), headless Chromium, notebooks, docs, tiny bench.
+# launcher built from Maven Central jars), headless Chromium, notebooks, docs, tiny bench,
+# and the package's doctests (pyproject.toml: --doctest-modules over tests/ and brmgraph/).
 test: venv-test chromium lint
 	$(PY) -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
@@ -50,6 +51,12 @@ test: venv-test chromium lint
 lint: venv-test
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+
+# The unit tier: in-process tests and the package's doctests, no store server, no process
+# started (tests/conftest.py puts every test in one of the tiers unit, store, e2e); about
+# 70 CPU seconds, spread over two workers (pytest-xdist).
+test-unit: venv-test
+	$(PY) -m pytest -p no:cacheprovider -m unit -n 2 $(PYTEST_ARGS)
 
 # Without the outside parts (no Neo4j, no Chromium): they skip with a reason.
 test-fast: venv-test lint

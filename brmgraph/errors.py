@@ -24,25 +24,26 @@ class ExitCode(IntEnum):
     SETUP = 6
     LOCAL_NEO4J = 7
     NOTIFY_FAILED = 8
+    SERVER_STOPPED = 9
+    SERVER_NOT_ANSWERING = 10
     INTERNAL = 70
     INTERRUPTED = 130
-    # the same codes under the names ``neo4j status`` gives them
-    SERVER_NOT_ANSWERING = 1
-    SERVER_STOPPED = 3
 
 
 #: exit code → what it means, for people and scripts that run brmgraph
 EXIT_CODES: dict[ExitCode, str] = {
     ExitCode.OK: "success",
-    ExitCode.ERROR: "another brmgraph error; for `neo4j status`: the server runs but does not answer",
+    ExitCode.ERROR: "another brmgraph error",
     ExitCode.BAD_INPUT: "bad command-line arguments (a malformed perspective, date or shard...) "
     "or a rejected import (invalid data; nothing was written)",
-    ExitCode.FLAGGED: "`flags --fail-on-flags` printed at least one flag; for `neo4j status`: the server is stopped",
+    ExitCode.FLAGGED: "`flags --fail-on-flags` printed at least one flag",
     ExitCode.NOT_FOUND: "an unknown id (customer, project, key person, employee, team, competitor) or a missing file",
     ExitCode.STORE_UNAVAILABLE: "the store cannot be opened or does not answer",
     ExitCode.SETUP: "a prerequisite is missing (Java, Maven, Chromium...)",
     ExitCode.LOCAL_NEO4J: "the local Neo4j server did not start or stop",
     ExitCode.NOTIFY_FAILED: "`notify`: at least one channel failed (the others were sent; the summary names it)",
+    ExitCode.SERVER_STOPPED: "`neo4j status`: the local Neo4j server is stopped",
+    ExitCode.SERVER_NOT_ANSWERING: "`neo4j status`: the local Neo4j server runs but does not answer",
     ExitCode.INTERNAL: "an unexpected internal error (a bug: please report it)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C) or aborted",
 }
@@ -102,6 +103,10 @@ class BadArgument(BrmError):
     """A command-line value is malformed (perspective spelling, store URL...)."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+class EmptyReplace(BadArgument):
+    """A replacing import of a data set without records (it would empty the store)."""
 
 
 class StoreUnavailable(BrmError):
@@ -189,4 +194,6 @@ def os_error_text(exc: OSError) -> str:
         return "the file system is read-only"
     if exc.errno == errno.ENOENT:
         return "the folder does not exist"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
     return exc.strerror or type(exc).__name__

@@ -27,7 +27,7 @@ def cannot_write(path: str | os.PathLike[str], exc: OSError) -> CannotWrite:
     why = "the file would exceed the size limit of this system" if exc.errno == errno.EFBIG else os_error_text(exc)
     return CannotWrite(
         f"cannot write {escaped(str(path), 300)}: {why}; nothing was written "
-        "(free some space, fix the permissions, or choose another --out)"
+        "(free some space, fix the permissions, or choose another file)"
     )
 
 

@@ -530,7 +530,7 @@ def generate(
         if v < 0:
             from .errors import BadArgument
 
-            raise BadArgument(f"--{name.replace('_', '-')} must be >= 0, not {v}")
+            raise BadArgument(f"{name} must be >= 0, not {v}")
     t0 = time.perf_counter()
     target: str | None = None
     if isinstance(out, (str, os.PathLike)) and str(out) != "-":
@@ -551,7 +551,7 @@ def generate(
         where = escaped(target, 300) if target is not None else "the output"
         raise CannotWrite(
             f"cannot write {where}: {os_error_text(exc)}; nothing was written (free some space, "
-            "or choose another --out)"
+            "or choose another file)"
         ) from None
 
 

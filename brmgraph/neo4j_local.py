@@ -314,7 +314,7 @@ def start(
             return status(home)
         if not port_free(port):
             hint = " (another Neo4j?)" if bolt_answers(port) else ""
-            raise LocalNeo4jError(f"port {port} on 127.0.0.1 is already in use{hint}; choose another with --port")
+            raise LocalNeo4jError(f"port {port} on 127.0.0.1 is already in use{hint}; choose another port")
         dist = ensure_distribution(log=log)
         java = check_prerequisites(need_maven=False)["java"]
         (home / "logs").mkdir(exist_ok=True)

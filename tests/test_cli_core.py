@@ -11,20 +11,27 @@ from pathlib import Path
 import pytest
 
 from tests.builders import run_process
+from tests.conftest import Ran, in_process
 
 from .test_dataset import BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def brm(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def brm(*args: str, cwd: Path | None = None, env: dict | None = None) -> Ran:
+    """``brmgraph ARGS`` run in this process (:func:`tests.conftest.in_process`)."""
+    return in_process(*args, cwd=cwd, env=env)
+
+
+def brm_process(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``brmgraph ARGS`` as a process of its own, for the tests about the process itself."""
     e = dict(os.environ)
     e.pop("BRM_STORE", None)
     e.update(env or {})
     return run_process(*args, cwd=cwd, env=e, timeout=120)
 
 
-def assert_clean_error(r: subprocess.CompletedProcess, code: int | None = None) -> None:
+def assert_clean_error(r: Ran | subprocess.CompletedProcess, code: int | None = None) -> None:
     assert r.returncode != 0
     if code is not None:
         assert r.returncode == code, r.stderr
@@ -35,12 +42,12 @@ def assert_clean_error(r: subprocess.CompletedProcess, code: int | None = None) 
 def test_import_and_info_default_store(tmp_path):
     f = tmp_path / "d.json"
     f.write_text(json.dumps(BASE))
-    r = brm("import", str(f), "--json", cwd=tmp_path)
+    r = brm_process("import", str(f), "--json", cwd=tmp_path)  # one whole import and info as processes
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["records"] == 13 and out["store"] == "sqlite:///brm.db"
     assert (tmp_path / "brm.db").exists()
-    r = brm("info", "--json", cwd=tmp_path)
+    r = brm_process("info", "--json", cwd=tmp_path)
     assert json.loads(r.stdout)["counts"]["key_persons"] == 4
 
 
@@ -157,3 +164,21 @@ def test_demo_in_empty_folder(tmp_path):
     # a second run makes a new folder and leaves the first alone
     assert brm("demo", cwd=tmp_path).returncode == 0
     assert (tmp_path / "brmgraph-demo-2" / "brm.db").exists()
+
+
+def test_output_cut_short_by_its_reader_is_a_success(tmp_path):
+    """`brmgraph flags | head -1` exits 0 (spec §5.4): the reader of stdout is gone before
+    brmgraph writes (a broken pipe on the first write), and nothing lands on stderr."""
+    from brmgraph.generate import generate
+
+    data = tmp_path / "d.json"
+    generate(data, customers=30, persons_per=10, employees=20, competitors=2, staff_per=2, seed=3)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    assert brm("import", str(data), "--store", url).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "BRM_STORE"}
+    for args in (["flags"], ["flags", "--format", "csv"], ["report", "--customer", "C01"], ["export"]):
+        p = subprocess.Popen([sys.executable, "-m", "brmgraph", *args, "--store", url], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+        p.stdout.close()  # the reader goes away at once: every write of brmgraph's meets a broken pipe
+        err = p.stderr.read().decode()
+        assert p.wait(timeout=120) == 0 and err == "", (args, err)

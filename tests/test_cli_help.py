@@ -77,6 +77,8 @@ def test_exit_code_table_covers_every_error_class():
     for cls in subclasses(BrmError):
         assert int(cls.exit_code) in codes, f"{cls.__name__}.exit_code {cls.exit_code} is not in EXIT_CODES"
     assert set(EXIT_CODES) == set(ExitCode)
+    # one number, one meaning: no code is an alias of another (3 is "flags printed" only)
+    assert len({int(c) for c in ExitCode}) == len(ExitCode.__members__), ExitCode.__members__
 
 
 def test_wrong_enum_values_are_one_line_errors(capsys):

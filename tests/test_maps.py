@@ -21,6 +21,7 @@ from brmgraph.graph import COMPANY, CustomerGraph, Perspective
 from brmgraph.model import Dataset
 from brmgraph.service.scope import parse_perspective
 from tests.builders import run_process
+from tests.conftest import in_process
 
 TODAY = date(2026, 11, 1)
 
@@ -434,8 +435,7 @@ def test_demo_maps_have_the_expected_counts(demo_url: str) -> None:
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-
-    p = run_process(*args, timeout=120)
+    p = in_process(*args)
     return p.returncode, p.stdout, p.stderr
 
 

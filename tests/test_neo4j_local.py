@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from brmgraph import neo4j_local
-from brmgraph.errors import SetupError
+from brmgraph.errors import ExitCode, SetupError
 
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 400) -> subprocess.CompletedProcess:
@@ -46,7 +46,7 @@ def test_status_of_a_never_started_home(tmp_path: Path) -> None:
     st = neo4j_local.status(tmp_path / "none")
     assert not st.running and st.state == "stopped"
     proc = cli("neo4j", "status", "--home", str(tmp_path / "none"))
-    assert proc.returncode == 3 and proc.stdout.startswith("stopped")
+    assert proc.returncode == ExitCode.SERVER_STOPPED == 9 and proc.stdout.startswith("stopped")
     proc = cli("neo4j", "stop", "--home", str(tmp_path / "none"))
     assert proc.returncode == 0 and "not running" in proc.stdout
 
@@ -92,7 +92,7 @@ def test_start_status_stop_start_keeps_data(tmp_path: Path) -> None:
         stop = cli("neo4j", "stop", "--home", str(home))
         assert stop.returncode == 0 and "stopped" in stop.stdout
         assert not neo4j_local.bolt_answers(port)
-        assert cli("neo4j", "status", "--home", str(home)).returncode == 3
+        assert cli("neo4j", "status", "--home", str(home)).returncode == ExitCode.SERVER_STOPPED
         assert "BRMNEO4J STOPPED" in (home / "logs" / "console.log").read_text()
         again = cli("neo4j", "start", "--home", str(home), "--port", str(port))
         assert again.returncode == 0, again.stderr

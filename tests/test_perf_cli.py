@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import in_process
+
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("networkx", "pyvis", "neo4j", "starlette", "uvicorn", "yaml", "jinja2")
 
@@ -81,6 +83,16 @@ def _store(tmp_path: Path) -> tuple[str, str]:
     return url, json.loads(data.read_text(encoding="utf-8"))["key_persons"][0]["id"]
 
 
+def _store_in_process(tmp_path: Path) -> str:
+    from brmgraph.generate import generate
+
+    data = tmp_path / "d.json"
+    generate(data, customers=2, persons_per=6, employees=3, competitors=1, staff_per=2, seed=1)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    assert in_process("import", str(data), "--store", url).returncode == 0
+    return url
+
+
 def _run_main(args: list[str]) -> set[str]:
     return _modules_after(
         f"import sys\nsys.argv = ['brmgraph', *{args!r}]\n"
@@ -89,31 +101,30 @@ def _run_main(args: list[str]) -> set[str]:
 
 
 def test_flags_and_path_skip_what_they_do_not_use(tmp_path: Path) -> None:
-    """Plain option values skip typer's pydantic adapters; only the command that runs is
-    built; ``path --json`` loads neither rich nor the coverage or flags analyses; ``flags``
-    loads neither rich (stderr is no terminal) nor the interactions analyses."""
+    """Only the command that runs is built; ``path --json`` loads neither rich nor the
+    coverage or flags analyses; ``flags`` loads neither rich (stderr is no terminal) nor
+    the interactions analyses."""
     url, person = _store(tmp_path)
     mods = _run_main(["path", "--to", person, "--json", "--store", url])
     assert "brmgraph.analysis.paths" in mods
-    lazy = ("typer._adapters", "brmgraph.analysis.coverage", "brmgraph.analysis.exposure", "brmgraph.store.neo4j")
+    lazy = ("brmgraph.analysis.coverage", "brmgraph.analysis.exposure", "brmgraph.store.neo4j")
     assert [m for m in lazy if m in mods] == [] and _heavy(mods, HEAVY + ("rich",)) == []
     mods = _run_main(["flags", "--workers", "1", "--max-cost", "4", "--store", url])
     assert "brmgraph.store.compact" in mods
-    assert [m for m in ("typer._adapters", "brmgraph.analysis.observed", "brmgraph.analysis.lines") if m in mods] == []
+    assert [m for m in ("brmgraph.analysis.observed", "brmgraph.analysis.lines") if m in mods] == []
     assert _heavy(mods, HEAVY + ("rich",)) == []
 
 
 def test_option_values_are_coerced_as_typer_would(tmp_path: Path) -> None:
-    """What skips typer's adapters gives what they give; everything else still goes
-    through them, with typer's messages."""
+    """Option values are read as typer reads them, with typer's messages on one line."""
     from typer.testing import CliRunner
 
     from brmgraph.cli import app
 
-    url, _person = _store(tmp_path)
+    url = _store_in_process(tmp_path)
 
     def run(*args: str) -> tuple[int, str, str]:
-        r = subprocess.run([sys.executable, "-m", "brmgraph", *args], check=False, capture_output=True, text=True, cwd=ROOT)
+        r = in_process(*args)
         return r.returncode, r.stdout, r.stderr
 
     base = run("flags", "--store", url)

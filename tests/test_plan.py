@@ -10,7 +10,6 @@ name the employee by running :func:`best_paths` from each employee alone.
 from __future__ import annotations
 
 import json
-import subprocess
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +21,7 @@ from brmgraph.analysis.rules import is_covered, weight
 from brmgraph.graph import CustomerGraph, Perspective
 from brmgraph.model import Dataset, Influence
 from brmgraph.service.scope import parse_perspective
-from tests.builders import run_process
+from tests.conftest import Ran, in_process
 
 STANCES = ["strong_support", "support", "neutral", "oppose", "strong_oppose", "unknown"]
 TRI = ["yes", "no", "unknown"]
@@ -138,8 +137,8 @@ def test_tie_to_an_opposer_helps_only_the_opposer():
     assert res.model_dump(mode="json")["before"] == {"coverage": 0.0, "weighted_coverage": 0.0}
 
 
-def _cli(*args: str, store: str) -> subprocess.CompletedProcess:
-    return run_process(*args, "--store", store)
+def _cli(*args: str, store: str) -> Ran:
+    return in_process(*args, "--store", store)
 
 
 def test_plan_cli_json_shape_and_errors(tmp_path, sqlite_url):

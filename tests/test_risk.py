@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +11,7 @@ from brmgraph.analysis.risk import risk
 from brmgraph.analysis.whatif import apply_changes, flag_changes, parse_without, without_employee
 from brmgraph.graph import CustomerGraph
 from brmgraph.model import Dataset
-from tests.builders import run_process
+from tests.conftest import Ran, in_process
 from tests.test_whatif import DOC, documents
 
 
@@ -62,8 +61,8 @@ def test_risk_names_the_only_bridge():
     assert res["employees"][1]["count"] == 0  # P3 is an approver, not a veto holder: no flag
 
 
-def _brm(store_url: str, *args: str) -> subprocess.CompletedProcess:
-    return run_process(*args, "--store", store_url)
+def _brm(store_url: str, *args: str) -> Ran:
+    return in_process(*args, "--store", store_url)
 
 
 def test_risk_cli_sqlite_and_neo4j_agree(tmp_path, sqlite_url, neo4j_store):

@@ -256,6 +256,16 @@ def test_redact_url() -> None:
     assert redact_url("neo4j+s://alice:p%40ss@db.example.com") == "neo4j+s://alice:***@db.example.com"
     assert redact_url("bolt://alice@host") == "bolt://alice@host"
     assert redact_url("sqlite:///a@b.db") == "sqlite:///a@b.db"
+    assert redact_url("postgres://u:p@ss@host/db") == "postgres://u:***@host/db"
+
+
+@pytest.mark.parametrize("url", ["postgres://alice:S3cr3t@host/db", "mysql+x://alice:S3@cr3t@host", "sqlite://alice:S3cr3t@host/db"])
+@pytest.mark.parametrize("args", [["info"], ["flags"], ["report", "--customer", "C1"], ["import", "-"], ["export"]])
+def test_password_in_an_unknown_store_url_is_never_printed(url: str, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([*args, "--store", url], capsys)
+    line = one_error_line(err)
+    assert code == 2 and "S3" not in err + out and "cr3t" not in err + out, line
+    assert url.split("//")[0] + "//alice:***@" in line, line
 
 
 @pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
@@ -337,3 +347,41 @@ def test_neo4j_racing_imports_never_store_a_reports_to_cycle(neo4j_store, neo4j_
     finally:
         for st in stores:
             st.close()
+
+
+# --------------------------------------------------------------------------- SQLite error classes
+def _real_error(*statements: str) -> sqlite3.Error:
+    """The error SQLite itself raises for the last of ``statements`` (an in-memory database)."""
+    c = sqlite3.connect(":memory:")
+    try:
+        for s in statements:
+            c.execute(s)
+    except sqlite3.Error as exc:
+        return exc
+    finally:
+        c.close()
+    raise AssertionError("no error")
+
+
+def test_sqlite_errors_are_classified_by_their_code_not_their_words(stored: tuple[Path, Path]) -> None:
+    db, _data = stored
+    st = SqliteStore(f"sqlite:///{db}", create=False)
+    try:
+        full = _real_error("PRAGMA max_page_count=2", "CREATE TABLE t(x)", "CREATE TABLE u(x)",
+                           "INSERT INTO t SELECT zeroblob(100000)")
+        assert full.sqlite_errorname == "SQLITE_FULL"
+        # a full disk while opening or reading: no import was rolled back
+        for doing in ("open", "read"):
+            text = str(st._translate(full, doing))
+            assert "the disk is full" in text and "import" not in text, text
+        assert "the import was rolled back" in str(st._translate(full, "import"))
+        # a message that quotes a name from the file is not read as the store's state
+        missing = _real_error('SELECT * FROM "read-only busy table"')
+        assert missing.sqlite_errorname == "SQLITE_ERROR"
+        text = str(st._translate(missing, "read"))
+        assert "is damaged" in text and "is read-only" not in text and "busy:" not in text, text
+        # other errors that merely mention such words are passed on as they are
+        other = _real_error("SELECT json('disk is full, database is locked')")
+        assert str(st._translate(other, "read")).startswith(f"store sqlite:///{db} failed (read): ")
+    finally:
+        st.close()

@@ -31,13 +31,13 @@ anyone in the window is *cooling* (so is a key person with no interaction at all
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from pydantic import BaseModel
 
 from ..graph import CustomerGraph
 
-__all__ = ["WINDOW_DAYS", "DEPTH_LABELS", "Degree", "depth_of", "degrees", "cooling"]
+__all__ = ["WINDOW_DAYS", "DEPTH_LABELS", "Degree", "cooling", "days_before", "degrees", "depth_of"]
 
 WINDOW_DAYS = 90
 
@@ -94,8 +94,17 @@ def depth_of(kind: str) -> int:
     return best
 
 
+def days_before(today: date, days: int) -> date:
+    """``today`` minus ``days``, never before the first day of year 1.
+
+    >>> days_before(date(1, 1, 5), 90)
+    datetime.date(1, 1, 1)
+    """
+    return date.fromordinal(max(1, today.toordinal() - days))
+
+
 def _in_window(d: date, today: date) -> bool:
-    return today - timedelta(days=WINDOW_DAYS) <= d <= today
+    return days_before(today, WINDOW_DAYS) <= d <= today
 
 
 def degrees(cg: CustomerGraph, today: date) -> list[Degree]:

@@ -27,13 +27,13 @@ influences and competitor staff ties are left as declared.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 
 from ..graph import CustomerGraph
 from ..labels import StrengthFrom
 from ..model import Dataset, Strength
-from .degrees import WINDOW_DAYS, degrees
+from .degrees import WINDOW_DAYS, days_before, degrees
 
 __all__ = [
     "STALE_DAYS",
@@ -52,10 +52,10 @@ STALE_DAYS = 180
 
 def observed_strength(frequency: int, depth: int, last: date, today: date) -> Strength:
     """The rule of the module docstring for one pair's degrees."""
-    recent = last >= today - timedelta(days=WINDOW_DAYS)
+    recent = last >= days_before(today, WINDOW_DAYS)
     if recent and (depth >= 4 or (depth == 3 and frequency >= 3)):
         return Strength.strong
-    if last < today - timedelta(days=STALE_DAYS) or (depth <= 1 and frequency <= 1):
+    if last < days_before(today, STALE_DAYS) or (depth <= 1 and frequency <= 1):
         return Strength.weak
     return Strength.medium
 

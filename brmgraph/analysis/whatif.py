@@ -78,7 +78,7 @@ class Change(BaseModel):
 def parse_without(text: str) -> Change:
     ident = (text or "").strip()
     if not ident:
-        raise BadArgument("--without needs an id")
+        raise BadArgument("a removal needs an id")
     return Change(op="without", id=ident)
 
 
@@ -87,17 +87,17 @@ def parse_set(text: str) -> Change:
     m = _SET_RE.match((text or "").strip())
     if not m:
         raise BadArgument(
-            f"--set {text!r}: expected ID.FIELD=VALUE with FIELD one of {', '.join(SET_FIELDS)}"
+            f"change {text!r}: expected ID.FIELD=VALUE with FIELD one of {', '.join(SET_FIELDS)}"
         )
     ident, fld, value = m["id"].strip(), m["field"], m["value"].strip()
     enum = SET_FIELDS[fld]
     if enum is not None:
         if not value:
-            raise BadArgument(f"--set {text!r}: {fld} needs a value")
+            raise BadArgument(f"change {text!r}: {fld} needs a value")
         try:
             value = enum.parse(value).value
         except ValueError as exc:
-            raise BadArgument(f"--set {text!r}: {exc}") from None
+            raise BadArgument(f"change {text!r}: {exc}") from None
     return Change(op="set", id=ident, field=fld, value=value or None)
 
 
@@ -144,7 +144,7 @@ def apply_changes(ds: Dataset, changes: Iterable[Change]) -> Dataset:
             removed.add(ch.id)
             continue
         if ch.id in removed:
-            raise BadArgument(f"--set {ch.id}.{ch.field}: {ch.id!r} is removed by --without")
+            raise BadArgument(f"change {ch.id}.{ch.field}: {ch.id!r} is removed as well")
         p = persons.get(ch.id)
         if p is None:
             continue
@@ -152,13 +152,13 @@ def apply_changes(ds: Dataset, changes: Iterable[Change]) -> Dataset:
             boss = ch.value
             if boss is not None:
                 if boss in removed:
-                    raise BadArgument(f"--set {ch.id}.reports_to={boss}: {boss!r} is removed by --without")
+                    raise BadArgument(f"change {ch.id}.reports_to={boss}: {boss!r} is removed as well")
                 if boss not in persons:
                     raise BadArgument(
-                        f"--set {ch.id}.reports_to={boss}: {boss!r} is not a key person of customer {p.customer!r}"
+                        f"change {ch.id}.reports_to={boss}: {boss!r} is not a key person of customer {p.customer!r}"
                     )
                 if boss == ch.id:
-                    raise BadArgument(f"--set {ch.id}.reports_to={boss}: a person cannot report to themself")
+                    raise BadArgument(f"change {ch.id}.reports_to={boss}: a person cannot report to themself")
             persons[ch.id] = p.model_copy(update={"reports_to": boss})
         else:
             fld = ch.field or ""
@@ -172,7 +172,7 @@ def apply_changes(ds: Dataset, changes: Iterable[Change]) -> Dataset:
         while cur is not None and cur in persons and cur not in removed:
             if cur in seen:
                 ring = " → ".join(seen[seen.index(cur):] + [cur])
-                raise BadArgument(f"--set: the changes make a reporting cycle {ring}")
+                raise BadArgument(f"the changes make a reporting cycle {ring}")
             seen.append(cur)
             cur = persons[cur].reports_to
     if removed:
@@ -213,19 +213,19 @@ def check_changes(
     for ch in changes:
         kind = kinds.get(ch.id)
         if kind is None:
-            raise NotFound(f"--{ch.op} {ch.id}: unknown id {ch.id!r}")
+            raise NotFound(f"{ch.op} {ch.id}: unknown id {ch.id!r}")
         if ch.op == "without" and kind not in ("key person", "employee", "competitor staff member"):
             raise BadArgument(
-                f"--without {ch.id}: {ch.id!r} is a {kind}; only an employee, a competitor staff member or a key person can be removed"
+                f"without {ch.id}: {ch.id!r} is a {kind}; only an employee, a competitor staff member or a key person can be removed"
             )
         if ch.op == "set":
             if kind != "key person":
-                raise BadArgument(f"--set {ch.id}.{ch.field}: {ch.id!r} is a {kind}, not a key person")
+                raise BadArgument(f"change {ch.id}.{ch.field}: {ch.id!r} is a {kind}, not a key person")
             if ch.field == "reports_to" and ch.value is not None:
                 if kinds.get(ch.value) is None:
-                    raise NotFound(f"--set {ch.id}.reports_to: unknown id {ch.value!r}")
+                    raise NotFound(f"change {ch.id}.reports_to: unknown id {ch.value!r}")
                 if kinds[ch.value] != "key person":
-                    raise BadArgument(f"--set {ch.id}.reports_to: {ch.value!r} is a {kinds[ch.value]}, not a key person")
+                    raise BadArgument(f"change {ch.id}.reports_to: {ch.value!r} is a {kinds[ch.value]}, not a key person")
 
 
 # ------------------------------------------------------------------ with a scope

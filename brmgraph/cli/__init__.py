@@ -16,7 +16,7 @@ import typer
 
 from .. import __version__
 from ..errors import EXIT_CODES, BrmError, ExitCode, InvalidData, capped, safe_line
-from .common import BrmTyper, Group
+from .common import BrmTyper, Group, stdout_gone
 
 app = BrmTyper(
     name="brmgraph",
@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> None:
         # import pydantic (~50 ms); the app's own --version gives the same line
         sys.stdout.write(f"brmgraph {__version__}\n")
         return
-    if "--debug" in args[: args.index("--") if "--" in args else len(args)]:
-        DEBUG = True
+    DEBUG = "--debug" in args[: args.index("--") if "--" in args else len(args)]
+    if DEBUG:
         args.remove("--debug")
     # brmgraph uses no pydantic plugins: looking them up scans every installed package's
     # metadata at the first model (~25 ms of each start). A value the user set is kept.
@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
         _say("error: interrupted")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
+        stdout_gone()
         sys.exit(ExitCode.OK)
     except Exception as exc:  # click usage errors and the unexpected
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare command group: its help was printed

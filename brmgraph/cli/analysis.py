@@ -36,6 +36,7 @@ from .common import (
     err_console,
     parse_day,
     print_json,
+    time_value,
 )
 
 if TYPE_CHECKING:  # imported inside the commands, so that the CLI starts quickly
@@ -187,6 +188,7 @@ def flags_cmd(
         typer.Option(
             "--since",
             metavar="T",
+            callback=time_value("--since"),
             help='Only what changed since T: flags new since then ("change": "new") and those resolved '
             '("change": "resolved"); --fail-on-flags then fails only on new ones.',
         ),

@@ -15,17 +15,16 @@ from __future__ import annotations
 import inspect
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import typer.core
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import BadArgument
+from ..errors import BadArgument, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,55 +58,6 @@ def _plain_types(params: list[Any], ctx: Any) -> list[Any]:
     return params
 
 
-class _PlainCoercion:
-    """Typer's coercion of one option or argument, without pydantic for the values it
-    would return unchanged: ``None``, a value already of the parameter's plain type (a
-    string given to a ``str`` option, a default of the option's own type), a decimal
-    number for an ``int`` option; within the option's ``min``/``max``. Every other value
-    goes through typer's own coercion (:func:`typer._coercion.build_runtime_param`),
-    built on first need, with its conversions and messages. Typer builds a pydantic
-    ``TypeAdapter`` for every parameter of the command that runs (~30 ms of each start,
-    most of it importing and configuring pydantic's validators)."""
-
-    __slots__ = ("kind", "low", "high", "descriptor", "full")
-    PLAIN = (str, int, float, bool)
-
-    def __init__(self, descriptor: Any) -> None:
-        self.descriptor = descriptor
-        ann = descriptor.annotation
-        plain = isinstance(ann, type) and (ann in self.PLAIN or issubclass(ann, Enum))
-        self.kind = ann if plain and not descriptor.is_file and not descriptor.is_path else None
-        info = descriptor.parameter_info
-        self.low, self.high = getattr(info, "min", None), getattr(info, "max", None)
-        self.full: Any = None
-
-    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
-        if self.kind is not None and not (param.multiple or param.nargs == -1):
-            if value is None:
-                return None  # what typer returns for a missing value
-            if self.kind is int and type(value) is str and value.isascii() and value.isdigit() and (value == "0" or value[0] != "0"):
-                value = int(value)
-            if type(value) is self.kind and (self.low is None or value >= self.low) and (self.high is None or value <= self.high):
-                return value
-        if self.full is None:
-            from typer._coercion import build_runtime_param
-
-            self.full = build_runtime_param(self.descriptor)
-        return self.full.coerce(value, param=param, ctx=ctx)
-
-
-def _runtime_param(self: Any) -> Any:
-    if self._runtime_param is None:
-        self._runtime_param = _PlainCoercion(self.type_descriptor)
-    return self._runtime_param
-
-
-# typer asks each parameter for its coercion through this one method (typer.core, the
-# typer versions pyproject.toml allows); another typer keeps its own coercion, only slower
-if hasattr(getattr(typer.core, "_TyperParameter", None), "get_runtime_param"):
-    typer.core._TyperParameter.get_runtime_param = _runtime_param  # type: ignore[method-assign]
-
-
 class Command(TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,6 +71,15 @@ class Group(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.help = _unwrap(self.help)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # the reader of stdout went away (`brmgraph flags | head -1`): it read what it
+            # wanted, a success (typer would exit 1)
+            stdout_gone()
+            raise typer.Exit(0) from None
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_types(super().get_params(ctx), ctx)
@@ -165,6 +124,17 @@ PerspectiveOpt = Annotated[
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", metavar="en|zh", help="Label language of the tables: en or zh.")]
 
+@contextmanager
+def naming(option: str) -> Iterator[None]:
+    """A library's complaint about a value (:class:`BadArgument`) with the option that
+    gave the value in front: ``--as-of: expected a date …``. Library messages say what is
+    wrong with a value; only the CLI knows the option's name."""
+    try:
+        yield
+    except BadArgument as exc:
+        raise type(exc)(f"{option}: {exc}") from None
+
+
 def parse_day(text: str | None, option: str = "--today") -> date | None:
     """A date YYYY-MM-DD given on the command line (``None`` when not given)."""
     if not text:
@@ -172,7 +142,15 @@ def parse_day(text: str | None, option: str = "--today") -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadArgument(f"{option} must be a date YYYY-MM-DD, not {text!r}") from None
+        raise BadArgument(f"{option} must be a date YYYY-MM-DD, not {shown(text)}") from None
+
+
+def parse_time_option(text: str, option: str = "--as-of") -> str:
+    """A time given on the command line (a date or an ISO time) as stored history text."""
+    from ..store.history import parse_time
+
+    with naming(option):
+        return parse_time(text)
 
 
 #: the default of ``--max-cost``: :data:`brmgraph.analysis.rules.DEFAULT_MAX_COST`, repeated
@@ -204,8 +182,19 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._kwargs)
+            class _Console(Console):
+                def on_broken_pipe(self) -> None:
+                    # rich would exit 1; the CLI ends a broken pipe as a success
+                    self.quiet = True
+                    raise BrokenPipeError
+
+            self._console = _Console(**self._kwargs)
         return self._console
+
+    def reset(self) -> None:
+        """Forget the console: the next use makes a new one, which reads the terminal's
+        settings (``COLUMNS``, ``FORCE_COLOR``...) again (for running the CLI in-process)."""
+        self._console = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
@@ -215,9 +204,20 @@ console: Console = _LazyConsole(soft_wrap=True)  # type: ignore[assignment]
 err_console: Console = _LazyConsole(stderr=True, soft_wrap=True)  # type: ignore[assignment]
 
 
+def time_value(option: str) -> Callable[[str | None], str | None]:
+    """An option callback: the option's date or ISO time as stored history text, or a
+    clean error naming the option (the service takes the text as it is)."""
+
+    def check(value: str | None) -> str | None:
+        return None if value is None else parse_time_option(value, option)
+
+    return check
+
+
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", metavar="T", help="Answer as the store stood at T (a date 2024-05-01 or an ISO time)."),
+    typer.Option("--as-of", metavar="T", callback=time_value("--as-of"),
+                 help="Answer as the store stood at T (a date 2024-05-01 or an ISO time)."),
 ]
 
 
@@ -239,6 +239,20 @@ def store_from(
     else:
         with reading(url, as_of=as_of) as st:
             yield st
+
+
+def stdout_gone() -> None:
+    """After a broken pipe on stdout: point stdout at the null device, so that the output
+    still buffered is dropped quietly at exit (the way Python's documentation of SIGPIPE
+    recommends) instead of a second error."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (a test's captured stream)
+        pass
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -9,8 +9,9 @@ from typing import Annotated
 
 import typer
 
+from ..errors import EmptyReplace
 from . import app
-from .common import AsOfOpt, JsonOpt, StoreOpt, console, err_console, print_json, store_from
+from .common import AsOfOpt, JsonOpt, StoreOpt, console, err_console, parse_time_option, print_json, store_from
 
 
 @app.command("import")
@@ -54,7 +55,6 @@ def import_cmd(
     Example: brmgraph import customers.yaml --store sqlite:///brm.db
     """
     from ..dataset import import_path, parse_size
-    from ..service.stores import parse_time
 
     if sum((replace, patch, profile is not None)) > 1:
         from ..errors import BadArgument
@@ -64,11 +64,14 @@ def import_cmd(
     if profile is not None or patch:
         _import_partial(path, profile, store, as_json)
         return
-    at = parse_time(effective, "--effective") if effective is not None else None
+    at = parse_time_option(effective, "--effective") if effective is not None else None
     with store_from(store, create=True) as st:
-        summary = import_path(
-            st, path, replace=replace, allow_empty=allow_empty, effective=at, max_bytes=limit, phase=_phases()
-        )
+        try:
+            summary = import_path(
+                st, path, replace=replace, allow_empty=allow_empty, effective=at, max_bytes=limit, phase=_phases()
+            )
+        except EmptyReplace as exc:
+            raise EmptyReplace(f"{exc} (give --allow-empty to empty it on purpose)") from None
     if as_json:
         print_json(
             {

@@ -23,6 +23,7 @@ from .common import (
     console,
     parse_day,
     print_json,
+    time_value,
 )
 
 # ------------------------------------------------------------------ export
@@ -130,7 +131,7 @@ def _cell(v: Any) -> Any:
 
 @app.command("alerts")
 def alerts_cmd(
-    since: Annotated[str, typer.Option("--since", metavar="T", help="Start of the window: a date 2024-05-01 or an ISO time.")],
+    since: Annotated[str, typer.Option("--since", metavar="T", callback=time_value("--since"), help="Start of the window: a date 2024-05-01 or an ISO time.")],
     fmt: Annotated[str, typer.Option("--format", metavar="jsonl|csv", help="One JSON object per line, or CSV.")] = "jsonl",
     today: Annotated[
         str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Today's date for cooling (default: today).")

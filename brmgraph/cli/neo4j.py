@@ -90,7 +90,7 @@ def stop_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
 
 @neo4j_app.command("status")
 def status_cmd(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
-    """Print whether the server runs: exit code 0 = running and answering, 3 = stopped, 1 = not answering.
+    """Print whether the server runs: exit code 0 = running and answering, 9 = stopped, 10 = not answering.
 
     Example: brmgraph neo4j status --json
     """

@@ -13,7 +13,7 @@ import typer
 
 from ..errors import BadArgument, ExitCode, safe_line
 from . import app
-from .common import DEFAULT_MAX_COST, JsonOpt, Lang, MaxCostOpt, StoreOpt, parse_day, store_from
+from .common import DEFAULT_MAX_COST, JsonOpt, Lang, MaxCostOpt, StoreOpt, parse_day, store_from, time_value
 
 if TYPE_CHECKING:
     from ..notify import ChannelResult, Summary
@@ -24,7 +24,7 @@ _STATUS = {"sent": "sent", "already_sent": "already sent", "empty": "nothing to 
 
 @app.command("notify")
 def notify_cmd(
-    since: Annotated[str, typer.Option("--since", metavar="T", help="Start of the window: a date 2024-05-01 or an ISO time.")],
+    since: Annotated[str, typer.Option("--since", metavar="T", callback=time_value("--since"), help="Start of the window: a date 2024-05-01 or an ISO time.")],
     webhook: Annotated[
         list[str] | None,
         typer.Option("--webhook", metavar="KIND=URL",
@@ -74,7 +74,6 @@ def notify_cmd(
     """
     from ..notify import Options, Retry, from_file, from_options, notify
     from ..service.digest import check_base_url
-    from ..service.stores import parse_time
 
     channels = from_options(list(webhook or []), smtp, list(mail_to or []), mail_from, lang.value)
     defaults: dict[str, str] = {}
@@ -87,7 +86,7 @@ def notify_cmd(
     rid = run_id if run_id is not None else day.isoformat()
     if not rid.strip() or len(rid) > 100:
         raise BadArgument("--run-id must be 1-100 characters")
-    opts = Options(since=parse_time(since, "--since"), today=day, run_id=rid, max_cost=max_cost,
+    opts = Options(since=since, today=day, run_id=rid, max_cost=max_cost,
                    base_url=check_base_url(base_url or defaults.get("base_url")), dry_run=dry_run,
                    send_empty=send_empty, retry=Retry(max_wait=max_wait))
     show = None if as_json else _progress

@@ -91,12 +91,12 @@ def load_profile(name_or_path: str) -> Profile:
         p = Path(name_or_path)
         if not p.is_file():
             raise BadArgument(
-                f"--profile {name_or_path!r}: neither a bundled profile ({', '.join(BUNDLED)}) nor a YAML file"
+                f"profile {name_or_path!r}: neither a bundled profile ({', '.join(BUNDLED)}) nor a YAML file"
             )
         try:
             text = p.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise BadArgument(f"--profile {name_or_path}: cannot read it ({exc})") from None
+            raise BadArgument(f"profile {name_or_path}: cannot read it ({exc})") from None
         src = str(p)
     try:
         doc = yaml.safe_load(text)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadArgument, InvalidData, Problem
+from ..errors import EmptyReplace, InvalidData, Problem
 from ..model import Dataset
 from ..store.base import IdIndex, ImportSummary, Store
 from .merging import ImportReport, import_mapped, import_patch, merge_owned
@@ -142,10 +142,7 @@ def _import_path(
         if problems:
             raise InvalidData(problems, raw.source)
         if parsed.ds.record_count() == 0 and not allow_empty:
-            raise BadArgument(
-                f"{raw.source} holds no records; refusing to replace the store {store.url} with nothing "
-                "(give --allow-empty to empty it on purpose)"
-            )
+            raise EmptyReplace(f"{raw.source} holds no records; refusing to replace the store {store.url} with nothing")
         phase(f"writing into {store.url}")
         return store.import_dataset(_normalised(parsed.ds), replace=True, source=source, effective=effective)
     if problems:

@@ -97,7 +97,7 @@ DEFAULT_MAX_BYTES = 1 << 30
 MAX_NESTING = 64
 
 
-def parse_size(text: str, where: str = "--max-bytes") -> int:
+def parse_size(text: str, where: str = "") -> int:
     """``"1048576"``, ``"512K"``, ``"200M"`` or ``"2G"`` as a number of bytes."""
     t = str(text).strip().upper().removesuffix("B")
     mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(t[-1:], 1)
@@ -105,7 +105,7 @@ def parse_size(text: str, where: str = "--max-bytes") -> int:
     if not digits.isdigit() or len(digits) > 15 or int(digits) <= 0:
         from ..errors import BadArgument, shown
 
-        raise BadArgument(f"{where}: expected a positive number of bytes (for example 500M or 2G), not {shown(text)}")
+        raise BadArgument(f"{where}{': ' if where else ''}expected a positive number of bytes (for example 500M or 2G), not {shown(text)}")
     return int(digits) * mult
 
 
@@ -402,13 +402,15 @@ CSV_FILES = {f"{k}.csv": k for k in MODELS} | {"decision_chain.csv": "decision_c
 _JSON_CELLS = {s: tuple(f.name for f in k.fields if f.type == "json") for s, k in KINDS.items()} | {"decision_chain": ()}
 
 
-def _json_cell(rec: dict[str, Any], name: str) -> bool:
-    """Parse the JSON text of ``rec[name]`` in place; False when it is not JSON."""
+def _json_cell(rec: dict[str, Any], name: str) -> str | None:
+    """Parse the JSON text of ``rec[name]`` in place; what is wrong with it, if anything."""
     try:
         rec[name] = json.loads(rec[name])
-    except json.JSONDecodeError:
-        return False
-    return True
+    except RecursionError:
+        return f"nested deeper than {MAX_NESTING} levels"
+    except ValueError:  # not JSON, or a number beyond Python's int-string limit
+        return f"{name} must be a JSON object"
+    return None
 
 
 def _read_csv_dir(d: Path, limit: int) -> RawDataset:
@@ -475,9 +477,9 @@ def _read_csv_dir(d: Path, limit: int) -> RawDataset:
                 if section == "decision_chain":
                     chains.append((rec, where))
                     continue
-                bad = next((n for n in _JSON_CELLS[section] if n in rec and not _json_cell(rec, n)), None)
+                bad = next(((n, fault) for n in _JSON_CELLS[section] if n in rec and (fault := _json_cell(rec, n))), None)
                 if bad is not None:
-                    raw.problems.append(Problem(where((bad,)), f"{bad} must be a JSON object"))
+                    raw.problems.append(Problem(where((bad[0],)), bad[1]))
                     continue
                 items = raw.sections.setdefault(section, [])
                 if section == "projects" and isinstance(rec.get("id"), str):

@@ -221,7 +221,7 @@ def check_references(parsed: Parsed, existing: IdIndex | None = None) -> list[Pr
                 Problem(
                     W[("key_persons", i)](("customer",)),
                     f"{p.id} belongs to customer {moved_from} in the store; moving a key person to another "
-                    "customer is only possible with --replace",
+                    "customer is only possible by replacing the whole store",
                 )
             )
         if kind_of.get(p.customer) != "customer" and not has(p.customer, "customer"):

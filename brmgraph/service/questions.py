@@ -564,11 +564,11 @@ def alerts(
     from ..analysis.alerts import alerts as alerts_
 
     mc = parse_max_cost(max_cost)
-    at = parse_time(since, "--since")
-    day = parse_day(today, "--today") or date.today()
+    at = parse_time(since)
+    day = parse_day(today, "today") or date.today()
     start = date.fromisoformat(at[:10])
     if start > day:
-        raise BadArgument(f"--since {since} is after today ({day.isoformat()})")
+        raise BadArgument(f"since {since[:10]} is after today ({day.isoformat()})")
     with reading(store) as st:
         from .stores import as_of_state
 

@@ -28,8 +28,10 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         from .neo4j import Neo4jStore
 
         return Neo4jStore(url)
+    from .base import redact_url
+
     raise BadArgument(
-        f"unknown store URL {url!r}; use sqlite:///relative.db, sqlite:////absolute.db, neo4j://host:7687 or bolt://host:7687"
+        f"unknown store URL {redact_url(url)!r}; use sqlite:///relative.db, sqlite:////absolute.db, neo4j://host:7687 or bolt://host:7687"
     )
 
 

@@ -48,7 +48,7 @@ def redact_url(url: str) -> str:
     """``url`` with the password of its userinfo replaced by ``***``
     (``bolt://alice:S3cr3t@host:7687`` → ``bolt://alice:***@host:7687``): store URLs are
     printed in messages and logs, passwords never are."""
-    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/?#]*)@", _redact_userinfo, url)
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@", _redact_userinfo, url)
 
 
 def _redact_userinfo(m: re.Match[str]) -> str:
@@ -60,7 +60,7 @@ def damaged(url: str, what: str) -> StoreDamaged:
     """The one wording of a damaged store (what is wrong, and what to do)."""
     return StoreDamaged(
         f"store {redact_url(url)} is damaged: {what}; restore it from a backup, or import the data "
-        "again into a new store (`brmgraph import FILE --store URL`)"
+        "again into a new store"
     )
 
 
@@ -326,7 +326,7 @@ def change_time(sets: list[H.ChangeSet], effective: str | None) -> str:
     if effective is not None:
         if latest is not None and effective < latest:
             raise BadArgument(
-                f"--effective {effective} is earlier than the store's latest change set "
+                f"the effective time {effective} is earlier than the store's latest change set "
                 f"(#{sets[-1].id} at {latest}); history can only grow forward"
             )
         return effective

@@ -46,9 +46,13 @@ if TYPE_CHECKING:
 SECTIONS = Dataset.SECTIONS
 
 
-def parse_time(text: str, option: str = "--as-of") -> str:
+def parse_time(text: str) -> str:
     """A date (``2024-05-01``: midnight UTC starting that day) or an ISO timestamp
-    (without a zone: UTC) as the canonical stored text ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    (without a zone: UTC) as the canonical stored text ``YYYY-MM-DDTHH:MM:SS.ffffffZ``.
+
+    >>> parse_time("0001-01-01")
+    '0001-01-01T00:00:00.000000Z'
+    """
     raw = text.strip()
     try:
         if len(raw) == 10:
@@ -57,14 +61,20 @@ def parse_time(text: str, option: str = "--as-of") -> str:
             dt = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
             if dt.tzinfo is None:
                 dt = dt.replace(tzinfo=UTC)
-    except ValueError:
-        raise BadArgument(f"{option} must be a date (2024-05-01) or an ISO time (2024-05-01T02:00:00Z), not {text!r}") from None
-    return stamp(dt)
+        return stamp(dt)
+    except (ValueError, OverflowError):  # OverflowError: a zone moves it out of the years 1-9999
+        from ..errors import shown
+
+        raise BadArgument(
+            f"expected a date (2024-05-01) or an ISO time (2024-05-01T02:00:00Z) in the years 1 to 9999 (UTC), "
+            f"not {shown(text)}"
+        ) from None
 
 
 def stamp(dt: datetime) -> str:
-    """Canonical time text: fixed width, UTC, so text order is time order."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Canonical time text: fixed width (a four-digit year, even in year 1), UTC, so text
+    order is time order."""
+    return dt.astimezone(UTC).isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
 
 
 def now() -> str:

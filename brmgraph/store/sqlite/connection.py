@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import quote
 
-from ...errors import StoreUnavailable
+from ...errors import StoreUnavailable, escaped, os_error_text
 from .. import records as R
 from ..base import NotAStore, Store, damaged
 from .schema import BUSY_TIMEOUT_S, EXPECTED_COLUMNS, FORMAT_MARK, MIGRATIONS, SCHEMA, SCHEMA_VERSION, path_of
+
+#: what a store was doing, as said in an error message
+_DOING = {"open": "opened", "read": "read", "write": "written"}
 
 
 class SqliteConnection(Store):
@@ -27,24 +30,10 @@ class SqliteConnection(Store):
         self.path = path_of(url)
         self.readonly = False
         self._depth = 0  # nesting of snapshot() blocks
-        if self.path.exists() and self.path.is_dir():
-            raise StoreUnavailable(f"cannot open store {url}: {self.path} is a folder")
-        if not create and not self.path.exists():
-            raise StoreUnavailable(
-                f"store {url} does not exist (no file {self.path}); create it with `brmgraph import FILE --store {url}`"
-            )
-        if not self.path.parent.exists():
-            raise StoreUnavailable(f"cannot open store {url}: folder {self.path.parent} does not exist")
-        memory = str(self.path) == ":memory:"
-        if not memory:
-            folder = self.path.parent if str(self.path.parent) else Path(".")
-            if self.path.exists():
-                # a store we may not write is opened read-only: reads work, imports are refused
-                self.readonly = not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK))
-            elif not os.access(folder, os.W_OK):
-                raise StoreUnavailable(
-                    f"cannot create store {url}: folder {folder} is read-only; choose a folder you may write"
-                )
+        try:
+            self._check_path(url, create)
+        except OSError as exc:  # a name too long, a folder we may not search...
+            raise StoreUnavailable(f"cannot open store {escaped(url, 300)}: {os_error_text(exc)}") from None
         try:
             if self.readonly:
                 self.conn = self._connect_readonly()
@@ -70,6 +59,28 @@ class SqliteConnection(Store):
             with contextlib.suppress(Exception):
                 self.conn.close()
             raise
+
+    def _check_path(self, url: str, create: bool) -> None:
+        """The file and its folder are what the command needs (else StoreUnavailable);
+        sets :attr:`readonly` for a store we may read but not write."""
+        if self.path.exists() and self.path.is_dir():
+            raise StoreUnavailable(f"cannot open store {url}: {self.path} is a folder")
+        if not create and not self.path.exists():
+            raise StoreUnavailable(
+                f"store {url} does not exist (no file {self.path}); importing data into it creates it"
+            )
+        if not self.path.parent.exists():
+            raise StoreUnavailable(f"cannot open store {url}: folder {self.path.parent} does not exist")
+        memory = str(self.path) == ":memory:"
+        if not memory:
+            folder = self.path.parent if str(self.path.parent) else Path(".")
+            if self.path.exists():
+                # a store we may not write is opened read-only: reads work, imports are refused
+                self.readonly = not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK))
+            elif not os.access(folder, os.W_OK):
+                raise StoreUnavailable(
+                    f"cannot create store {url}: folder {folder} is read-only; choose a folder you may write"
+                )
 
     def _connect_readonly(self) -> sqlite3.Connection:
         """A read-only connection. In a folder we may not write, SQLite cannot create the
@@ -139,7 +150,7 @@ class SqliteConnection(Store):
             others = ", ".join(sorted(t for t in tables if not t.startswith("sqlite_"))[:5])
             raise NotAStore(
                 f"store {self.url} is not a brmgraph store: the SQLite file {self.path} holds other data "
-                f"(tables {others}); nothing was written to it. Choose another --store file"
+                f"(tables {others}); nothing was written to it. Choose another store file"
             )
         try:
             return int(rows["schema_version"])
@@ -188,32 +199,46 @@ class SqliteConnection(Store):
     # ------------------------------------------------------------------ errors
     def _translate(self, exc: BaseException, doing: str) -> BaseException:
         """A SQLite (or decoding) error as a one-line :class:`StoreUnavailable` saying
-        what to do."""
+        what to do. SQLite errors are told apart by their primary result code
+        (``sqlite_errorname``: ``SQLITE_IOERR_WRITE`` is an ``SQLITE_IOERR``), never by the
+        words of their message (which may quote a name from the file)."""
         if isinstance(exc, R.BadValue):
             return damaged(self.url, str(exc))
         text = str(exc)
-        low = text.lower()
-        if "readonly" in low or "read-only" in low:
-            return StoreUnavailable(
-                f"store {self.url} is read-only: {self.path} or its folder may not be written; nothing was "
-                "imported (import into a store you may write, or fix the permissions)"
-            )
-        if "disk is full" in low or "disk i/o error" in low and doing == "import":
-            return StoreUnavailable(
-                f"store {self.url}: the disk is full, the import was rolled back and the store is unchanged "
-                "(free some space and import again)"
-            )
-        if "no such table" in low or "no such column" in low or "malformed" in low:
+        code = "_".join((getattr(exc, "sqlite_errorname", None) or "").split("_")[:2])
+        if code == "SQLITE_READONLY":
+            return self.read_only_error()
+        if code in ("SQLITE_FULL", "SQLITE_IOERR"):
+            # a write beyond a size limit is an I/O error to SQLite (EFBIG), as is a failing disk
+            what = "the disk is full" if code == "SQLITE_FULL" else f"the disk is full or failing ({text})"
+            if doing == "import":
+                return StoreUnavailable(
+                    f"store {self.url}: {what}, the import was rolled back and the store is unchanged "
+                    "(free some space or check the disk, and import again)"
+                )
+            return StoreUnavailable(f"store {self.url}: {what} while it was being {_DOING.get(doing, doing)}")
+        if code == "SQLITE_CORRUPT" or (code == "SQLITE_ERROR" and text.startswith(("no such table", "no such column"))):
             return damaged(self.url, text)
-        if "not a database" in low:
+        if code == "SQLITE_NOTADB":
             return NotAStore(f"store {self.url} is not a brmgraph store: {self.path} is not a SQLite database")
-        if "locked" in low or "busy" in low:
+        if code in ("SQLITE_BUSY", "SQLITE_LOCKED"):
             return StoreUnavailable(
                 f"store {self.url} is busy: another process held it longer than {BUSY_TIMEOUT_S:.0f} s ({text})"
             )
-        if "unable to open" in low:
+        if code == "SQLITE_CANTOPEN":
             return StoreUnavailable(f"cannot open store {self.url}: {text} (check the file and its folder)")
+        if doing == "import":
+            return StoreUnavailable(
+                f"store {self.url} failed (import): {text}; the import was rolled back and the store is unchanged"
+            )
         return StoreUnavailable(f"store {self.url} failed ({doing}): {text}")
+
+    def read_only_error(self) -> StoreUnavailable:
+        """The error of a write refused because the store may not be written."""
+        return StoreUnavailable(
+            f"store {self.url} is read-only: {self.path} or its folder may not be written; nothing was "
+            "imported (import into a store you may write, or fix the permissions)"
+        )
 
     @contextmanager
     def _guard(self, doing: str = "read") -> Iterator[None]:

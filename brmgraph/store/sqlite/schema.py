@@ -146,7 +146,9 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
 def path_of(url: str) -> Path:
     """``sqlite:///rel.db`` → ``rel.db``; ``sqlite:////abs.db`` → ``/abs.db`` (SQLAlchemy's spelling)."""
     if not url.startswith("sqlite:///"):
-        raise BadArgument(f"not an embedded store URL {url!r}; use sqlite:///relative.db or sqlite:////absolute.db")
+        from ..base import redact_url
+
+        raise BadArgument(f"not an embedded store URL {redact_url(url)!r}; use sqlite:///relative.db or sqlite:////absolute.db")
     rest = url[len("sqlite:///") :]
     if not rest:
         raise BadArgument(f"store URL {url!r} names no file")

@@ -166,7 +166,7 @@ class SqliteWriting(SqliteFlagCache):
         if self._depth:  # a programming error: the snapshot would hide (or, on Neo4j, block) the write
             raise RuntimeError("import_dataset inside a read snapshot of the same store")
         if self.readonly:
-            raise self._translate(sqlite3.OperationalError("attempt to write a readonly database"), "import")
+            raise self.read_only_error()
         with self._guard("import"):
             return self._import(ds, replace=replace, check=check, merge=merge, source=source, effective=effective)
 
