@@ -147,7 +147,7 @@ def parse_day(text: str | None, option: str = "--today") -> date | None:
 
 def parse_time_option(text: str, option: str = "--as-of") -> str:
     """A time given on the command line (a date or an ISO time) as stored history text."""
-    from ..store.history import parse_time
+    from ..service.stores import parse_time
 
     with naming(option):
         return parse_time(text)
