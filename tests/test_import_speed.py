@@ -216,13 +216,12 @@ def test_a_failed_bulk_fill_keeps_the_store_and_its_indexes(tmp_path: Path, monk
     assert indexes(db) == before
 
 
-def test_records_given_the_same_fields_share_one_fields_set() -> None:
+def test_validated_records_know_the_fields_they_were_given() -> None:
     given = [{"id": f"P{i}", "customer": "C1", "name": f"N{i}"} for i in range(50)]
     given[20]["reports_to"] = "P0"  # one record given another set of fields
     given[30]["veto"] = None  # null: not given
     ds = parsed({"customers": [{"id": "C1"}], "key_persons": given})
     persons = ds.key_persons
-    assert len({id(p.__pydantic_fields_set__) for p in persons}) <= 5
     for p, g in zip(persons, given, strict=True):
         assert p.model_fields_set == {k for k, v in g.items() if v is not None}
 

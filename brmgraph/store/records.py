@@ -95,53 +95,47 @@ def _chain(value: Any) -> list[model.ChainMember]:
     ]
 
 
-def _text(v: Any) -> Any:
-    return v or ""
+def _id_list(v: Any) -> list[Any]:
+    return list(_json(v, []))
 
 
-def _number(v: Any) -> Any:
-    return float(v) if v is not None else None
+def _json_object(v: Any) -> Any:
+    return _json(v, {})
 
 
-#: value converters by field type (``None``: the stored value as it is)
-_CONVERT: dict[str, Callable[[Any], Any] | None] = {
-    "id": None, "str": _text, "float": _number, "int": None, "bool": None, "date": day,
-    "json": lambda v: _json(v, {}),
-}
-
-
-def _converter(k: Kind, f: Field) -> Callable[[Any, tuple[Any, ...]], Any] | None:
+def _value(k: Kind, f: Field) -> str:
+    """The Python expression that turns the stored value of ``f`` (the parameter of
+    the same name) into the record's value."""
+    n = f.name
     if f.type == "enum":
         assert f.enum is not None
-        table, default, noun, name = _members(f.enum), f.enum.default() or "", k.noun, f.name
-        where = tuple(k.names().index(n) for n in k.key)
-
-        def enum(v: Any, row: tuple[Any, ...]) -> Any:
-            got = table.get(v or default)
-            return got if got is not None else _enum(table, v, default, noun, "->".join(str(row[i]) for i in where), name)
-
-        return enum
-    if f.type == "list":
-        return (lambda v, _row: _chain(v)) if f.items == "chain" else (lambda v, _row: list(_json(v, [])))
-    convert = _CONVERT[f.type]
-    return None if convert is None else (lambda v, _row: convert(v))
+        key = " + '->' + ".join(f"str({x})" for x in k.key)
+        return f"(_members_{n}.get({n} or {f.enum.default() or ''!r}) or _bad(_members_{n}, {n}, {key}, {n!r}))"
+    return {
+        "str": f"({n} or '')",
+        "float": f"(None if {n} is None else float({n}))",
+        "date": f"_day({n})",
+        "json": f"_json_object({n})",
+        "list": f"_chain({n})" if f.items == "chain" else f"_id_list({n})",
+    }.get(f.type, n)
 
 
-def decoder(k: Kind, cls: Any, fields: tuple[Field, ...] | None = None) -> Callable[..., Any]:
-    """The decoder of one kind: fields positionally (declaration order) or by keyword."""
-    fields = fields or k.fields
-    names = tuple(f.name for f in fields)
-    steps = tuple((f.name, i, _converter(k, f)) for i, f in enumerate(fields))
-    n = len(names)
-    construct = cls.model_construct
-
-    def decode(*row: Any, **given: Any) -> Any:
-        if given or len(row) < n:
-            row = row + tuple(given.get(name) for name in names[len(row):])
-        values = {name: (row[i] if conv is None else conv(row[i], row)) for name, i, conv in steps}
-        return construct(**values)
-
-    decode.__name__ = k.section
+def decoder(k: Kind, cls: Any) -> Callable[..., Any]:
+    """The decoder of one kind, generated from its declaration (as ``namedtuple`` and
+    ``dataclasses`` generate code): the fields positionally in declaration order or by
+    keyword, each missing one ``None`` (its default). Every record it builds shares one
+    fields set (pydantic's documented ``_fields_set`` of ``model_construct``)."""
+    names = k.names()
+    namespace: dict[str, Any] = {
+        "_construct": cls.model_construct, "_FIELDS": set(names), "_day": day, "_chain": _chain,
+        "_id_list": _id_list, "_json_object": _json_object,
+        "_bad": lambda table, v, rid, name: _enum(table, v, "", k.noun, rid, name),
+        **{f"_members_{f.name}": _members(f.enum) for f in k.fields if f.enum is not None},
+    }
+    params = ", ".join(f"{n}=None" for n in names)
+    values = ", ".join(f"{f.name}={_value(k, f)}" for f in k.fields)
+    exec(f"def {k.section}({params}):\n    return _construct(_FIELDS, {values})", namespace)  # noqa: S102 (our own text)
+    decode: Callable[..., Any] = namespace[k.section]
     decode.__doc__ = f"A stored {k.noun} back as a record: {', '.join(names)}."
     return decode
 
