@@ -131,9 +131,12 @@ def _converter(k: Kind, f: Field) -> Callable[[Any, tuple[Any, ...]], Any] | Non
 
 
 def decoder(k: Kind, cls: Any, fields: tuple[Field, ...] | None = None) -> Callable[..., Any]:
-    """The decoder of one kind: fields positionally (declaration order) or by keyword."""
+    """The decoder of one kind: fields positionally (declaration order) or by keyword.
+    Every record it builds shares one fields set (the documented ``_fields_set`` of
+    pydantic's ``model_construct``): not one set per stored record read back."""
     fields = fields or k.fields
     names = tuple(f.name for f in fields)
+    every = set(names)
     steps = tuple((f.name, i, _converter(k, f)) for i, f in enumerate(fields))
     n = len(names)
     construct = cls.model_construct
@@ -142,7 +145,7 @@ def decoder(k: Kind, cls: Any, fields: tuple[Field, ...] | None = None) -> Calla
         if given or len(row) < n:
             row = row + tuple(given.get(name) for name in names[len(row):])
         values = {name: (row[i] if conv is None else conv(row[i], row)) for name, i, conv in steps}
-        return construct(**values)
+        return construct(every, **values)
 
     decode.__name__ = k.section
     decode.__doc__ = f"A stored {k.noun} back as a record: {', '.join(names)}."
