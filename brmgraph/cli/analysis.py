@@ -397,7 +397,7 @@ def report_cmd(
         raise BadArgument(f"--format must be text, json or markdown, not {fmt!r}")
     day = parse_day(today) or date.today()
     tpl = load_template(template, employee_template)
-    with store_from(store, as_of=as_of) as st:
+    with store_from(store, as_of=as_of, customer=customer) as st:
         persp = perspective_of(st, perspective)
         ds = st.customer_graph(customer)
     cg = CustomerGraph.from_dataset(strength_from(ds, strength, day), customer)

@@ -223,21 +223,30 @@ AsOfOpt = Annotated[
 
 @contextmanager
 def store_from(
-    url: str | None, *, create: bool = False, as_of: str | None = None, writes: bool = False
+    url: str | None, *, create: bool = False, as_of: str | None = None, writes: bool = False, customer: str | None = None
 ) -> Iterator[Store]:
     """Open the store for one command and close it afterwards. Only commands that write
     pass ``create``: reading a store that does not exist is an error (exit 5). With
     ``as_of`` the command reads an in-memory store holding the data as it stood then.
     A command that only reads (neither ``create`` nor ``writes``) answers from one
     consistent snapshot of the store (:meth:`Store.snapshot`), even while another process
-    imports; a command that writes to an existing store passes ``writes``."""
+    imports; a command that writes to an existing store passes ``writes``. With
+    ``as_of`` and ``customer`` the in-memory store holds only that customer's sub-graph
+    and the employees, competitors and staff (what a one-customer command reads)."""
     if as_of is not None:
         from ..store.history import parse_time
         from ..store.sqlite import SqliteStore
 
         at = parse_time(as_of)
         with store_from(url) as real:
-            ds = real.state_at(at)
+            if customer is None:
+                ds = real.state_at(at)
+            else:
+                from ..store.history import customer_state_at, shared_state_at
+
+                ds = customer_state_at(real, customer, at)
+                shared = shared_state_at(real, at)
+                ds = ds.model_copy(update={s: getattr(shared, s) for s in ("employees", "competitors", "competitor_staff")})
             where = real.url
         store: Store = SqliteStore("sqlite:///:memory:")
         store.import_dataset(ds, replace=True)

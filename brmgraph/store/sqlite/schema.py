@@ -13,7 +13,7 @@ from .. import records as R
 
 BUSY_TIMEOUT_S = 120.0
 #: version of the table layout; a store carries it (and :data:`FORMAT_MARK`) in ``meta``
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: ``meta.format`` of every brmgraph store: a database without it is not ours
 FORMAT_MARK = "brmgraph"
 
@@ -25,6 +25,14 @@ CREATE TABLE IF NOT EXISTS shared_stamp (id INTEGER PRIMARY KEY CHECK (id = 1), 
 CREATE TABLE IF NOT EXISTS flag_cache (
     customer TEXT NOT NULL, max_cost INTEGER NOT NULL, stamp INTEGER NOT NULL, shared INTEGER NOT NULL,
     rules INTEGER NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (customer, max_cost)) WITHOUT ROWID;
+"""
+
+#: which change sets hold version rows of which customer (store/sqlite/history.py):
+#: customer '' marks the change sets with versions of employees, competitors or staff,
+#: '*' those upgraded from schema 5 (read for every customer)
+HISTORY_INDEX = """
+CREATE TABLE IF NOT EXISTS changeset_customers (
+    customer TEXT NOT NULL, changeset INTEGER NOT NULL, PRIMARY KEY (customer, changeset)) WITHOUT ROWID;
 """
 
 SCHEMA = """
@@ -59,9 +67,15 @@ CREATE TABLE IF NOT EXISTS versions (
     section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
     changeset INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
-""" + """
+""" + HISTORY_INDEX + """
 CREATE TABLE IF NOT EXISTS customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL);
 """ + CACHE_SCHEMA
+
+def _upgrade_history(conn: sqlite3.Connection) -> None:
+    from .history import upgrade_history
+
+    upgrade_history(conn)
+
 
 def _build_compact_rows(conn: sqlite3.Connection) -> None:
     from .compact import rebuild
@@ -94,6 +108,9 @@ MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = 
         "SELECT id, COALESCE((SELECT MAX(id) FROM changesets), 0) FROM customers",
         "INSERT OR REPLACE INTO shared_stamp(id, changeset) SELECT 1, COALESCE(MAX(id), 0) FROM changesets",
     ),
+    # 5 -> 6: history payloads by field name instead of position, and the index of the
+    # change sets per customer (store/sqlite/history.py: upgrade_history)
+    5: (HISTORY_INDEX.strip().rstrip(";"), _upgrade_history),
 }
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
@@ -103,6 +120,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     **{t: R.DECODERS[t][1] for t in TABLES},
     "changesets": ("id", "time", "source", "mode", "counts", "versions"),
     "versions": ("section", "key", "data", "valid_from", "valid_to", "changeset"),
+    "changeset_customers": ("customer", "changeset"),
     "customer_compact": ("customer", "data"),
     "customer_stamps": ("customer", "changeset"),
     "shared_stamp": ("id", "changeset"),

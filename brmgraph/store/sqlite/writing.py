@@ -213,6 +213,8 @@ class SqliteWriting(SqliteFlagCache):
                  H.pack(ended) if ended else None),
             )
             self._write_stamps(cs, stamps, replace=replace)
+            if ended:
+                self._write_history_index(cs, stamps)
             c.execute("COMMIT")
         except BaseException as exc:
             if job is not None:
