@@ -509,7 +509,8 @@ class _Past:
     def __init__(self, st: Store, customer: str, at: str, now: Dataset, rows: dict[tuple[str, str], list[Packed]]):
         self.st, self.customer, self.at, self.rows = st, customer, at, rows
         self.current: dict[tuple[str, str], dict[str, Any] | None] = {}
-        self._fetched: dict[str, set[str]] = {}
+        # the current sub-graph holds every influence and interaction aimed at its persons
+        self._fetched: dict[str, set[str]] = {s: {p.id for p in now.key_persons} for s in _AIMED}
         self._learn(now)
 
     def _learn(self, ds: Dataset) -> None:
@@ -545,19 +546,18 @@ class _Past:
 
     def _owned_keys(self, section: str) -> list[str]:
         """The keys of ``section`` that belong to the customer now or in a row read
-        (the rows of other customers' records read beside them are left out)."""
-        keys = {k for (s, k) in self.current if s == section}
-        keys.update(k for (s, k) in self.rows if s == section)
+        (the rows of other customers' records read beside them are left out: a record
+        that belonged to the customer since ``at`` but does not now has a row naming
+        it, the one that moved or deleted it)."""
         if section == "customers":
-            return sorted(keys & {self.customer})
-        self._fetch(section, keys)
-        return sorted(k for k in keys if self._mentions(section, k))
-
-    def _mentions(self, section: str, key: str) -> bool:
-        now = self.current.get((section, key))
-        return (now is not None and now["customer"] == self.customer) or any(
-            values is not None and values.get("customer") == self.customer for _a, _c, _k, values in self.rows.get((section, key), [])
+            return sorted({k for (s, k) in [*self.current, *self.rows] if s == section} & {self.customer})
+        keys = {k for (s, k), now in self.current.items() if s == section and now is not None and now["customer"] == self.customer}
+        keys.update(
+            k for (s, k), rows in self.rows.items()
+            if s == section and any(values is not None and values.get("customer") == self.customer for *_x, values in rows)
         )
+        self._fetch(section, keys)
+        return sorted(keys)
 
     def moved(self) -> bool:
         """Whether a key person or project of the customer belonged to another customer
