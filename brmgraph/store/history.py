@@ -489,11 +489,40 @@ def customer_state_at(st: Store, customer: str, at: str) -> Dataset:
     if st.has_legacy_history():  # rows of a schema-2 store: from the whole state, as before
         return _sub_graph(st.state_at(at), customer)
     now = _current_graph(st, customer)
-    rows = group(st.history_blobs(customer, at))
-    past = _Past(st, customer, at, now, rows)
+    past = _Past(st, customer, at, now, _rows_of(st.history_blobs(customer, at), customer, now))
     if past.moved():
-        past = _Past(st, customer, at, now, group(st.history_blobs(None, at)))
+        past = _Past(st, customer, at, now, _rows_of(st.history_blobs(None, at), customer, now))
     return past.graph()
+
+
+def _rows_of(packed: Iterable[tuple[int, str, bytes | None]], customer: str, now: Dataset) -> dict[tuple[str, str], list[Packed]]:
+    """:func:`group` of only the rows one customer's past can need: its customer record;
+    its key persons and projects (those it holds now, and those a row names it in:
+    a record that left it since has one, the row that moved or deleted it); the
+    influences and interactions aimed at those key persons; every shared record."""
+    flat: list[tuple[str, int, str, str, str, Any]] = []
+    for cs, at, blob in packed:
+        flat.extend((at, cs, section, key, kind, values) for section, key, kind, values in unpack(blob))
+    owned = {("key_persons", p.id) for p in now.key_persons} | {("projects", j.id) for j in now.projects}
+    owned.update(
+        (section, key) for _a, _c, section, key, _k, values in flat
+        if section in ("key_persons", "projects") and values is not None and values.get("customer") == customer
+    )
+    persons = {k for s, k in owned if s == "key_persons"}
+    out: dict[tuple[str, str], list[Packed]] = {}
+    for at, cs, section, key, kind, values in flat:
+        if section in _AIMED:
+            if json.loads(key)[1] not in persons:
+                continue
+        elif section == "customers":
+            if key != customer:
+                continue
+        elif section in ("key_persons", "projects") and (section, key) not in owned:
+            continue
+        out.setdefault((section, key), []).append((at, cs, kind, values))
+    for rows in out.values():
+        rows.sort(key=lambda r: (r[0], r[1]))
+    return out
 
 
 def _current_graph(st: Store, customer: str) -> Dataset:
