@@ -3,7 +3,8 @@
 Layout: the store's ordinary tables / nodes hold the latest state only (reads of the
 latest state are exactly as fast as without history). Beside them, one **change set**
 per import: id (1, 2, ...), time, source, mode, counts, and the **version rows** of the
-versions it ended, packed into one compressed value (:func:`pack`). A version row is
+versions it ended, packed into compressed values (:func:`pack`; the embedded store packs
+them per customer, :func:`pack_by_customer`). A version row is
 section, key, the record's field values (or ``None`` for "the record did not exist"),
 ``valid_from`` (``None``: since the beginning), ``valid_to`` (the time of the change set
 that ended it) and that change set's id.
@@ -226,6 +227,38 @@ def pack(ended: list[Ended]) -> bytes:
     return zlib.compress(_data(rows).encode("utf-8"), 9)
 
 
+def pack_by_customer(ended: list[Ended], old: Dataset | None, new: Dataset) -> dict[str, bytes]:
+    """The version rows one change set ends, packed (:func:`pack`) per customer they
+    belong to: a customer record to itself; a key person or project to its customer
+    before and after the change; an influence or interaction to the customer of its
+    target person before and after; employees, competitors and staff to ``''``. A row
+    belonging to two customers (a record that moved) is in both parts."""
+    person: dict[str, dict[str, str]] = {"before": {}, "after": {}}
+    project: dict[str, dict[str, str]] = {"before": {}, "after": {}}
+    if old is not None:
+        person["before"] = {p.id: p.customer for p in old.key_persons}
+        project["before"] = {j.id: j.customer for j in old.projects}
+    person["after"] = {**person["before"], **{p.id: p.customer for p in new.key_persons}}
+    project["after"] = {**project["before"], **{j.id: j.customer for j in new.projects}}
+    parts: dict[str, list[Ended]] = {}
+    for row in ended:
+        section, key = row[0], row[1]
+        owners: set[str | None]
+        if section == "customers":
+            owners = {key}
+        elif section in ("key_persons", "projects"):
+            maps = person if section == "key_persons" else project
+            owners = {maps["before"].get(key), maps["after"].get(key)}
+        elif section in ("influences", "interactions"):
+            target = json.loads(key)[1]
+            owners = {person["before"].get(target), person["after"].get(target)}
+        else:
+            owners = {""}
+        for owner in owners - {None}:
+            parts.setdefault(str(owner), []).append(row)
+    return {owner: pack(rows) for owner, rows in parts.items()}
+
+
 def unpack(blob: bytes | None) -> list[tuple[str, str, str, dict[str, Any] | None]]:
     """The rows of :func:`pack`: (section, key, kind, values). A value packed by a
     schema-5 store (fields by position) is read by name (:func:`upgrade_row`)."""
@@ -313,10 +346,15 @@ def rebuild(
 
 
 def group(packed: Iterable[tuple[int, str, bytes | None]]) -> dict[tuple[str, str], list[Packed]]:
-    """The packed rows of change sets ``(id, time, blob)`` per (section, key), sorted."""
+    """The packed rows of change sets ``(id, time, blob)`` per (section, key), sorted;
+    a change set may come in several parts (a row stored in two parts counts once)."""
     raw: dict[tuple[str, str], list[Packed]] = {}
+    seen: set[tuple[int, str, str]] = set()
     for cs, at, blob in packed:
         for section, key, kind, values in unpack(blob):
+            if (cs, section, key) in seen:
+                continue
+            seen.add((cs, section, key))
             raw.setdefault((section, key), []).append((at, cs, kind, values))
     for rows in raw.values():
         rows.sort(key=lambda r: (r[0], r[1]))

@@ -1,5 +1,5 @@
-"""History of the embedded store: the change sets, their version rows, the index of the
-change sets per customer, and the upgrade of history written by schema 5."""
+"""History of the embedded store: the change sets, their version rows (packed per
+customer), and the upgrade of history written by schema 5."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 from .. import history as H
 from .. import records as R
-from .. import stamps as S
 from .connection import SqliteConnection
 from .schema import _chunks, _marks
 
@@ -31,7 +30,13 @@ class SqliteHistory(SqliteConnection):
         return self._changesets()
 
     def history_rows(self) -> tuple[list[tuple[int, str, bytes | None]], list[H.Version]]:
+        """Per change set its packed rows: one value (written before schema 6) or one per
+        customer (``history_parts``; several per change set)."""
         packed = list(self.conn.execute("SELECT id, time, versions FROM changesets ORDER BY id"))
+        packed += self.conn.execute(
+            "SELECT p.changeset, c.time, p.versions FROM history_parts p JOIN changesets c ON c.id = p.changeset "
+            "ORDER BY p.changeset, p.customer"
+        )
         legacy = [
             H.Version(*r)
             for r in self.conn.execute("SELECT section, key, data, valid_from, valid_to, changeset FROM versions")
@@ -39,16 +44,19 @@ class SqliteHistory(SqliteConnection):
         return packed, legacy
 
     def history_blobs(self, customer: str | None, after: str) -> list[tuple[int, str, bytes | None]]:
+        """The parts of ``customer`` and of the shared records (every part without one)
+        of the change sets after ``after``, and the whole packed values of those written
+        before schema 6."""
         with self._guard():
+            c = self.conn
+            out = list(c.execute("SELECT id, time, versions FROM changesets WHERE time > ? AND versions IS NOT NULL", (after,)))
+            parts = "SELECT p.changeset, c.time, p.versions FROM history_parts p JOIN changesets c ON c.id = p.changeset "
             if customer is None:
-                sql, args = "SELECT id, time, versions FROM changesets WHERE time > ? ORDER BY id", (after,)
+                out += c.execute(parts + "WHERE c.time > ?", (after,))
             else:
-                sql = (
-                    "SELECT id, time, versions FROM changesets WHERE time > ? AND id IN "
-                    "(SELECT changeset FROM changeset_customers WHERE customer IN (?, '', '*')) ORDER BY id"
-                )
-                args = (after, customer)  # type: ignore[assignment]
-            return list(self.conn.execute(sql, args))
+                first = c.execute("SELECT COALESCE(MIN(id), 0) FROM changesets WHERE time > ?", (after,)).fetchone()[0]
+                out += c.execute(parts + "WHERE p.customer IN (?, '') AND p.changeset >= ?", (customer, first))
+            return out
 
     def has_legacy_history(self) -> bool:
         with self._guard():
@@ -65,23 +73,21 @@ class SqliteHistory(SqliteConnection):
                 out.extend(decode(*r) for r in self.conn.execute(sql, chunk))
         return out
 
-    def _write_history_index(self, changeset: int, touched: S.Touched) -> None:
-        """Inside an import's transaction: the customers whose records (or records aimed
-        at whose key persons) the change set ends versions of (``''``: employees,
-        competitors or staff), from the same rule as the stamps (:func:`stamps.touched`)."""
-        owners = sorted(touched.customers) + ([""] if touched.shared else [])
+    def _write_history_parts(self, changeset: int, parts: dict[str, bytes]) -> None:
+        """Inside an import's transaction: its version rows, one value per customer
+        (:func:`history.pack_by_customer`)."""
         self.conn.executemany(
-            "INSERT OR IGNORE INTO changeset_customers(customer, changeset) VALUES (?, ?)", ((o, changeset) for o in owners)
+            "INSERT INTO history_parts(customer, changeset, versions) VALUES (?, ?, ?)",
+            ((owner, changeset, blob) for owner, blob in sorted(parts.items())),
         )
 
 
 def upgrade_history(conn: sqlite3.Connection) -> None:
     """Schema 5 -> 6, inside the migration's transaction: every change set's packed rows
     and every whole version row by field name (:func:`history.upgrade_packed`,
-    :func:`history.upgrade_data`); the change sets upgraded are indexed for every
-    customer (``'*'``: which customers their rows touch is not worked out again)."""
+    :func:`history.upgrade_data`). They stay whole (one value per change set, read for
+    every customer); change sets written from now on are packed per customer."""
     packed = list(conn.execute("SELECT id, versions FROM changesets WHERE versions IS NOT NULL"))
     conn.executemany("UPDATE changesets SET versions = ? WHERE id = ?", ((H.upgrade_packed(b), i) for i, b in packed))
-    conn.executemany("INSERT OR IGNORE INTO changeset_customers(customer, changeset) VALUES ('*', ?)", ((i,) for i, _ in packed))
     whole = list(conn.execute("SELECT rowid, section, data FROM versions WHERE data IS NOT NULL"))
     conn.executemany("UPDATE versions SET data = ? WHERE rowid = ?", ((H.upgrade_data(s, d), r) for r, s, d in whole))

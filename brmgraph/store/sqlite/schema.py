@@ -27,12 +27,13 @@ CREATE TABLE IF NOT EXISTS flag_cache (
     rules INTEGER NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (customer, max_cost)) WITHOUT ROWID;
 """
 
-#: which change sets hold version rows of which customer (store/sqlite/history.py):
-#: customer '' marks the change sets with versions of employees, competitors or staff,
-#: '*' those upgraded from schema 5 (read for every customer)
-HISTORY_INDEX = """
-CREATE TABLE IF NOT EXISTS changeset_customers (
-    customer TEXT NOT NULL, changeset INTEGER NOT NULL, PRIMARY KEY (customer, changeset)) WITHOUT ROWID;
+#: a change set's version rows, packed per customer they belong to (customer '':
+#: employees, competitors, staff; store/history.py pack_by_customer); change sets
+#: written before schema 6 keep theirs in changesets.versions
+HISTORY_PARTS = """
+CREATE TABLE IF NOT EXISTS history_parts (
+    customer TEXT NOT NULL, changeset INTEGER NOT NULL, versions BLOB NOT NULL,
+    PRIMARY KEY (customer, changeset)) WITHOUT ROWID;
 """
 
 SCHEMA = """
@@ -67,7 +68,7 @@ CREATE TABLE IF NOT EXISTS versions (
     section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
     changeset INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
-""" + HISTORY_INDEX + """
+""" + HISTORY_PARTS + """
 CREATE TABLE IF NOT EXISTS customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL);
 """ + CACHE_SCHEMA
 
@@ -108,9 +109,9 @@ MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = 
         "SELECT id, COALESCE((SELECT MAX(id) FROM changesets), 0) FROM customers",
         "INSERT OR REPLACE INTO shared_stamp(id, changeset) SELECT 1, COALESCE(MAX(id), 0) FROM changesets",
     ),
-    # 5 -> 6: history payloads by field name instead of position, and the index of the
-    # change sets per customer (store/sqlite/history.py: upgrade_history)
-    5: (HISTORY_INDEX.strip().rstrip(";"), _upgrade_history),
+    # 5 -> 6: history payloads by field name instead of position, and new change sets'
+    # version rows packed per customer (store/sqlite/history.py: upgrade_history)
+    5: (HISTORY_PARTS.strip().rstrip(";"), _upgrade_history),
 }
 
 TABLES = ("customers", "key_persons", "employees", "competitors", "competitor_staff", "influences", "projects", "interactions")
@@ -120,7 +121,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     **{t: R.DECODERS[t][1] for t in TABLES},
     "changesets": ("id", "time", "source", "mode", "counts", "versions"),
     "versions": ("section", "key", "data", "valid_from", "valid_to", "changeset"),
-    "changeset_customers": ("customer", "changeset"),
+    "history_parts": ("customer", "changeset", "versions"),
     "customer_compact": ("customer", "data"),
     "customer_stamps": ("customer", "changeset"),
     "shared_stamp": ("id", "changeset"),
