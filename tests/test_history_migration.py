@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ def _raw(url: str, sql: str) -> list[Any]:
 def test_the_fixture_is_a_schema_5_store_with_positional_history(old_store: str) -> None:
     assert _raw(old_store, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
     blobs = [b for (b,) in _raw(old_store, "SELECT versions FROM changesets WHERE versions IS NOT NULL")]
-    rows = [r for b in blobs for r in json.loads(zlib.decompress(b))]
+    rows = [r for b in blobs for r in json.loads(H.decompress(b))]
     assert len(blobs) == 7 and all(isinstance(r[0], int) for r in rows)  # section numbers, fields by number
     assert any(isinstance(r[2], dict) and r[2] and all(k.isdigit() for k in r[2]) for r in rows)
 
@@ -57,7 +56,7 @@ def test_the_old_store_migrates_on_first_open_and_answers_as_before(old_store: s
     assert _raw(old_store, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     blobs = [b for (b,) in _raw(old_store, "SELECT versions FROM changesets WHERE versions IS NOT NULL")]
     assert all(isinstance(r[0], str) and isinstance(r[3], (dict, type(None))) for b in blobs
-               for r in json.loads(zlib.decompress(b)))
+               for r in json.loads(H.decompress(b)))
     for what, want in EXPECTED["history"].items():
         if what != "all":
             flag, ident = what.split()
@@ -158,7 +157,7 @@ def test_neo4j_history_by_position_is_upgraded_on_open(tmp_path: Path, sqlite_ur
                 formats = [r["f"] for r in s.run("MATCH (c:BrmChangeSet) WHERE c.versions IS NOT NULL RETURN c.format AS f")]
                 raw = [bytes(r["v"]) for r in s.run("MATCH (c:BrmChangeSet) WHERE c.versions IS NOT NULL RETURN c.versions AS v")]
             assert formats == [2] * len(old)
-            assert all(isinstance(r[0], str) for b in raw for r in json.loads(zlib.decompress(b)))
+            assert all(isinstance(r[0], str) for b in raw for r in json.loads(H.decompress(b)))
             # (the patch is stamped when it runs: compare without times)
             plain = lambda vs: sorted((v.section, v.key, v.changeset, v.data) for v in vs)  # noqa: E731
             assert plain(reopened.versions()) == plain(sq.versions())

@@ -224,7 +224,36 @@ def pack(ended: list[Ended]) -> bytes:
             o, n = json.loads(old), json.loads(new)
             delta = {f: v for f, v in o.items() if f not in n or n[f] != v}
             rows.append([section, key, DELTA, delta])
-    return zlib.compress(_data(rows).encode("utf-8"), 9)
+    return _compress(_data(rows))
+
+
+#: a preset dictionary for zlib (RFC 1950 FDICT): the strings every packed value
+#: repeats, so that a small value (one customer's rows of one change set) compresses as
+#: well as a large one. Stored values depend on it: never change it (a value's header
+#: names its dictionary by Adler-32, so another one could be added beside it).
+ZDICT = (
+    b'"website","attrs","industry","tier","team","competitor","amount","close_date","status","stage",'
+    b'"decision_chain","competitors","role","decision_maker","technical_evaluator","procurement",'
+    b'"open","won","lost","yes","no","unknown","strong_support","support","neutral","oppose","strong_oppose",'
+    b'"solution_acceptance","price_acceptance","veto","approver","reports_to","department","title",'
+    b'"employee","person","date","kind","visit","meeting","call","source","target","strength","strong","medium","weak",'
+    b'["customers","["employees","["competitors","["competitor_staff","["projects","["interactions",'
+    b'["influences","["key_persons","id","customer","name",null],"a",null],"w",{"d",{"'
+)
+
+
+def _compress(text: str) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT)
+    return c.compress(text.encode("utf-8")) + c.flush()
+
+
+def decompress(blob: bytes) -> bytes:
+    """A packed value: with the preset dictionary (its header says so), or without
+    (values written before it)."""
+    if len(blob) > 1 and blob[1] & 0x20:
+        d = zlib.decompressobj(15, ZDICT)
+        return d.decompress(blob) + d.flush()
+    return zlib.decompress(blob)
 
 
 def pack_by_customer(ended: list[Ended], old: Dataset | None, new: Dataset) -> dict[str, bytes]:
@@ -264,7 +293,7 @@ def unpack(blob: bytes | None) -> list[tuple[str, str, str, dict[str, Any] | Non
     schema-5 store (fields by position) is read by name (:func:`upgrade_row`)."""
     if not blob:
         return []
-    rows = json.loads(zlib.decompress(bytes(blob)).decode("utf-8"))
+    rows = json.loads(decompress(bytes(blob)).decode("utf-8"))
     return [tuple(r) if isinstance(r[0], str) else upgrade_row(r) for r in rows]  # type: ignore[misc]
 
 
@@ -304,7 +333,7 @@ def upgrade_packed(blob: bytes | None) -> bytes | None:
     """A change set's packed rows in today's format (unchanged when they already are)."""
     if not blob:
         return blob
-    return zlib.compress(_data([list(r) for r in unpack(blob)]).encode("utf-8"), 9)
+    return _compress(_data([list(r) for r in unpack(blob)]))
 
 
 def upgrade_data(section: str, data: str | None) -> str | None:
