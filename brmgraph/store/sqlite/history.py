@@ -50,12 +50,19 @@ class SqliteHistory(SqliteConnection):
         with self._guard():
             c = self.conn
             out = list(c.execute("SELECT id, time, versions FROM changesets WHERE time > ? AND versions IS NOT NULL", (after,)))
-            parts = "SELECT p.changeset, c.time, p.versions FROM history_parts p JOIN changesets c ON c.id = p.changeset "
             if customer is None:
-                out += c.execute(parts + "WHERE c.time > ?", (after,))
-            else:
-                first = c.execute("SELECT COALESCE(MIN(id), 0) FROM changesets WHERE time > ?", (after,)).fetchone()[0]
-                out += c.execute(parts + "WHERE p.customer IN (?, '') AND p.changeset >= ?", (customer, first))
+                out += c.execute(
+                    "SELECT p.changeset, c.time, p.versions FROM history_parts p JOIN changesets c ON c.id = p.changeset "
+                    "WHERE c.time > ?",
+                    (after,),
+                )
+            else:  # one look-up of (change set, customer) per change set after T (CROSS JOIN:
+                # SQLite's documented way to keep the change sets the outer loop)
+                out += c.execute(
+                    "SELECT c.id, c.time, p.versions FROM changesets c CROSS JOIN history_parts p "
+                    "ON p.changeset = c.id AND p.customer IN (?, '') WHERE c.time > ?",
+                    (customer, after),
+                )
             return out
 
     def has_legacy_history(self) -> bool:

@@ -29,11 +29,12 @@ CREATE TABLE IF NOT EXISTS flag_cache (
 
 #: a change set's version rows, packed per customer they belong to (customer '':
 #: employees, competitors, staff; store/history.py pack_by_customer); change sets
-#: written before schema 6 keep theirs in changesets.versions
+#: written before schema 6 keep theirs in changesets.versions. Keyed by change set first,
+#: so an import appends (full pages) and a reader seeks (change set, customer) pairs
 HISTORY_PARTS = """
 CREATE TABLE IF NOT EXISTS history_parts (
     customer TEXT NOT NULL, changeset INTEGER NOT NULL, versions BLOB NOT NULL,
-    PRIMARY KEY (customer, changeset)) WITHOUT ROWID;
+    PRIMARY KEY (changeset, customer)) WITHOUT ROWID;
 """
 
 SCHEMA = """
