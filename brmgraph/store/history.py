@@ -213,13 +213,15 @@ def pack(ended: list[Ended]) -> bytes:
     """The version rows one change set ends, as one compressed value: per row
     ``[section, key, kind, values]`` where kind is :data:`ABSENT` (values ``null``),
     :data:`WHOLE` (the record was deleted: every field by name) or :data:`DELTA`
-    (``{field: old value}`` for the fields that differ from the new version)."""
+    (``{field: old value}`` for the fields that differ from the new version). A whole
+    influence or interaction leaves out the fields its key holds."""
     rows: list[list[Any]] = []
     for section, key, old, new in ended:
         if old is None:
             rows.append([section, key, ABSENT, None])
-        elif new is None:
-            rows.append([section, key, WHOLE, json.loads(old)])
+        elif new is None:  # (the fields the key holds are not repeated)
+            ident = _IDENTITY.get(section, ())
+            rows.append([section, key, WHOLE, {f: v for f, v in json.loads(old).items() if f not in ident}])
         else:
             o, n = json.loads(old), json.loads(new)
             delta = {f: v for f, v in o.items() if f not in n or n[f] != v}
@@ -294,7 +296,19 @@ def unpack(blob: bytes | None) -> list[tuple[str, str, str, dict[str, Any] | Non
     if not blob:
         return []
     rows = json.loads(decompress(bytes(blob)).decode("utf-8"))
-    return [tuple(r) if isinstance(r[0], str) else upgrade_row(r) for r in rows]  # type: ignore[misc]
+    out: list[tuple[str, str, str, dict[str, Any] | None]] = []
+    for r in rows:
+        if not isinstance(r[0], str):
+            out.append(upgrade_row(r))
+        elif r[2] == WHOLE and r[0] in _IDENTITY:
+            out.append((r[0], r[1], WHOLE, {**dict(zip(_IDENTITY[r[0]], json.loads(r[1]), strict=True)), **r[3]}))
+        else:
+            out.append((r[0], r[1], r[2], r[3]))
+    return out
+
+
+#: the fields an influence's or interaction's key holds (:func:`record_key`), in order
+_IDENTITY = {"influences": ("source", "target"), "interactions": ("employee", "person", "date", "kind")}
 
 
 # ---------------------------------------------------------------- upgrade from schema 5
