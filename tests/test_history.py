@@ -219,7 +219,7 @@ def test_packed_versions_rebuild_with_older_whole_rows() -> None:
     from brmgraph.store import history as H
 
     def rec(*v: Any) -> str:
-        return json.dumps(list(v), separators=(",", ":"))
+        return json.dumps(dict(zip(("id", "title", "closeness"), v)), separators=(",", ":"))
 
     v1, v2, v3, now = rec("P1", "a", 1), rec("P1", "b", 1), rec("P1", "b", 2), rec("P1", "c", 2)
     t = [parse_time(d) for d in ("2024-01-02", "2024-01-03", "2024-01-04")]

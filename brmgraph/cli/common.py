@@ -223,7 +223,7 @@ AsOfOpt = Annotated[
 
 @contextmanager
 def store_from(
-    url: str | None, *, create: bool = False, as_of: str | None = None, writes: bool = False
+    url: str | None, *, create: bool = False, as_of: str | None = None, writes: bool = False, customer: str | None = None
 ) -> Iterator[Store]:
     """Open the store for one command and close it afterwards. Only commands that write
     pass ``create``: reading a store that does not exist is an error (exit 5). With

@@ -196,7 +196,7 @@ def coverage(
     from ..analysis.coverage import coverage as cov
 
     mc = parse_max_cost(max_cost)
-    with reading(store, as_of=as_of, one=True) as st:
+    with reading(store, as_of=as_of, one=True, customer=customer if project is None else None) as st:
         cid, pid = scope_in(st, project, customer)
         persp = perspective_in(st, perspective)
         assert cid is not None
@@ -224,7 +224,7 @@ def exposure(
     from ..analysis.exposure import exposure as exp
 
     mc = parse_max_cost(max_cost)
-    with reading(store, as_of=as_of, one=True) as st:
+    with reading(store, as_of=as_of, one=True, customer=customer if project is None else None) as st:
         cid, pid = scope_in(st, project, customer)
         assert cid is not None
         cg = graph_of(st, cid, strength, _day(today, as_of))
@@ -261,7 +261,7 @@ def report(
     mc = parse_max_cost(max_cost)
     day = parse_day(today, "today") or date.today()
     tpl = load_template(template, employee_template)
-    with reading(store, as_of=as_of, one=True) as st:
+    with reading(store, as_of=as_of, one=True, customer=customer) as st:
         persp = perspective_in(st, perspective)
         ds = st.customer_graph(customer)
     from ..analysis.observed import strength_from

@@ -50,24 +50,36 @@ def opened(store: StoreLike, *, create: bool = False) -> Iterator[Store]:
         st.close()
 
 
-def as_of_state(st: Store, at: str) -> Dataset:
-    """The data set as it stood at ``at`` (an ISO time from :func:`parse_time`). Every
-    ``--as-of`` read goes through here, so a cheaper per-customer read replaces it in
-    one place."""
-    return st.state_at(at)
+def as_of_state(st: Store, at: str, customer: str | None = None) -> Dataset:
+    """The data set as it stood at ``at`` (an ISO time from :func:`parse_time`); with
+    ``customer``, only what a question about that customer reads: its sub-graph and the
+    employees, competitors and staff (:func:`brmgraph.store.history.customer_state_at`,
+    which reads only that customer's history). Every ``--as-of`` read goes through here."""
+    if customer is None:
+        return st.state_at(at)
+    from ..store.history import customer_state_at, shared_state_at
+
+    ds = customer_state_at(st, customer, at)
+    shared = shared_state_at(st, at)
+    return ds.model_copy(update={s: getattr(shared, s) for s in ("employees", "competitors", "competitor_staff")})
 
 
 @contextmanager
-def reading(store: StoreLike, *, as_of: str | None = None, one: bool = False) -> Iterator[Store]:
+def reading(
+    store: StoreLike, *, as_of: str | None = None, one: bool = False, customer: str | None = None
+) -> Iterator[Store]:
     """A store to read from in one consistent snapshot (:meth:`Store.snapshot`), even
-    while another process imports. With ``as_of`` (a date or an ISO time): an in-memory
-    store holding the data as they stood then (its ``url`` is the real store's)."""
+    while another process imports; ``one``: the few reads of one customer's question, in
+    an optimistic snapshot that takes no lock (:meth:`Store.optimistic_snapshot`). With
+    ``as_of`` (a date or an ISO time): an in-memory store holding the data as they stood
+    then (its ``url`` is the real store's); with ``customer`` too, only that customer's
+    part (:func:`as_of_state`)."""
     if as_of is not None:
         from ..store.sqlite import SqliteStore
 
         at = parse_time(as_of)
         with reading(store) as real:
-            ds = as_of_state(real, at)
+            ds = as_of_state(real, at, customer)
             where = real.url
         past = SqliteStore("sqlite:///:memory:")
         try:

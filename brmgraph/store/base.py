@@ -219,6 +219,36 @@ class Store(ABC):
         """The stored history as it is on disk: per change set ``(id, time, packed version
         rows)`` (:func:`history.pack`), and the whole version rows of schema-2 stores."""
 
+    def history_blobs(self, customer: str | None, after: str) -> list[tuple[int, str, bytes | None]]:
+        """``(id, time, packed version rows)`` of the change sets later than ``after``,
+        by id; with ``customer``, at least those holding version rows of the customer's
+        records, of the records aimed at its key persons, or of employees, competitors
+        and staff (:func:`history.customer_state_at`). The default gives them all."""
+        return [(i, t, b) for i, t, b in self.history_rows()[0] if t > after]
+
+    def has_legacy_history(self) -> bool:
+        """Whether the store holds version rows stored whole by a schema-2 store."""
+        return bool(self.history_rows()[1])
+
+    def records_by(self, section: str, ids: list[str]) -> list[Any]:
+        """The current records of ``section`` with these ids (influences and
+        interactions: aimed at these key persons), in no particular order. The default
+        reads the whole store (override for speed)."""
+        wanted = set(ids)
+        field = {"influences": "target", "interactions": "person"}.get(section, "id")
+        return [r for r in getattr(self.export(), section) if getattr(r, field) in wanted]
+
+    def customer_graph_at(self, customer_id: str, at: str) -> Dataset:
+        """:meth:`customer_graph` as the store stood at ``at`` (canonical time text),
+        reading only what that customer needs (:func:`history.customer_state_at`);
+        raises NotFound when the customer did not exist then."""
+        from ..errors import NotFound
+
+        ds = H.customer_state_at(self, customer_id, at)
+        if not ds.customers:
+            raise NotFound(f"unknown customer {customer_id!r}")
+        return ds
+
     def versions(
         self, *, after: str | None = None, keys: list[tuple[str, str]] | None = None, current: Dataset | None = None
     ) -> list[H.Version]:

@@ -141,6 +141,7 @@ class Neo4jConnection(Store):
         with self._guard():
             self._check_marker()
             self._ensure_schema()
+            self._upgrade_history()
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -303,6 +304,9 @@ class Neo4jConnection(Store):
 
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
         return self.driver.session(database=self.database, default_access_mode=mode)
+
+    def _upgrade_history(self) -> None:
+        """Upgrade history written by an older brmgraph (store/neo4j/history.py)."""
 
     def _ensure_schema(self) -> None:
         from neo4j import exceptions as nx

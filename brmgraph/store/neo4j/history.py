@@ -11,7 +11,15 @@ from .. import stamps as S
 from ..base import ImportSummary, change_time, plan_changes
 from .cache import Neo4jFlagCache, write_stamps
 from .decode import _changesets, _export_tx, _stored_count
-from .queries import Q_CHANGESETS, Q_CREATE_CHANGESET, Q_VERSIONS_ALL, load_cypher
+from .queries import (
+    Q_CHANGESETS,
+    Q_CREATE_CHANGESET,
+    Q_HISTORY_OLD,
+    Q_HISTORY_OLD_VERSIONS,
+    Q_HISTORY_UPGRADE,
+    Q_VERSIONS_ALL,
+    load_cypher,
+)
 
 
 class Neo4jHistory(Neo4jFlagCache):
@@ -49,3 +57,25 @@ class Neo4jHistory(Neo4jFlagCache):
             for r in self._read(Q_VERSIONS_ALL)
         ]
         return packed, legacy
+
+    def _upgrade_history(self) -> None:
+        """On opening: history written before it was keyed by field name, upgraded once
+        (:func:`history.upgrade_packed`, :func:`history.upgrade_data`) in one write
+        transaction. Until then (a read-only user cannot upgrade) the old rows are read
+        as they are, with the same meaning."""
+
+        def old(tx: Any) -> tuple[list[Any], list[Any]]:
+            return list(tx.run(load_cypher(Q_HISTORY_OLD))), list(tx.run(load_cypher(Q_HISTORY_OLD_VERSIONS)))
+
+        sets, rows = self._run_read(old)
+        if not sets and not rows:
+            return
+        new_sets = [{"id": r["id"], "versions": H.upgrade_packed(r["versions"])} for r in sets]
+        new_rows = [{"node": r["node"], "data": H.upgrade_data(r["section"], r["data"])} for r in rows]
+        from neo4j import exceptions as nx
+
+        with self._guard(), self._session(write=True) as s:
+            try:
+                s.execute_write(lambda tx: tx.run(load_cypher(Q_HISTORY_UPGRADE), sets=new_sets, rows=new_rows).consume())
+            except nx.Forbidden:
+                return  # a read-only user: the old rows stay, read with the same meaning

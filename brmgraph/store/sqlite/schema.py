@@ -15,7 +15,7 @@ from .. import records as R
 
 BUSY_TIMEOUT_S = 120.0
 #: version of the table layout; a store carries it (and :data:`FORMAT_MARK`) in ``meta``
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: ``meta.format`` of every brmgraph store: a database without it is not ours
 FORMAT_MARK = "brmgraph"
 
@@ -55,6 +55,15 @@ def _table(k: Kind) -> str:
         sql += f"CREATE INDEX IF NOT EXISTS {k.section}_customer ON {k.section}(customer);\n"
     return sql
 
+#: a change set's version rows, packed per customer they belong to (customer '':
+#: employees, competitors, staff; store/history.py pack_by_customer); change sets
+#: written before schema 6 keep theirs in changesets.versions. Keyed by change set first,
+#: so an import appends (full pages) and a reader seeks (change set, customer) pairs
+HISTORY_PARTS = """
+CREATE TABLE IF NOT EXISTS history_parts (
+    customer TEXT NOT NULL, changeset INTEGER NOT NULL, versions BLOB NOT NULL,
+    PRIMARY KEY (changeset, customer)) WITHOUT ROWID;
+"""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -66,7 +75,7 @@ CREATE TABLE IF NOT EXISTS versions (
     section TEXT NOT NULL, key TEXT NOT NULL, data TEXT, valid_from TEXT, valid_to TEXT NOT NULL,
     changeset INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_key ON versions(section, key);
-""" + """
+""" + HISTORY_PARTS + """
 CREATE TABLE IF NOT EXISTS customer_compact (customer TEXT PRIMARY KEY, data BLOB NOT NULL);
 """ + CACHE_SCHEMA
 
@@ -91,6 +100,12 @@ def _literal(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return _literal(json.dumps(value))
     return repr(value)
+
+
+def _upgrade_history(conn: sqlite3.Connection) -> None:
+    from .history import upgrade_history
+
+    upgrade_history(conn)
 
 
 def _build_compact_rows(conn: sqlite3.Connection) -> None:
@@ -127,6 +142,10 @@ MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = 
     # 5 -> 6: e-mail on key persons, employees and competitor staff; status and left_on
     # on key persons and employees (their defaults in the rows already stored)
     5: (add_declared_columns,),
+    # 6 -> 7: history payloads by field name instead of position (the fields of schema 5,
+    # frozen in store/history.py), and new change sets' version rows packed per customer
+    # (store/sqlite/history.py: upgrade_history)
+    6: (HISTORY_PARTS.strip().rstrip(";"), _upgrade_history),
 }
 
 TABLES = tuple(KINDS)
@@ -136,6 +155,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     **{t: R.DECODERS[t][1] for t in TABLES},
     "changesets": ("id", "time", "source", "mode", "counts", "versions"),
     "versions": ("section", "key", "data", "valid_from", "valid_to", "changeset"),
+    "history_parts": ("customer", "changeset", "versions"),
     "customer_compact": ("customer", "data"),
     "customer_stamps": ("customer", "changeset"),
     "shared_stamp": ("id", "changeset"),

@@ -217,10 +217,11 @@ class SqliteWriting(SqliteFlagCache):
             counts = {"records": ds.counts(), **changes}
             c.execute(
                 "INSERT INTO changesets(id, time, source, mode, counts, versions) VALUES (?,?,?,?,?,?)",
-                (cs, at, source, "replace" if replace else "upsert", json.dumps(counts, separators=(",", ":")),
-                 H.pack(ended) if ended else None),
+                (cs, at, source, "replace" if replace else "upsert", json.dumps(counts, separators=(",", ":")), None),
             )
             self._write_stamps(cs, stamps, replace=replace)
+            if ended:
+                self._write_history_parts(cs, H.pack_by_customer(ended, current, ds))
             c.execute("COMMIT")
         except BaseException:
             if c.in_transaction:
