@@ -38,6 +38,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -109,6 +110,20 @@ def fields_of(section: str, data: str) -> dict[str, Any]:
     if isinstance(values, list):
         return dict(zip(V5_FIELDS[section], values, strict=True))
     return values  # type: ignore[no-any-return]
+
+
+@cache
+def _defaults(section: str) -> dict[str, Any]:
+    """Each field of ``section`` with the value it holds when not given, as stored."""
+    from ..schema import kind
+
+    return {f.name: getattr(f.empty(), "value", f.empty()) for f in kind(section).fields}
+
+
+def full_fields_of(section: str, data: str) -> dict[str, Any]:
+    """:func:`fields_of`, with every field declared since the version was stored holding
+    its default: a version means the same whichever fields existed when it was written."""
+    return {**_defaults(section), **fields_of(section, data)}
 
 
 def record_of(section: str, data: str) -> BaseModel:
@@ -482,8 +497,8 @@ def changes(
         rows.insert(0, Version(section, key, None, None, sets[first].time, first))
     for i, v in enumerate(rows):
         after = rows[i + 1].data if i + 1 < len(rows) else current
-        before_d = fields_of(section, v.data) if v.data is not None else None
-        after_d = fields_of(section, after) if after is not None else None
+        before_d = full_fields_of(section, v.data) if v.data is not None else None
+        after_d = full_fields_of(section, after) if after is not None else None
         if before_d is None and after_d is None:
             continue
         action = "created" if before_d is None else "deleted" if after_d is None else "changed"
