@@ -57,7 +57,12 @@ def title_text(d: Digest, lang: str) -> str:
     c = d.counts()
     if lang == "zh":
         return f"brmgraph 关系日报 {d.today}:新增风险 {c['new']} 项,已解除 {c['resolved']} 项,变化提醒 {c['alerts']} 项"
-    return f"brmgraph digest {d.today}: {c['new']} new flags, {c['resolved']} resolved, {c['alerts']} alerts"
+    return (f"brmgraph digest {d.today}: {_n(c['new'], 'new flag')}, {c['resolved']} resolved, "
+            f"{_n(c['alerts'], 'alert')}")
+
+
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def since_text(d: Digest, lang: str) -> str:
@@ -117,6 +122,9 @@ def line(it: Item, lang: str) -> Line:
         why = sep.join(reason_text(r, lang) for r in it.reasons)
     elif it.change == "newly_exposed":
         why = sep.join(reason_text(r, lang) for r in it.reasons if r not in (it.before or []))
+    elif it.change == "cooling":  # days since the last interaction, then and now (docs/spec.md §4.9.6)
+        days = "天未联系" if lang == "zh" else " days since the last contact"
+        why = f"{_value(it.before, lang)} → {_value(it.after, lang)}{days}"
     else:
         why = f"{_value(it.before, lang)} → {_value(it.after, lang)}"
     return Line(head=change_text(it.change, lang), who=who, where=" — ".join(where), why=why, url=it.url)
