@@ -449,6 +449,7 @@ def map_folder(
         raise InvalidData(problems, src)
 
     # associations: fields set on records defined by another entity
+    reports_at: dict[str, MappedLoc] = {}  # where a reporting line set by an association was read
     for target, rec, at in updates:
         rid = str(rec.get("id", ""))
         found = index.get(target, {}).get(rid)
@@ -458,6 +459,8 @@ def map_folder(
         for k, v in rec.items():
             if k != "id":
                 found[k] = v
+        if "reports_to" in rec:
+            reports_at[rid] = at
     # records without what they need (a contact with no company): skipped, and so is
     # everything referring to them
     for entity in profile.entities:
@@ -500,7 +503,7 @@ def map_folder(
         boss = rec.get("reports_to")
         if boss and not placed(str(boss), "key_persons"):
             del rec["reports_to"]
-            skip(f"reporting line to key person {boss}, not in the export", loc)
+            skip(f"reporting line to key person {boss}, not in the export", reports_at.get(str(rec.get("id")), loc))
 
     # role rules: set while the person's mapped value is unknown (merge keeps a stored
     # assessment other than unknown)
