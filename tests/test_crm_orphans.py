@@ -16,7 +16,7 @@ from tests.crm_exports import ACC, C_ANN, C_BOB, C_BOSS, OPP, salesforce_export,
 
 A = "6A1B2C3D-0000-0000-0000-00000000000A"
 CT1, CT2, CT_NONE, CT_OUT = (f"0000000A-0000-0000-0000-00000000C00{i}" for i in (1, 2, 3, 9))
-OP, OP_OUT = "0000000A-0000-0000-0000-0000000000F1", "0000000A-0000-0000-0000-0000000000F9"
+OP, OP_OUT, OP_NONE = (f"0000000A-0000-0000-0000-0000000000F{i}" for i in (1, 9, 2))
 SU = "0000000A-0000-0000-0000-0000000000E1"
 C_ORPHAN, C_FAR = "003A0000005aBcH", "003A0000005aBcJ"  # no AccountId; reports to a contact not exported
 C_ELSEWHERE = "003A0000005aBcK"  # in no export file
@@ -41,7 +41,7 @@ def dynamics_export(d: Path) -> Path:
     write_csv(
         d / "opportunity.csv",
         ["opportunityid", "name", "parentaccountid", "estimatedvalue", "statecode"],
-        [[OP, "Stores 2025", A, "50000", "0"]],
+        [[OP, "Stores 2025", A, "50000", "0"], [OP_NONE, "No account", "", "", "0"]],
     )
     write_csv(
         d / "connection.csv",
@@ -68,6 +68,7 @@ def test_dynamics_orphans_are_skipped_with_located_notes(tmp_path: Path, sqlite_
     notes = {(n["file"], n["line"], n["reason"]) for n in out["skipped_notes"]}
     assert notes == {
         (contact, 3, "key person without a customer"),
+        (str(folder / "opportunity.csv"), 3, "project without a customer"),
         (conn, 3, "decision-chain row of a key person not in the export"),
         (conn, 4, "decision-chain row of a project not in the export"),
         (conn, 5, f"reporting line to key person {CT_OUT.lower()}, not in the export"),
@@ -76,6 +77,7 @@ def test_dynamics_orphans_are_skipped_with_located_notes(tmp_path: Path, sqlite_
     with open_store(sqlite_url) as st:
         ds = st.export()
     assert sorted(p.name for p in ds.key_persons) == ["Ben Buyer", "Dana Decider"]
+    assert [p.name for p in ds.projects] == ["Stores 2025"]
     assert [(m.person, m.role) for m in ds.projects[0].decision_chain] == [(CT1.lower(), "Decision Maker")]
     assert {(i.source, i.target) for i in ds.influences} == {(SU.lower(), CT1.lower()), (SU.lower(), CT2.lower())}
     human = run_cli("import", folder, "--profile", "dynamics365", "--store", sqlite_url)
