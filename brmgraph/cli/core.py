@@ -139,7 +139,7 @@ def _import_partial(path: Path, profile: str | None, store: str | None, as_json:
                 "changeset": s.changeset, "time": s.time, "changes": s.changes,
                 "mode": "patch" if profile is None else "profile",
                 "created": report.created, "updated": report.updated, "skipped": report.skipped,
-                "stubbed": report.stubbed, "kept": report.kept,
+                "stubbed": report.stubbed, "kept": report.kept, "skipped_notes": report.notes,
             }
         )
         return
@@ -151,6 +151,10 @@ def _import_partial(path: Path, profile: str | None, store: str | None, as_json:
     console.print(f"{verb} {s.records} records into {st.url}: created {words(report.created)}; updated {words(report.updated)}")
     if report.skipped:
         console.print(f"skipped {words(report.skipped)}")
+    for note in report.notes[:20]:
+        console.print(f"  skipped {note['where']}: {note['reason']}", markup=False)
+    if len(report.notes) > 20:
+        console.print(f"  ... and {len(report.notes) - 20} more skipped records (--json lists them all)")
     if report.kept.get("influences"):
         console.print(f"kept the stored strength of {report.kept['influences']} influences")
     if report.stubbed:

@@ -42,8 +42,14 @@ def import_crm(
     store: Store, folder: Path | str, profile: Profile | str, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
     """Map ``folder`` with ``profile`` and import it, all or nothing; the report says what
-    was created, updated, skipped (deleted rows, ...) and stubbed (missing owners)."""
+    was created, updated, skipped (deleted rows, records that cannot be placed, these
+    with a located note) and stubbed (missing owners)."""
     prof = load_profile(profile) if isinstance(profile, str) else profile
-    mapped = map_folder(prof, folder, progress)
-    report = ImportReport(ImportSummary(counts={}), skipped=dict(mapped.skipped), stubbed=list(mapped.stubbed))
+    mapped = map_folder(prof, folder, progress, stored=lambda: store.id_index().kind)
+    report = ImportReport(
+        ImportSummary(counts={}),
+        skipped=dict(mapped.skipped),
+        stubbed=list(mapped.stubbed),
+        notes=[n.as_dict() for n in mapped.notes],
+    )
     return import_mapped(store, mapped.raw, mapped.owned, mapped.soft, report, set(mapped.stubbed))

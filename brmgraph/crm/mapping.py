@@ -16,6 +16,7 @@ from typing import Any
 
 from ..dataset import RawDataset
 from ..errors import InvalidData, Problem
+from ..schema import KINDS
 from .profile import ID_FIELDS, RULE_KEYS, Entity, Profile
 
 TRUE = {"1", "true", "yes", "y", "t"}
@@ -38,6 +39,22 @@ class MappedLoc:
         return f"{self.file}: line {self.line}, column {col}"
 
 
+@dataclass(frozen=True)
+class Note:
+    """A record the import could not place and skipped: where (file and CSV line) and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}: line {self.line}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"where": self.where, "file": self.file, "line": self.line, "reason": self.reason}
+
+
 class _Bad(Exception):
     def __init__(self, column: str, why: str) -> None:
         self.column, self.why = column, why
@@ -56,6 +73,9 @@ class Mapped:
     #: owners missing from the export, stubbed as employees named by their id
     stubbed: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: records skipped because brmgraph cannot place them (an orphan, a link to a record
+    #: outside the export), each with where and why; counted in ``skipped`` too
+    notes: list[Note] = field(default_factory=list)
 
 
 def _as_bool(text: str, column: str) -> bool:
@@ -303,9 +323,17 @@ def files_of(profile: Profile, folder: Path) -> list[tuple[Entity, list[Path]]]:
     return [(e, _find_files(folder, e.files)) for e in profile.entities]
 
 
-def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], None] | None = None) -> Mapped:
+def map_folder(
+    profile: Profile,
+    folder: Path | str,
+    progress: Callable[[int], None] | None = None,
+    stored: Callable[[], dict[str, str]] | None = None,
+) -> Mapped:
     """Read every export file the profile names in ``folder`` and map it; raise
-    InvalidData with every problem (file, line, column)."""
+    InvalidData with every problem (file, line, column). A record brmgraph cannot place
+    (a contact without an account, a link to a record neither in the export nor in the
+    store, whose ids and kinds ``stored`` gives, read only when needed) is skipped with a
+    located note and counted, never an error."""
     folder = Path(folder)
     src = str(folder)
     problems: list[Problem] = []
@@ -325,8 +353,25 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
     skipped_ids: set[str] = set()
     used: list[str] = []
 
-    def skip(reason: str) -> None:
+    notes: list[Note] = []
+
+    def skip(reason: str, where: object = None) -> None:
         skipped[reason] = skipped.get(reason, 0) + 1
+        if isinstance(where, MappedLoc):
+            notes.append(Note(where.file, where.line, reason))
+
+    stored_kinds: dict[str, str] | None = None
+
+    def placed(rid: str, section: str) -> bool:
+        """``rid`` is a record of ``section`` in this export, or stored."""
+        nonlocal stored_kinds
+        if rid in index[section]:
+            return True
+        if rid in skipped_ids:
+            return False
+        if stored_kinds is None:
+            stored_kinds = stored() if stored is not None else {}
+        return stored_kinds.get(rid) == KINDS[section].noun
 
     for entity, paths in files_of(profile, folder):
         if not paths:
@@ -404,15 +449,18 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
         raise InvalidData(problems, src)
 
     # associations: fields set on records defined by another entity
-    for target, rec, _where in updates:
+    reports_at: dict[str, MappedLoc] = {}  # where a reporting line set by an association was read
+    for target, rec, at in updates:
         rid = str(rec.get("id", ""))
         found = index.get(target, {}).get(rid)
         if found is None:
-            skip("association to a record not in the export")
+            skip("association to a record not in the export", at)
             continue
         for k, v in rec.items():
             if k != "id":
                 found[k] = v
+        if "reports_to" in rec:
+            reports_at[rid] = at
     # records without what they need (a contact with no company): skipped, and so is
     # everything referring to them
     for entity in profile.entities:
@@ -425,11 +473,37 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
                 keep_recs.append(rec)
                 keep_locs.append(loc)
             else:
-                skip(f"{entity.into.replace('_', ' ')} without {' or '.join(entity.require)}")
+                skip(f"{entity.into.replace('_', ' ')} without {' or '.join(entity.require)}", loc)
                 skipped_ids.add(str(rec.get("id", "")))
                 index[section].pop(str(rec.get("id", "")), None)
         if section in raw.sections:
             raw.sections[section], raw.locs[section] = keep_recs, keep_locs
+
+    # what a CRM naturally holds but brmgraph cannot place: a key person or a project
+    # without a customer, or whose customer is neither in the export nor stored, is
+    # skipped (and so is everything referring to it); a reporting line to a key person
+    # outside the export is left out (the person is kept)
+    for section in ("key_persons", "projects"):
+        noun = KINDS[section].noun
+        keep_recs, keep_locs = [], []
+        for rec, loc in zip(raw.sections.get(section, []), raw.locs.get(section, [])):
+            cust = str(rec.get("customer", "") or "")
+            if cust and placed(cust, "customers"):
+                keep_recs.append(rec)
+                keep_locs.append(loc)
+                continue
+            why = f"{noun} whose customer {cust} is not in the export" if cust else f"{noun} without a customer"
+            skip(why, loc)
+            rid = str(rec.get("id", ""))
+            skipped_ids.add(rid)
+            index[section].pop(rid, None)
+        if section in raw.sections:
+            raw.sections[section], raw.locs[section] = keep_recs, keep_locs
+    for rec, loc in zip(raw.sections.get("key_persons", []), raw.locs.get("key_persons", [])):
+        boss = rec.get("reports_to")
+        if boss and not placed(str(boss), "key_persons"):
+            del rec["reports_to"]
+            skip(f"reporting line to key person {boss}, not in the export", reports_at.get(str(rec.get("id")), loc))
 
     # role rules: set while the person's mapped value is unknown (merge keeps a stored
     # assessment other than unknown)
@@ -447,10 +521,13 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
     projects = {str(r.get("id")): i for i, r in enumerate(raw.sections.get("projects", []))}
     for pid, person, role, where in chains:
         if pid in skipped_ids or person in skipped_ids:
-            skip("decision-chain row of a skipped record")
+            skip("decision-chain row of a skipped record", where)
             continue
         if pid not in projects:
-            problems.append(Problem(where(("project",)), f"{pid!r} is not a project of this export"))
+            skip("decision-chain row of a project not in the export", where)
+            continue
+        if not person or not placed(person, "key_persons"):
+            skip("decision-chain row of a key person not in the export", where)
             continue
         project = raw.sections["projects"][projects[pid]]
         chain = project.setdefault("decision_chain", [])
@@ -482,7 +559,7 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
         owned.setdefault("influences", set()).add("strength")
     for rec, seen_at in zip(raw.sections.get("interactions", []), raw.locs.get("interactions", [])):
         emp = rec.get("employee")
-        if emp and emp not in employees and rec.get("person") not in skipped_ids:
+        if emp and emp not in employees and placed(str(rec.get("person", "")), "key_persons"):
             stub = {"id": emp, "name": emp}
             employees[emp] = stub
             raw.sections.setdefault("employees", []).append(stub)
@@ -494,11 +571,13 @@ def map_folder(profile: Profile, folder: Path | str, progress: Callable[[int], N
         keep_recs, keep_locs = [], []
         for rec, loc in zip(raw.sections["interactions"], raw.locs["interactions"]):
             if rec.get("person") in skipped_ids:
-                skip("interaction with a skipped record")
+                skip("interaction with a skipped record", loc)
+            elif not placed(str(rec.get("person", "")), "key_persons"):
+                skip("interaction with a key person not in the export", loc)
             else:
                 keep_recs.append(rec)
                 keep_locs.append(loc)
         raw.sections["interactions"], raw.locs["interactions"] = keep_recs, keep_locs
     if problems:
         raise InvalidData(problems, src)
-    return Mapped(raw, owned, soft, skipped, stubbed, used)
+    return Mapped(raw, owned, soft, skipped, stubbed, used, notes)

@@ -51,6 +51,9 @@ class ImportReport:
     stubbed: list[str] = field(default_factory=list)
     #: influences the import left as stored (an analyst's strength kept)
     kept: dict[str, int] = field(default_factory=dict)
+    #: records skipped because they cannot be placed, each with where and why
+    #: (``where``, ``file``, ``line``, ``reason``)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _values(rec: BaseModel) -> dict[str, Any]:
